@@ -1,0 +1,23 @@
+#!/usr/bin/env node
+// `npm test`: every *.test.ts beside the code and in test/, through node:test and tsx.
+// The database under test comes from DATABASE_URL (unset: SQLite in a temporary folder).
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+
+const find = (dir) =>
+  readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return name === 'node_modules' ? [] : find(path);
+    return name.endsWith('.test.ts') ? [path] : [];
+  });
+
+const only = process.argv.slice(2);
+const files = only.length ? only : [...find('src'), ...find('test')].sort();
+const db = process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
+console.log(`Running ${files.length} test files on ${db}`);
+const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  env: { ...process.env, LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' },
+});
+process.exit(result.status ?? 1);

@@ -1,0 +1,51 @@
+import Fastify, { type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import type { Config } from './config/schema.ts';
+import type { Store } from './core/store.ts';
+import { open311Routes } from './standards/open311/routes.ts';
+import { mediaRoutes } from './media/routes.ts';
+import { opsRoutes } from './ops/routes.ts';
+import { toPipeworkError } from './http/errors.ts';
+
+export interface AppDeps {
+  store: Store;
+}
+
+/**
+ * Builds the whole HTTP application without listening, so tests use
+ * `app.inject()` and `src/server.ts` is the only place that opens a port.
+ *
+ * @example const app = await buildApp(loadConfig(process.env), { store }); await app.listen({ port: 3000 });
+ */
+export async function buildApp(config: Config, { store }: AppDeps): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    bodyLimit: config.bodyLimitBytes,
+    trustProxy: true,
+    // Open311 clients send repeated keys (attribute[x]=a&attribute[x]=b); keep them all.
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'Pipework',
+        version: '0.1.0',
+        description: 'Open311 GeoReport v2 (with the UK FixMyStreet profile) and the other open interfaces Pipework serves.',
+      },
+    },
+  });
+  app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
+
+  // A generic 500 that never leaks detail; each front end sets its own handler for its own format.
+  app.setErrorHandler((error, req, reply) => {
+    const err = toPipeworkError(error);
+    if (err.status >= 500) req.log.error({ err: error }, 'request failed');
+    return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
+  });
+
+  await app.register(opsRoutes, { store });
+  await app.register(mediaRoutes, { store });
+  await app.register(open311Routes, { prefix: '/open311/v2', store, config });
+  return app;
+}

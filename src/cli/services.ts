@@ -1,0 +1,78 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import YAML from 'yaml';
+import { fromServiceFile, toServiceFile } from '../core/services/service-file.ts';
+import { UsageError, type CliContext, type Command } from './context.ts';
+
+/** Reads a YAML or JSON document; a syntax error is reported with its line, not thrown. */
+export async function readDocument(file: string): Promise<{ doc?: unknown; error?: string }> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (e) {
+    return { error: `${file}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})` };
+  }
+  try {
+    return { doc: file.endsWith('.json') ? JSON.parse(text) : YAML.parse(text) };
+  } catch (e) {
+    return { error: `${file}: not valid ${file.endsWith('.json') ? 'JSON' : 'YAML'}: ${(e as Error).message.split('\n')[0]}` };
+  }
+}
+
+async function jurisdictionOf(ctx: CliContext, requested: string | undefined) {
+  const all = await (await ctx.store()).jurisdictions.list();
+  if (requested) {
+    if (!all.some((j) => j.id === requested)) throw new UsageError(`No jurisdiction "${requested}". Known: ${all.map((j) => j.id).join(', ') || 'none'}`);
+    return requested;
+  }
+  if (all.length === 1) return all[0].id;
+  throw new UsageError(`Say which jurisdiction with --jurisdiction (known: ${all.map((j) => j.id).join(', ') || 'none'})`);
+}
+
+export const services: Command = {
+  usage: 'services import FILE… [--jurisdiction J] | services export [--jurisdiction J] [--format yaml|json]',
+  summary: 'Import or export service definitions as YAML or JSON',
+  async run(args, ctx) {
+    const [sub, ...rest] = args;
+    const { values, positionals } = parseArgs({
+      args: rest,
+      allowPositionals: true,
+      options: { jurisdiction: { type: 'string' }, format: { type: 'string', default: 'yaml' } },
+    });
+    const store = await ctx.store();
+    if (sub === 'import') {
+      if (!positionals.length) throw new UsageError('services import needs at least one FILE');
+      const jurisdictionId = await jurisdictionOf(ctx, values.jurisdiction);
+      let failed = false;
+      const all = [];
+      for (const file of positionals) {
+        const { doc, error } = await readDocument(file);
+        if (error) {
+          ctx.err(error);
+          failed = true;
+          continue;
+        }
+        const { services, problems } = fromServiceFile(doc, jurisdictionId);
+        for (const p of problems) ctx.err(`${file}: ${p.message}`);
+        failed ||= problems.length > 0;
+        all.push(...services);
+      }
+      // All or nothing: a council never ends up with half a catalogue.
+      if (failed) {
+        ctx.err('Nothing was imported.');
+        return 1;
+      }
+      for (const s of all) await store.services.upsert(s);
+      ctx.out(`Imported ${all.length} service(s) into ${jurisdictionId}.`);
+      return;
+    }
+    if (sub === 'export') {
+      if (values.format !== 'yaml' && values.format !== 'json') throw new UsageError('--format must be yaml or json');
+      const jurisdictionId = await jurisdictionOf(ctx, values.jurisdiction);
+      const doc = { services: toServiceFile(await store.services.list(jurisdictionId)) };
+      ctx.out(values.format === 'json' ? JSON.stringify(doc, null, 2) : YAML.stringify(doc).trimEnd());
+      return;
+    }
+    throw new UsageError(`Usage: pipework ${this.usage}`);
+  },
+};

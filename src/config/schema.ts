@@ -1,0 +1,91 @@
+/**
+ * Every configuration key Pipework reads: its environment variable, a default
+ * and a description. The README's configuration table is checked against this
+ * list by a test, so the two never drift apart.
+ */
+export interface ConfigKey<T> {
+  env: string;
+  description: string;
+  default: string;
+  /** Turns the raw string into a value, or throws an Error whose message says what is wrong. */
+  parse: (raw: string) => T;
+}
+
+const integer = (min: number, max: number) => (raw: string): number => {
+  if (!/^\d+$/.test(raw.trim())) throw new Error(`must be a whole number, got "${raw}"`);
+  const n = Number(raw);
+  if (n < min || n > max) throw new Error(`must be between ${min} and ${max}, got ${n}`);
+  return n;
+};
+
+const oneOf = <T extends string>(...values: T[]) => (raw: string): T => {
+  if (!values.includes(raw as T)) throw new Error(`must be one of ${values.join(', ')}, got "${raw}"`);
+  return raw as T;
+};
+
+const boolean = (raw: string): boolean => {
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new Error(`must be true or false, got "${raw}"`);
+};
+
+const databaseUrl = (raw: string): string => {
+  if (raw.startsWith('sqlite:') && raw.length > 'sqlite:'.length) return raw;
+  if (/^postgres(ql)?:\/\/.+/.test(raw)) return raw;
+  throw new Error(`must be sqlite:PATH or postgres://USER@HOST:PORT/DB, got "${raw}"`);
+};
+
+const url = (raw: string): string => {
+  if (raw === '') return raw;
+  try {
+    const u = new URL(raw);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error();
+  } catch {
+    throw new Error(`must be an http(s) URL such as https://reports.example.gov.uk, got "${raw}"`);
+  }
+  return raw.replace(/\/+$/, '');
+};
+
+export const configSchema = {
+  port: { env: 'PORT', default: '3000', description: 'TCP port the HTTP server listens on.', parse: integer(0, 65535) },
+  host: { env: 'HOST', default: '0.0.0.0', description: 'Address the HTTP server binds to.', parse: (s: string) => s },
+  databaseUrl: {
+    env: 'DATABASE_URL',
+    default: 'sqlite:./data/pipework.db',
+    description: 'Where requests are stored: `sqlite:PATH` (embedded, the default) or `postgres://…`.',
+    parse: databaseUrl,
+  },
+  publicUrl: {
+    env: 'PUBLIC_URL',
+    default: '',
+    description: 'Base URL residents and clients reach Pipework on, used in links such as `media_url`. Empty: taken from each request\'s Host header.',
+    parse: url,
+  },
+  logLevel: {
+    env: 'LOG_LEVEL',
+    default: 'info',
+    description: 'Log detail: fatal, error, warn, info, debug, trace or silent.',
+    parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  bodyLimitBytes: {
+    env: 'BODY_LIMIT_BYTES',
+    default: '1048576',
+    description: 'Largest request body accepted, other than uploaded files.',
+    parse: integer(1024, 100 * 1024 * 1024),
+  },
+  mediaLimitBytes: {
+    env: 'MEDIA_LIMIT_BYTES',
+    default: '10485760',
+    description: 'Largest photo accepted per file.',
+    parse: integer(1024, 100 * 1024 * 1024),
+  },
+  seedDemo: {
+    env: 'SEED_DEMO',
+    default: 'true',
+    description: 'On first start with an empty database, create the demo council "Example Borough Council" and its services.',
+    parse: boolean,
+  },
+} satisfies Record<string, ConfigKey<unknown>>;
+
+type Schema = typeof configSchema;
+export type Config = { [K in keyof Schema]: ReturnType<Schema[K]['parse']> };

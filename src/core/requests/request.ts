@@ -1,0 +1,95 @@
+import type { Status, UpdateStatus } from '../statuses.ts';
+
+export type AttributeAnswers = Record<string, string | string[]>;
+
+/** Where the problem is. Any of these may be given; Open311 asks for lat/long, address or address id. */
+export interface Location {
+  lat?: number;
+  long?: number;
+  address?: string;
+  addressId?: string;
+  zipcode?: string;
+  uprn?: string;
+  easting?: number;
+  northing?: number;
+}
+
+/** Personal data: stored apart from the public fields and never published. */
+export interface Contact {
+  firstName?: string;
+  lastName?: string;
+  email?: string;
+  phone?: string;
+}
+
+export interface ServiceRequest {
+  id: string;
+  jurisdictionId: string;
+  serviceCode: string;
+  token?: string;
+  status: Status;
+  statusNotes?: string;
+  description?: string;
+  attributes: AttributeAnswers;
+  location: Location;
+  accountId?: string;
+  deviceId?: string;
+  mediaUrls: string[];
+  agencyResponsible?: string;
+  serviceNotice?: string;
+  /** Which front door the request came through (open311, web, staff, …). */
+  source: string;
+  requestedAt: Date;
+  updatedAt: Date;
+  expectedAt?: Date;
+}
+
+export interface NewServiceRequest {
+  jurisdictionId: string;
+  serviceCode: string;
+  description?: string;
+  attributes: AttributeAnswers;
+  location: Location;
+  contact: Contact;
+  accountId?: string;
+  deviceId?: string;
+  mediaUrls: string[];
+  source: string;
+  /** Set for batch services: the client resolves it to an id later. */
+  token?: string;
+  agencyResponsible?: string;
+  serviceNotice?: string;
+  expectedAt?: Date;
+}
+
+export const AUTHOR_KINDS = ['resident', 'staff', 'backend', 'system'] as const;
+export type AuthorKind = (typeof AUTHOR_KINDS)[number];
+
+export interface RequestUpdate {
+  /** Stable, never reused: FixMyStreet drops updates whose id it has seen. */
+  id: string;
+  requestId: string;
+  jurisdictionId: string;
+  status: UpdateStatus;
+  description: string;
+  mediaUrls: string[];
+  externalStatusCode?: string;
+  /** The id the sender gave this update (e.g. FixMyStreet's comment id), kept to make re-sends idempotent. */
+  externalId?: string;
+  authorKind: AuthorKind;
+  contact: Contact;
+  updatedAt: Date;
+}
+
+export interface NewRequestUpdate {
+  requestId: string;
+  jurisdictionId: string;
+  status: UpdateStatus;
+  description: string;
+  mediaUrls: string[];
+  externalStatusCode?: string;
+  externalId?: string;
+  authorKind: AuthorKind;
+  contact: Contact;
+  updatedAt?: Date;
+}

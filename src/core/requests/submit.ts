@@ -1,0 +1,62 @@
+import { randomUUID } from 'node:crypto';
+import type { Store } from '../store.ts';
+import type { AttributeAnswers, Contact, ServiceRequest } from './request.ts';
+import type { ServiceType } from '../services/service.ts';
+import { PipeworkError, invalid } from '../errors.ts';
+import { validateAttributes, validateDescription, validateEmail, validateLocation, type LocationInput } from './validate.ts';
+
+/** What any front end (Open311, the resident web, staff) hands over for a new request. */
+export interface Submission {
+  jurisdictionId: string;
+  serviceCode: string;
+  description?: string;
+  attributes: AttributeAnswers;
+  location: LocationInput;
+  contact: Contact;
+  accountId?: string;
+  deviceId?: string;
+  mediaUrls: string[];
+  /** Stores uploaded files once the answers are known to be valid; returns their URLs. */
+  attachments?: () => Promise<string[]>;
+  source: string;
+}
+
+/**
+ * The one way a request enters Pipework: checks it against the service
+ * definition, then stores it. Resolves only after the request is committed.
+ * Throws PipeworkError (SERVICE_NOT_FOUND, SERVICE_INACTIVE, INVALID_INPUT).
+ */
+export async function submitRequest(store: Store, s: Submission): Promise<ServiceRequest & { serviceType: ServiceType }> {
+  const service = await store.services.get(s.jurisdictionId, s.serviceCode);
+  if (!service) throw new PipeworkError('SERVICE_NOT_FOUND', `service_code "${s.serviceCode}" was not found`);
+  if (!service.active) throw new PipeworkError('SERVICE_INACTIVE', `${service.name} is not taking new requests`);
+
+  const attrs = validateAttributes(service, s.attributes);
+  const loc = validateLocation(s.location, attrs.answers);
+  const desc = validateDescription(s.description);
+  const problems = [...desc.problems, ...loc.problems, ...attrs.problems, ...validateEmail(s.contact.email)];
+  if (problems.length) throw invalid(problems);
+
+  const attached = s.attachments ? await s.attachments() : [];
+  const request = await store.requests.create({
+    jurisdictionId: s.jurisdictionId,
+    serviceCode: service.code,
+    description: desc.description,
+    attributes: attrs.answers,
+    location: loc.location,
+    contact: trimContact(s.contact),
+    accountId: s.accountId?.trim() || undefined,
+    deviceId: s.deviceId?.trim() || undefined,
+    mediaUrls: [...s.mediaUrls, ...attached],
+    source: s.source,
+    token: service.type === 'batch' ? randomUUID() : undefined,
+    agencyResponsible: service.agencyResponsible,
+    serviceNotice: service.serviceNotice,
+  });
+  return { ...request, serviceType: service.type };
+}
+
+function trimContact(c: Contact): Contact {
+  const t = (v?: string) => v?.trim() || undefined;
+  return { firstName: t(c.firstName), lastName: t(c.lastName), email: t(c.email), phone: t(c.phone) };
+}

@@ -1,0 +1,50 @@
+/** Open311 attribute datatypes (GeoReport v2, GET Service Definition). */
+export const DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
+export type Datatype = (typeof DATATYPES)[number];
+
+export const SERVICE_TYPES = ['realtime', 'batch', 'blackbox'] as const;
+export type ServiceType = (typeof SERVICE_TYPES)[number];
+
+/** Who may see and use a service: FixMyStreet reads `private` and `staff` from keywords. */
+export const VISIBILITIES = ['public', 'private', 'staff'] as const;
+export type Visibility = (typeof VISIBILITIES)[number];
+
+export interface AttributeValue {
+  key: string;
+  name: string;
+}
+
+export interface ServiceAttribute {
+  code: string;
+  datatype: Datatype;
+  required: boolean;
+  /** false: the attribute only informs the person, it takes no input. */
+  variable: boolean;
+  order: number;
+  description: string;
+  datatypeDescription?: string;
+  values?: AttributeValue[];
+  /** mySociety extension: filled by the client (`hidden_field`) or the server (`server_set`). */
+  automated?: 'hidden_field' | 'server_set';
+}
+
+export interface Service {
+  jurisdictionId: string;
+  code: string;
+  name: string;
+  description: string;
+  groups: string[];
+  keywords: string[];
+  type: ServiceType;
+  lgslCode?: number;
+  attributes: ServiceAttribute[];
+  active: boolean;
+  visibility: Visibility;
+  agencyResponsible?: string;
+  serviceNotice?: string;
+}
+
+export interface Jurisdiction {
+  id: string;
+  name: string;
+}

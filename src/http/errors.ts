@@ -1,0 +1,30 @@
+import type { FastifyError } from 'fastify';
+import { ERRORS, PipeworkError, type FieldProblem } from '../core/errors.ts';
+
+/**
+ * Turns anything thrown while handling a request into a PipeworkError, so each
+ * front end renders one kind of error in its own format. Client mistakes keep
+ * their 4xx status and a message that says what was wrong; anything else is
+ * an INTERNAL error whose detail goes to the log only.
+ */
+export function toPipeworkError(err: unknown): PipeworkError {
+  if (err instanceof PipeworkError) return err;
+  const e = err as FastifyError & { validation?: { instancePath: string; message?: string; params: Record<string, unknown> }[] };
+  if (e?.validation) {
+    const problems: FieldProblem[] = e.validation.map((v) => {
+      const field = (v.params.missingProperty as string) ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.');
+      const message = v.params.missingProperty ? `${field} is required` : `${field || 'input'} ${v.message ?? 'is not valid'}`;
+      return { field, message };
+    });
+    return new PipeworkError('INVALID_INPUT', problems.map((p) => p.message).join('; '), problems);
+  }
+  const status = e?.statusCode ?? 500;
+  if (status === 413 || e?.code === 'FST_REQ_FILE_TOO_LARGE') return new PipeworkError('BODY_TOO_LARGE', clientMessage(e, ERRORS.BODY_TOO_LARGE.message));
+  if (status === 415) return new PipeworkError('UNSUPPORTED_MEDIA_TYPE', clientMessage(e, ERRORS.UNSUPPORTED_MEDIA_TYPE.message));
+  if (status === 429) return new PipeworkError('RATE_LIMITED');
+  if (status >= 400 && status < 500) return new PipeworkError('INVALID_INPUT', clientMessage(e, 'The request could not be read'));
+  return new PipeworkError('INTERNAL');
+}
+
+// Fastify's own 4xx messages describe the client's mistake; strip its internal prefixes.
+const clientMessage = (e: FastifyError, fallback: string) => (e?.message ? e.message.replace(/^FST_\w+:\s*/, '') : fallback);

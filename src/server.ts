@@ -1,0 +1,20 @@
+import type { Config } from './config/schema.ts';
+import { buildApp } from './app.ts';
+import { openStore } from './store/index.ts';
+import { seedDemo } from './demo/seed.ts';
+
+/** Opens the store, migrates, seeds the demo council on an empty database, and listens. */
+export async function serve(config: Config) {
+  const store = await openStore(config.databaseUrl);
+  if (config.seedDemo) await seedDemo(store);
+  const app = await buildApp(config, { store });
+  app.addHook('onClose', () => store.close());
+  const stop = async () => {
+    await app.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  await app.listen({ port: config.port, host: config.host });
+  return app;
+}

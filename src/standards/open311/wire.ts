@@ -1,0 +1,79 @@
+import type { Service, ServiceAttribute } from '../../core/services/service.ts';
+import type { RequestUpdate, ServiceRequest } from '../../core/requests/request.ts';
+import type { Wire } from './format.ts';
+
+// Domain objects to GeoReport v2 wire shapes, in the order the spec lists the fields.
+
+/** W3C datetime in UTC, whole seconds (GeoReport v2 "Date/time format"). */
+export const w3c = (d: Date | undefined) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
+
+/** FixMyStreet reads `private`, `staff` and `inactive` from keywords to hide or mark a category. */
+function keywordsOf(s: Service): string {
+  const flags = [...s.keywords];
+  if (s.visibility !== 'public') flags.push(s.visibility);
+  if (!s.active) flags.push('inactive');
+  return flags.join(', ');
+}
+
+export function serviceWire(s: Service, groupsAsList: boolean): Record<string, Wire> {
+  return {
+    service_code: s.code,
+    service_name: s.name,
+    description: s.description,
+    metadata: s.attributes.length > 0,
+    type: s.type,
+    keywords: keywordsOf(s),
+    group: s.groups[0] ?? null,
+    // UK profile: several groups as <groups><group/>…</groups> beside the single <group>.
+    groups: groupsAsList ? s.groups : { group: s.groups },
+  };
+}
+
+export function attributeWire(a: ServiceAttribute, forXml: boolean): Record<string, Wire> {
+  const values = (a.values ?? []).map((v) => ({ key: v.key, name: v.name }));
+  return {
+    variable: a.variable,
+    code: a.code,
+    datatype: a.datatype,
+    required: a.required,
+    datatype_description: a.datatypeDescription ?? null,
+    order: a.order,
+    description: a.description,
+    ...(a.automated ? { automated: a.automated } : {}),
+    ...(values.length ? { values: forXml ? { value: values } : values } : {}),
+  };
+}
+
+export function requestWire(r: ServiceRequest, serviceName: string): Record<string, Wire> {
+  return {
+    service_request_id: r.id,
+    status: r.status,
+    status_notes: r.statusNotes ?? null,
+    service_name: serviceName,
+    service_code: r.serviceCode,
+    description: r.description ?? null,
+    agency_responsible: r.agencyResponsible ?? null,
+    service_notice: r.serviceNotice ?? null,
+    requested_datetime: w3c(r.requestedAt),
+    updated_datetime: w3c(r.updatedAt),
+    expected_datetime: w3c(r.expectedAt),
+    address: r.location.address ?? null,
+    address_id: r.location.addressId ?? null,
+    zipcode: r.location.zipcode ?? null,
+    lat: r.location.lat ?? null,
+    long: r.location.long ?? null,
+    media_url: r.mediaUrls[0] ?? null,
+  };
+}
+
+export function updateWire(u: RequestUpdate): Record<string, Wire> {
+  return {
+    update_id: u.id,
+    service_request_id: u.requestId,
+    status: u.status,
+    updated_datetime: w3c(u.updatedAt),
+    description: u.description,
+    media_url: u.mediaUrls[0] ?? null,
+    ...(u.externalStatusCode ? { external_status_code: u.externalStatusCode } : {}),
+  };
+}

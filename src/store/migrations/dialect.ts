@@ -1,0 +1,7 @@
+import { PostgresAdapter, type Kysely } from 'kysely';
+
+// Kept inside migrations/ so migrations stay frozen: they never import application code.
+export const isPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
+
+/** An auto-incrementing 64-bit primary key, spelled for each dialect. */
+export const idType = (db: Kysely<any>) => (isPostgres(db) ? 'bigserial' : 'integer');

@@ -1,0 +1,10 @@
+import type { Migration } from 'kysely';
+import * as m0001 from './0001_core.ts';
+
+/**
+ * Every migration, in order. Names are frozen once released; add new files
+ * with the next number and list them here.
+ */
+export const migrations: Record<string, Migration> = {
+  '0001_core': m0001,
+};

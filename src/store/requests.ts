@@ -1,0 +1,193 @@
+import type { Kysely } from 'kysely';
+import type { Database } from './schema.ts';
+import type { Store } from '../core/store.ts';
+import { requestFromRow, updateFromRow } from './rows.ts';
+
+/** Parses a public request id; anything that is not a positive integer matches no row. */
+const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
+
+export function requestStore(db: Kysely<Database>): Store['requests'] {
+  return {
+    async create(input) {
+      const now = Date.now();
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('service_requests')
+          .values({
+            jurisdiction_id: input.jurisdictionId,
+            service_code: input.serviceCode,
+            token: input.token ?? null,
+            status: 'open',
+            status_notes: null,
+            description: input.description ?? null,
+            attributes: JSON.stringify(input.attributes),
+            lat: input.location.lat ?? null,
+            long: input.location.long ?? null,
+            address: input.location.address ?? null,
+            address_id: input.location.addressId ?? null,
+            zipcode: input.location.zipcode ?? null,
+            uprn: input.location.uprn ?? null,
+            easting: input.location.easting ?? null,
+            northing: input.location.northing ?? null,
+            account_id: input.accountId ?? null,
+            device_id: input.deviceId ?? null,
+            media_urls: JSON.stringify(input.mediaUrls),
+            agency_responsible: input.agencyResponsible ?? null,
+            service_notice: input.serviceNotice ?? null,
+            source: input.source,
+            requested_at: now,
+            updated_at: now,
+            expected_at: input.expectedAt?.getTime() ?? null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const c = input.contact;
+        if (c.firstName || c.lastName || c.email || c.phone) {
+          await trx
+            .insertInto('request_contacts')
+            .values({
+              request_id: row.id,
+              first_name: c.firstName ?? null,
+              last_name: c.lastName ?? null,
+              email: c.email ?? null,
+              phone: c.phone ?? null,
+            })
+            .execute();
+        }
+        return requestFromRow(row);
+      });
+    },
+
+    async get(jurisdictionId, id) {
+      const n = rowId(id);
+      if (n === undefined) return undefined;
+      const row = await db
+        .selectFrom('service_requests')
+        .selectAll()
+        .where('id', '=', n)
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .executeTakeFirst();
+      return row && requestFromRow(row);
+    },
+
+    async getByToken(jurisdictionId, token) {
+      const row = await db
+        .selectFrom('service_requests')
+        .selectAll()
+        .where('token', '=', token)
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .executeTakeFirst();
+      return row && requestFromRow(row);
+    },
+
+    async contact(jurisdictionId, id) {
+      const n = rowId(id);
+      if (n === undefined) return undefined;
+      const row = await db
+        .selectFrom('request_contacts')
+        .innerJoin('service_requests', 'service_requests.id', 'request_contacts.request_id')
+        .select(['first_name', 'last_name', 'email', 'phone'])
+        .where('request_contacts.request_id', '=', n)
+        .where('service_requests.jurisdiction_id', '=', jurisdictionId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        firstName: row.first_name ?? undefined,
+        lastName: row.last_name ?? undefined,
+        email: row.email ?? undefined,
+        phone: row.phone ?? undefined,
+      };
+    },
+
+    async search(q) {
+      let query = db.selectFrom('service_requests').selectAll().where('jurisdiction_id', '=', q.jurisdictionId);
+      if (q.ids) {
+        const ids = q.ids.map(rowId).filter((n): n is number => n !== undefined);
+        if (!ids.length) return [];
+        query = query.where('id', 'in', ids);
+      } else {
+        if (q.serviceCodes?.length) query = query.where('service_code', 'in', q.serviceCodes);
+        if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
+        if (q.from) query = query.where('requested_at', '>=', q.from.getTime());
+        if (q.to) query = query.where('requested_at', '<=', q.to.getTime());
+      }
+      const rows = await query
+        .orderBy('requested_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute();
+      return rows.map(requestFromRow);
+    },
+
+    async addUpdate(u) {
+      const at = (u.updatedAt ?? new Date()).getTime();
+      const requestId = rowId(u.requestId);
+      if (requestId === undefined) throw new Error(`not a request id: ${u.requestId}`);
+      return db.transaction().execute(async (trx) => {
+        const row = await trx
+          .insertInto('request_updates')
+          .values({
+            request_id: requestId,
+            jurisdiction_id: u.jurisdictionId,
+            status: u.status,
+            description: u.description,
+            media_urls: JSON.stringify(u.mediaUrls),
+            external_status_code: u.externalStatusCode ?? null,
+            external_id: u.externalId ?? null,
+            author_kind: u.authorKind,
+            contact: JSON.stringify(u.contact),
+            updated_at: at,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        const change =
+          u.status === 'unchanged'
+            ? { updated_at: at }
+            : { updated_at: at, status: u.status, status_notes: u.description || null };
+        await trx.updateTable('service_requests').set(change).where('id', '=', requestId).execute();
+        return updateFromRow(row);
+      });
+    },
+
+    async findUpdateByExternalId(jurisdictionId, requestId, externalId) {
+      const n = rowId(requestId);
+      if (n === undefined) return undefined;
+      const row = await db
+        .selectFrom('request_updates')
+        .selectAll()
+        .where('request_id', '=', n)
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .where('external_id', '=', externalId)
+        .executeTakeFirst();
+      return row && updateFromRow(row);
+    },
+
+    async updates(q) {
+      let query = db.selectFrom('request_updates').selectAll().where('jurisdiction_id', '=', q.jurisdictionId);
+      if (q.authorKinds) query = query.where('author_kind', 'in', q.authorKinds);
+      const rows = await query
+        .where('updated_at', '>=', q.from.getTime())
+        .where('updated_at', '<=', q.to.getTime())
+        .orderBy('updated_at')
+        .orderBy('id')
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute();
+      return rows.map(updateFromRow);
+    },
+
+    async history(jurisdictionId, requestId) {
+      const n = rowId(requestId);
+      if (n === undefined) return [];
+      const rows = await db
+        .selectFrom('request_updates')
+        .selectAll()
+        .where('request_id', '=', n)
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .orderBy('id')
+        .execute();
+      return rows.map(updateFromRow);
+    },
+  };
+}

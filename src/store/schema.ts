@@ -1,0 +1,81 @@
+import type { Generated } from 'kysely';
+
+/**
+ * Table shapes as stored. Times are epoch milliseconds (BIGINT) and JSON is
+ * text in both dialects, so one query layer serves SQLite and PostgreSQL.
+ */
+export interface Database {
+  jurisdictions: { id: string; name: string; created_at: number };
+  services: {
+    jurisdiction_id: string;
+    code: string;
+    name: string;
+    description: string;
+    groups: string;
+    keywords: string;
+    type: string;
+    lgsl_code: number | null;
+    attributes: string;
+    active: number;
+    visibility: string;
+    agency_responsible: string | null;
+    service_notice: string | null;
+    updated_at: number;
+  };
+  service_requests: {
+    id: Generated<number>;
+    jurisdiction_id: string;
+    service_code: string;
+    token: string | null;
+    status: string;
+    status_notes: string | null;
+    description: string | null;
+    attributes: string;
+    lat: number | null;
+    long: number | null;
+    address: string | null;
+    address_id: string | null;
+    zipcode: string | null;
+    uprn: string | null;
+    easting: number | null;
+    northing: number | null;
+    account_id: string | null;
+    device_id: string | null;
+    media_urls: string;
+    agency_responsible: string | null;
+    service_notice: string | null;
+    source: string;
+    requested_at: number;
+    updated_at: number;
+    expected_at: number | null;
+  };
+  request_contacts: {
+    request_id: number;
+    first_name: string | null;
+    last_name: string | null;
+    email: string | null;
+    phone: string | null;
+  };
+  request_updates: {
+    id: Generated<number>;
+    request_id: number;
+    jurisdiction_id: string;
+    status: string;
+    description: string;
+    media_urls: string;
+    external_status_code: string | null;
+    external_id: string | null;
+    author_kind: string;
+    contact: string;
+    updated_at: number;
+  };
+  api_keys: {
+    id: Generated<number>;
+    name: string;
+    hash: string;
+    prefix: string;
+    created_at: number;
+    revoked_at: number | null;
+  };
+  media: { id: string; content_type: string; bytes: Buffer; created_at: number };
+}

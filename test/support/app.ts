@@ -1,0 +1,31 @@
+import { buildApp } from '../../src/app.ts';
+import { seedDemo } from '../../src/demo/seed.ts';
+import { createApiKey } from '../../src/core/access/api-keys.ts';
+import type { Config } from '../../src/config/schema.ts';
+import { freshStore, testConfig } from './db.ts';
+
+/**
+ * The whole application on a fresh database with the demo council seeded and
+ * one API key, for `app.inject()` tests. Call `close()` in `after()`.
+ */
+export async function demoApp(overrides: Partial<Config> = {}) {
+  const store = await freshStore();
+  await seedDemo(store);
+  const { key } = await createApiKey(store, 'test client');
+  const config = testConfig(store.url, overrides);
+  const app = await buildApp(config, { store });
+  return {
+    app,
+    store,
+    key,
+    config,
+    close: async () => {
+      await app.close();
+      await store.close();
+    },
+  };
+}
+
+/** An x-www-form-urlencoded body from pairs; repeated keys stay repeated. */
+export const form = (pairs: [string, string][]) => new URLSearchParams(pairs).toString();
+export const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
