@@ -6,6 +6,7 @@ import { open311Routes } from './standards/open311/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { opsRoutes } from './ops/routes.ts';
 import { toPipeworkError } from './http/errors.ts';
+import { adminApi } from './admin/plugin.ts';
 
 export interface AppDeps {
   store: Store;
@@ -47,5 +48,7 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   await app.register(opsRoutes, { store });
   await app.register(mediaRoutes, { store });
   await app.register(open311Routes, { prefix: '/open311/v2', store, config });
+  // Each area of the admin API adds its routes function to this list.
+  await app.register(adminApi([]), { prefix: '/admin/api', store, config });
   return app;
 }

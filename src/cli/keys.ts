@@ -3,15 +3,15 @@ import { createApiKey } from '../core/access/api-keys.ts';
 import { UsageError, type Command } from './context.ts';
 
 export const keys: Command = {
-  usage: 'keys create --name NAME | keys list | keys revoke ID_OR_NAME',
+  usage: 'keys create --name NAME [--admin] | keys list | keys revoke ID_OR_NAME',
   summary: 'API keys for Open311 clients (only a hash is stored; the key is shown once)',
   async run(args, ctx) {
     const [sub, ...rest] = args;
     const store = await ctx.store();
     if (sub === 'create') {
-      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' } } });
+      const { values } = parseArgs({ args: rest, options: { name: { type: 'string' }, admin: { type: 'boolean' } } });
       if (!values.name?.trim()) throw new UsageError('keys create needs --name NAME, e.g. --name fixmystreet');
-      const { key, record } = await createApiKey(store, values.name);
+      const { key, record } = await createApiKey(store, values.name, values.admin ? 'admin' : 'client');
       ctx.out(`Created key ${record.id} "${record.name}". Store it now: it is not shown again.`);
       ctx.out(key);
       return;
@@ -20,7 +20,7 @@ export const keys: Command = {
       const all = await store.apiKeys.list();
       if (!all.length) ctx.out('No keys. Create one with: npx pipework keys create --name NAME');
       for (const k of all) {
-        ctx.out(`${k.id}\t${k.name}\t${k.prefix}…\tcreated ${k.createdAt.toISOString()}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`);
+        ctx.out(`${k.id}\t${k.name}\t${k.scope}\t${k.prefix}…\tcreated ${k.createdAt.toISOString()}\t${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`);
       }
       return;
     }

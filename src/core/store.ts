@@ -25,10 +25,13 @@ export interface UpdateQuery {
   pageSize: number;
 }
 
+export type KeyScope = 'client' | 'admin';
+
 export interface ApiKey {
   id: number;
   name: string;
   prefix: string;
+  scope: KeyScope;
   createdAt: Date;
   revokedAt?: Date;
 }
@@ -72,7 +75,7 @@ export interface Store {
     history(jurisdictionId: string, requestId: string): Promise<RequestUpdate[]>;
   };
   apiKeys: {
-    create(name: string, hash: string, prefix: string): Promise<ApiKey>;
+    create(name: string, hash: string, prefix: string, scope: KeyScope): Promise<ApiKey>;
     findActiveByHash(hash: string): Promise<ApiKey | undefined>;
     list(): Promise<ApiKey[]>;
     revoke(idOrName: string): Promise<boolean>;

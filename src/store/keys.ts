@@ -6,16 +6,17 @@ const keyFromRow = (r: Selectable<Database['api_keys']>): ApiKey => ({
   id: r.id,
   name: r.name,
   prefix: r.prefix,
+  scope: r.scope as ApiKey['scope'],
   createdAt: new Date(r.created_at),
   revokedAt: r.revoked_at === null ? undefined : new Date(r.revoked_at),
 });
 
 export function apiKeyStore(db: Kysely<Database>): Store['apiKeys'] {
   return {
-    async create(name, hash, prefix) {
+    async create(name, hash, prefix, scope) {
       const row = await db
         .insertInto('api_keys')
-        .values({ name, hash, prefix, created_at: Date.now(), revoked_at: null })
+        .values({ name, hash, prefix, scope, created_at: Date.now(), revoked_at: null })
         .returningAll()
         .executeTakeFirstOrThrow();
       return keyFromRow(row);

@@ -74,6 +74,8 @@ export interface Database {
     name: string;
     hash: string;
     prefix: string;
+    /** `client`: Open311 writes. `admin`: also the admin API. */
+    scope: string;
     created_at: number;
     revoked_at: number | null;
   };

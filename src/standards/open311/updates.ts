@@ -4,6 +4,7 @@ import { PipeworkError, invalid } from '../../core/errors.ts';
 import { isUpdateStatus } from '../../core/statuses.ts';
 import { validateDescription, validateEmail } from '../../core/requests/validate.ts';
 import { list, str } from './params.ts';
+import { recordUpdate } from '../../core/requests/record-update.ts';
 
 /**
  * POST servicerequestupdates (UK profile): a resident's update sent by a
@@ -27,7 +28,7 @@ export async function postUpdate(store: Store, jurisdictionId: string, body: Rec
   const externalId = str(body.update_id)!;
   const existing = await store.requests.findUpdateByExternalId(jurisdictionId, request.id, externalId);
   if (existing) return existing;
-  return store.requests.addUpdate({
+  return recordUpdate(store, {
     requestId: request.id,
     jurisdictionId,
     status: status as RequestUpdate['status'],
