@@ -9,11 +9,11 @@ import { ERRORS, PipeworkError, type FieldProblem } from '../core/errors.ts';
  */
 export function toPipeworkError(err: unknown): PipeworkError {
   if (err instanceof PipeworkError) return err;
-  const e = err as FastifyError & { validation?: { instancePath: string; message?: string; params: Record<string, unknown> }[] };
+  const e = err as FastifyError & { validation?: (AjvError & { instancePath: string })[] };
   if (e?.validation) {
     const problems: FieldProblem[] = e.validation.map((v) => {
       const field = (v.params.missingProperty as string) ?? v.instancePath.replace(/^\//, '').replace(/\//g, '.');
-      const message = v.params.missingProperty ? `${field} is required` : `${field || 'input'} ${v.message ?? 'is not valid'}`;
+      const message = v.params.missingProperty ? `${field} is required` : `${field || 'input'} ${explain(v)}`;
       return { field, message };
     });
     return new PipeworkError('INVALID_INPUT', problems.map((p) => p.message).join('; '), problems);
@@ -24,6 +24,17 @@ export function toPipeworkError(err: unknown): PipeworkError {
   if (status === 429) return new PipeworkError('RATE_LIMITED');
   if (status >= 400 && status < 500) return new PipeworkError('INVALID_INPUT', clientMessage(e, 'The request could not be read'));
   return new PipeworkError('INTERNAL');
+}
+
+type AjvError = { keyword?: string; message?: string; params: Record<string, unknown> };
+
+/** Ajv's terse messages, said the way a person reading an API error expects. */
+function explain(v: AjvError): string {
+  if (v.keyword === 'type') return `must be ${v.params.type === 'integer' ? 'a whole number' : `a ${v.params.type}`}`;
+  if (v.keyword === 'format' && v.params.format === 'date-time') return 'must be a date and time with a time zone, such as 2026-01-31T09:00:00Z';
+  if (v.keyword === 'maxLength') return `must be ${v.params.limit} characters or fewer`;
+  if (v.keyword === 'maximum' || v.keyword === 'minimum') return `must be ${v.keyword === 'maximum' ? 'at most' : 'at least'} ${v.params.limit}`;
+  return v.message ?? 'is not valid';
 }
 
 // Fastify's own 4xx messages describe the client's mistake; strip its internal prefixes.
