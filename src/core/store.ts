@@ -84,6 +84,14 @@ export interface Store {
     put(media: StoredMedia): Promise<void>;
     get(id: string): Promise<StoredMedia | undefined>;
   };
+  /** Resident web sessions: a JSON object per random id, gone once expired. */
+  webSessions: {
+    get(id: string): Promise<{ data: Record<string, unknown>; expiresAt: Date } | undefined>;
+    put(id: string, data: Record<string, unknown>, expiresAt: Date): Promise<void>;
+    delete(id: string): Promise<void>;
+    /** Deletes expired sessions; returns how many. */
+    purgeExpired(now?: Date): Promise<number>;
+  };
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

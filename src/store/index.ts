@@ -4,6 +4,7 @@ import { connect, migrate } from './connect.ts';
 import { jurisdictionStore, serviceStore } from './catalogue.ts';
 import { requestStore } from './requests.ts';
 import { apiKeyStore, mediaStore } from './keys.ts';
+import { webSessionStore } from './web-sessions.ts';
 
 export { connect, migrate };
 
@@ -23,6 +24,7 @@ export async function openStore(databaseUrl: string, options: { migrate?: boolea
     requests: requestStore(db),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
+    webSessions: webSessionStore(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

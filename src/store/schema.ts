@@ -80,4 +80,6 @@ export interface Database {
     revoked_at: number | null;
   };
   media: { id: string; content_type: string; bytes: Buffer; created_at: number };
+  /** Resident web sessions (0004): JSON text, epoch-ms expiry. */
+  web_sessions: { id: string; data: string; expires_at: number };
 }

@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.ts';
+import * as m0004 from './0004_web_sessions.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -7,4 +8,5 @@ import * as m0001 from './0001_core.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
+  '0004_web_sessions': m0004,
 };
