@@ -85,6 +85,24 @@ export const configSchema = {
     description: 'On first start with an empty database, create the demo council "Example Borough Council" and its services.',
     parse: boolean,
   },
+  webJurisdiction: {
+    env: 'WEB_JURISDICTION',
+    default: '',
+    description: 'Which council the resident web at `/` serves (a jurisdiction id). Empty: the first one in the database.',
+    parse: (s: string) => s.trim(),
+  },
+  webSessionHours: {
+    env: 'WEB_SESSION_HOURS',
+    default: '24',
+    description: 'How long a resident\'s unfinished answers are kept after their last visit, in hours.',
+    parse: integer(1, 24 * 90),
+  },
+  webSubmitLimitPerMinute: {
+    env: 'WEB_SUBMIT_LIMIT_PER_MINUTE',
+    default: '10',
+    description: 'Reports and photo uploads one address may send to the resident web per minute; more are refused with a page saying to wait.',
+    parse: integer(1, 100000),
+  },
 } satisfies Record<string, ConfigKey<unknown>>;
 
 type Schema = typeof configSchema;
