@@ -1,61 +1,65 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Store } from '../core/store.ts';
+import type { NewServiceRequest } from '../core/requests/request.ts';
 import { requestFromRow, updateFromRow } from './rows.ts';
+import { newRequestWriter, type LinkedRow, type NewRequestRows } from './request-writer.ts';
 
 /** Parses a public request id; anything that is not a positive integer matches no row. */
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
 
+/**
+ * Everything a new request writes, in one place. Both durable writers use this
+ * (the SQLite group commit and the PostgreSQL single statement, see
+ * request-writer.ts), so a row that must commit with the request — its contact
+ * details, a delivery job — is added to `linked` here and nowhere else.
+ */
+export function newRequestRows(input: NewServiceRequest, now: number): NewRequestRows {
+  const linked: LinkedRow[] = [];
+  const c = input.contact;
+  if (c.firstName || c.lastName || c.email || c.phone) {
+    linked.push({
+      table: 'request_contacts',
+      idColumn: 'request_id',
+      values: { first_name: c.firstName ?? null, last_name: c.lastName ?? null, email: c.email ?? null, phone: c.phone ?? null },
+    });
+  }
+  return {
+    request: {
+      jurisdiction_id: input.jurisdictionId,
+      service_code: input.serviceCode,
+      token: input.token ?? null,
+      status: 'open',
+      status_notes: null,
+      description: input.description ?? null,
+      attributes: JSON.stringify(input.attributes),
+      lat: input.location.lat ?? null,
+      long: input.location.long ?? null,
+      address: input.location.address ?? null,
+      address_id: input.location.addressId ?? null,
+      zipcode: input.location.zipcode ?? null,
+      uprn: input.location.uprn ?? null,
+      easting: input.location.easting ?? null,
+      northing: input.location.northing ?? null,
+      account_id: input.accountId ?? null,
+      device_id: input.deviceId ?? null,
+      media_urls: JSON.stringify(input.mediaUrls),
+      agency_responsible: input.agencyResponsible ?? null,
+      service_notice: input.serviceNotice ?? null,
+      source: input.source,
+      requested_at: now,
+      updated_at: now,
+      expected_at: input.expectedAt?.getTime() ?? null,
+    },
+    linked,
+  };
+}
+
 export function requestStore(db: Kysely<Database>): Store['requests'] {
+  const write = newRequestWriter(db);
   return {
     async create(input) {
-      const now = Date.now();
-      return db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('service_requests')
-          .values({
-            jurisdiction_id: input.jurisdictionId,
-            service_code: input.serviceCode,
-            token: input.token ?? null,
-            status: 'open',
-            status_notes: null,
-            description: input.description ?? null,
-            attributes: JSON.stringify(input.attributes),
-            lat: input.location.lat ?? null,
-            long: input.location.long ?? null,
-            address: input.location.address ?? null,
-            address_id: input.location.addressId ?? null,
-            zipcode: input.location.zipcode ?? null,
-            uprn: input.location.uprn ?? null,
-            easting: input.location.easting ?? null,
-            northing: input.location.northing ?? null,
-            account_id: input.accountId ?? null,
-            device_id: input.deviceId ?? null,
-            media_urls: JSON.stringify(input.mediaUrls),
-            agency_responsible: input.agencyResponsible ?? null,
-            service_notice: input.serviceNotice ?? null,
-            source: input.source,
-            requested_at: now,
-            updated_at: now,
-            expected_at: input.expectedAt?.getTime() ?? null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        const c = input.contact;
-        if (c.firstName || c.lastName || c.email || c.phone) {
-          await trx
-            .insertInto('request_contacts')
-            .values({
-              request_id: row.id,
-              first_name: c.firstName ?? null,
-              last_name: c.lastName ?? null,
-              email: c.email ?? null,
-              phone: c.phone ?? null,
-            })
-            .execute();
-        }
-        return requestFromRow(row);
-      });
+      return requestFromRow(await write(newRequestRows(input, Date.now())));
     },
 
     async get(jurisdictionId, id) {
