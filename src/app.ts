@@ -4,7 +4,7 @@ import type { Config } from './config/schema.ts';
 import type { Store } from './core/store.ts';
 import { open311Routes } from './standards/open311/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
-import { opsRoutes } from './ops/routes.ts';
+import { registerOps } from './ops/routes.ts';
 import { toPipeworkError } from './http/errors.ts';
 import { adminApi } from './admin/plugin.ts';
 
@@ -45,7 +45,7 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
     return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
   });
 
-  await app.register(opsRoutes, { store });
+  registerOps(app, { store });
   await app.register(mediaRoutes, { store });
   await app.register(open311Routes, { prefix: '/open311/v2', store, config });
   // Each area of the admin API adds its routes function to this list.

@@ -6,7 +6,8 @@ import type { Store } from '../core/store.ts';
  * /healthz: the process is up. /readyz: it can reach its database.
  * /metrics: Prometheus text format, with request latency by route.
  */
-export async function opsRoutes(app: FastifyInstance, opts: { store: Store; registry?: Registry }) {
+export function registerOps(app: FastifyInstance, opts: { store: Store; registry?: Registry }) {
+  // Called on the root instance, not registered as a plugin, so the latency hook sees every route.
   const registry = opts.registry ?? new Registry();
   collectDefaultMetrics({ register: registry });
   const latency = new Histogram({
