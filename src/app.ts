@@ -22,8 +22,7 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: config.bodyLimitBytes,
-    trustProxy: true,
-    // Open311 clients send repeated keys (attribute[x]=a&attribute[x]=b); keep them all.
+    trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   });
 

@@ -61,6 +61,12 @@ export const configSchema = {
     description: 'Base URL residents and clients reach Pipework on, used in links such as `media_url`. Empty: taken from each request\'s Host header.',
     parse: url,
   },
+  trustProxy: {
+    env: 'TRUST_PROXY',
+    default: 'false',
+    description: 'Set to true behind a reverse proxy or load balancer, so client addresses and https links come from X-Forwarded-* headers.',
+    parse: boolean,
+  },
   logLevel: {
     env: 'LOG_LEVEL',
     default: 'info',
