@@ -18,6 +18,10 @@ export const ERRORS = {
   BODY_TOO_LARGE: { status: 413, message: 'The request body is too large' },
   UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'Unsupported content type' },
   RATE_LIMITED: { status: 429, message: 'Too many requests: slow down and try again' },
+  PATTERN_NOT_FOUND: { status: 404, message: 'No such service pattern (or version) in this council library' },
+  PATTERN_VERSION_PUBLISHED: { status: 409, message: 'A published pattern version never changes: give your edits a new version' },
+  PATTERN_NOT_PUBLISHED: { status: 409, message: 'Only a published pattern version can be adopted' },
+  TRANSITION_NOT_ALLOWED: { status: 409, message: "The service's process does not allow this status change" },
   INTERNAL: { status: 500, message: 'Something went wrong on our side; the request was not processed' },
   UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable' },
 } as const satisfies Record<string, { status: number; message: string }>;

@@ -4,6 +4,8 @@ import { connect, migrate } from './connect.ts';
 import { jurisdictionStore, serviceStore } from './catalogue.ts';
 import { requestStore } from './requests.ts';
 import { apiKeyStore, mediaStore } from './keys.ts';
+import { deliveryStore } from './deliveries.ts';
+import { routingStore } from './routing.ts';
 import { webSessionStore } from './web-sessions.ts';
 
 export { connect, migrate };
@@ -22,6 +24,8 @@ export async function openStore(databaseUrl: string, options: { migrate?: boolea
     jurisdictions: jurisdictionStore(db),
     services: serviceStore(db),
     requests: requestStore(db),
+    deliveries: deliveryStore(db, dialect),
+    routing: routingStore(db),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
     webSessions: webSessionStore(db),
