@@ -38,6 +38,7 @@ const cases: [string, () => Promise<{ statusCode: number; body: string }>, numbe
   ['latitude not a number', () => post([...without(valid(), 'lat'), ['lat', 'north']]), 400, /lat must be/],
   ['lat without long', () => post(without(valid(), 'long')), 400, /lat and long must be given together/],
   ['no location at all', () => post(without(without(valid(), 'lat'), 'long')), 400, /location is required/],
+  ['empty lat and long, which must not become 0,0', () => post([...without(without(valid(), 'lat'), 'long'), ['lat', ''], ['long', '']]), 400, /location is required/],
   ['bad email', () => post([...valid(), ['email', 'not-an-email']]), 400, /email must be an email address/],
   ['date not real in a datetime attribute', () =>
     post([['api_key', env.key], ['service_code', 'missed_bin'], ['address_string', '1 Road'], ['attribute[bin_type]', 'general'], ['attribute[collection_date]', '2026-02-30T07:00']]),

@@ -61,6 +61,13 @@ test('paging walks the list newest first without overlap', async () => {
   assert.equal(new Set(ids).size, ids.length);
 });
 
+test('an empty parameter is the same as a missing one', async () => {
+  const all = await env.app.inject({ url: '/open311/v2/requests.json' });
+  const empty = await env.app.inject({ url: '/open311/v2/requests.json?start_date=&end_date=&status=&service_code=&page=' });
+  assert.equal(empty.statusCode, 200, empty.body);
+  assert.deepEqual(json(empty), json(all));
+});
+
 test('an empty result is an empty list, not a 404', async () => {
   const res = await env.app.inject({ url: '/open311/v2/requests.xml?service_code=nothing_here' });
   assert.equal(res.statusCode, 200);

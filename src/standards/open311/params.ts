@@ -17,6 +17,15 @@ export function list(v: unknown): string[] {
   return parts.flatMap((p) => String(p).split(',')).map((s) => s.trim()).filter(Boolean);
 }
 
+/** Removes parameters that are empty strings (or lists of them), in place. */
+export function dropEmpty(params: unknown) {
+  if (!params || typeof params !== 'object') return;
+  const p = params as Record<string, unknown>;
+  for (const [k, v] of Object.entries(p)) {
+    if (v === '' || (Array.isArray(v) && v.every((x) => x === ''))) delete p[k];
+  }
+}
+
 /**
  * Collects `attribute[code]=v`, `attribute[code][]=v` and repeated
  * `attribute[code]=v` keys (FixMyStreet) into one map of answers.

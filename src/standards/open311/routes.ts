@@ -11,7 +11,7 @@ import { open311Bodies, uploadsOf } from './body.ts';
 import { open311ErrorHandler, open311NotFound } from './errors.ts';
 import { renderList, render, send, splitFormat, type Format } from './format.ts';
 import { attributeWire, requestWire, serviceWire, updateWire } from './wire.ts';
-import { attributesOf, list, statusesOf, str, windowOf } from './params.ts';
+import { attributesOf, dropEmpty, list, statusesOf, str, windowOf } from './params.ts';
 import { Jurisdiction, NewRequestBody, NewUpdateBody, RequestsQuery, UpdatesQuery } from './schemas.ts';
 
 export interface Open311Options {
@@ -35,6 +35,12 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
   await open311Bodies(app, { mediaLimitBytes: config.mediaLimitBytes });
   app.setErrorHandler(open311ErrorHandler);
   app.setNotFoundHandler(open311NotFound);
+  // GeoReport v2: "a null parameter should be treated as equivalent to a non-declared parameter".
+  // Dropping empty values before validation also stops `lat=` being coerced to 0.
+  app.addHook('preValidation', async (req) => {
+    dropEmpty(req.query);
+    dropEmpty(req.body);
+  });
 
   const jurisdiction = (req: FastifyRequest) =>
     resolveJurisdiction(store, str((req.body as Body | undefined)?.jurisdiction_id) ?? str((req.query as Body).jurisdiction_id));
