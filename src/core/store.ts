@@ -1,6 +1,8 @@
 import type { Jurisdiction, Service } from './services/service.ts';
 import type { AuthorKind, Contact, NewRequestUpdate, NewServiceRequest, RequestUpdate, ServiceRequest } from './requests/request.ts';
 import type { Status } from './statuses.ts';
+import type { DeliveryStore } from '../delivery/types.ts';
+import type { RoutingStore } from '../routing/types.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -74,6 +76,10 @@ export interface Store {
     updates(query: UpdateQuery): Promise<RequestUpdate[]>;
     history(jurisdictionId: string, requestId: string): Promise<RequestUpdate[]>;
   };
+  /** The delivery outbox, its attempts and back-end status events (src/delivery/). */
+  deliveries: DeliveryStore;
+  /** Back-end instances and per-service routes (src/routing/). */
+  routing: RoutingStore;
   apiKeys: {
     create(name: string, hash: string, prefix: string, scope: KeyScope): Promise<ApiKey>;
     findActiveByHash(hash: string): Promise<ApiKey | undefined>;

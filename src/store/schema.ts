@@ -1,10 +1,11 @@
 import type { Generated } from 'kysely';
+import type { DeliveryTables } from './schema-delivery.ts';
 
 /**
  * Table shapes as stored. Times are epoch milliseconds (BIGINT) and JSON is
  * text in both dialects, so one query layer serves SQLite and PostgreSQL.
  */
-export interface Database {
+export interface Database extends DeliveryTables {
   jurisdictions: { id: string; name: string; created_at: number };
   services: {
     jurisdiction_id: string;

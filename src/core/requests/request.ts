@@ -1,4 +1,5 @@
 import type { Status, UpdateStatus } from '../statuses.ts';
+import type { NewDelivery } from '../../delivery/types.ts';
 
 export type AttributeAnswers = Record<string, string | string[]>;
 
@@ -60,6 +61,8 @@ export interface NewServiceRequest {
   agencyResponsible?: string;
   serviceNotice?: string;
   expectedAt?: Date;
+  /** Delivery jobs (the outbox) committed in the same transaction as the request; decided by routing in submitRequest. */
+  deliveries?: NewDelivery[];
 }
 
 export const AUTHOR_KINDS = ['resident', 'staff', 'backend', 'system'] as const;
@@ -92,4 +95,6 @@ export interface NewRequestUpdate {
   authorKind: AuthorKind;
   contact: Contact;
   updatedAt?: Date;
+  /** Delivery jobs committed in the same transaction as the update (a resident's comment sent on to the back-end). */
+  deliveries?: NewDelivery[];
 }

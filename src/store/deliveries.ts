@@ -1,0 +1,314 @@
+import { type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Database } from './schema.ts';
+import type { BackendEvent, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryStore, NewDelivery } from '../delivery/types.ts';
+import { requestFromRow, updateFromRow } from './rows.ts';
+
+type Row = Selectable<Database['deliveries']>;
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
+
+export function deliveryFromRow(r: Row): Delivery {
+  return {
+    id: String(r.id),
+    requestId: String(r.request_id),
+    jurisdictionId: r.jurisdiction_id,
+    serviceCode: r.service_code,
+    backend: r.backend,
+    role: r.role as Delivery['role'],
+    kind: r.kind as Delivery['kind'],
+    updateId: r.update_id === null ? undefined : String(r.update_id),
+    idempotencyKey: r.idempotency_key,
+    state: r.state as Delivery['state'],
+    attempts: r.attempts,
+    dueAt: new Date(r.due_at),
+    lockedBy: opt(r.locked_by),
+    externalRef: opt(r.external_ref),
+    lastError: opt(r.last_error),
+    createdAt: new Date(r.created_at),
+    deliveredAt: r.delivered_at === null ? undefined : new Date(r.delivered_at),
+  };
+}
+
+/**
+ * The outbox rows of a new request (or update), as values without the request
+ * id, for the writer that inserts them in the request's own transaction.
+ */
+export function deliveryValues(scope: { jurisdictionId: string; serviceCode: string; updateId?: number }, jobs: NewDelivery[], now: number) {
+  return jobs.map((d) => ({
+    jurisdiction_id: scope.jurisdictionId,
+    service_code: scope.serviceCode,
+    backend: d.backend,
+    role: d.role,
+    kind: d.kind,
+    update_id: scope.updateId ?? null,
+    idempotency_key: d.idempotencyKey,
+    state: 'pending',
+    attempts: 0,
+    due_at: now,
+    locked_by: null,
+    external_ref: null,
+    last_error: null,
+    created_at: now,
+    delivered_at: null,
+  }));
+}
+
+/** Inserts the outbox rows of an update inside the update's transaction. */
+export async function insertUpdateDeliveries(trx: Transaction<Database>, requestId: number, updateId: number, jobs: NewDelivery[], now: number) {
+  if (!jobs.length) return;
+  const req = await trx.selectFrom('service_requests').select(['jurisdiction_id', 'service_code']).where('id', '=', requestId).executeTakeFirstOrThrow();
+  const values = deliveryValues({ jurisdictionId: req.jurisdiction_id, serviceCode: req.service_code, updateId }, jobs, now);
+  await trx.insertInto('deliveries').values(values.map((v) => ({ ...v, request_id: requestId }))).execute();
+}
+
+// In-process wake-up: a relay sleeping between polls hears about new jobs at once.
+const listeners = new WeakMap<object, Set<() => void>>();
+/** Tells this process's relays that jobs were committed on `db`. */
+export function notifyQueued(db: object) {
+  for (const l of listeners.get(db) ?? []) l();
+}
+
+export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): DeliveryStore {
+  const attemptFromRow = (r: Selectable<Database['delivery_attempts']>): DeliveryAttempt => ({
+    id: String(r.id),
+    deliveryId: String(r.delivery_id),
+    worker: r.worker,
+    startedAt: new Date(r.started_at),
+    finishedAt: new Date(r.finished_at),
+    outcome: r.outcome as DeliveryAttempt['outcome'],
+    error: opt(r.error),
+  });
+  const eventFromRow = (r: Selectable<Database['backend_events']>): BackendEvent => ({
+    id: String(r.id),
+    requestId: String(r.request_id),
+    jurisdictionId: r.jurisdiction_id,
+    backend: r.backend,
+    role: r.role as BackendEvent['role'],
+    externalCode: r.external_code,
+    status: r.status,
+    known: r.known === 1,
+    externalId: r.external_id,
+    description: r.description,
+    at: new Date(r.at),
+    receivedAt: new Date(r.received_at),
+  });
+
+  /** Adds what adapters need (the request, the contact, the parent job's reference) to claimed rows. */
+  async function hydrate(rows: Row[]): Promise<ClaimedDelivery[]> {
+    if (!rows.length) return [];
+    const requestIds = [...new Set(rows.map((r) => r.request_id))];
+    const [requests, contacts, parents, updates] = await Promise.all([
+      db.selectFrom('service_requests').selectAll().where('id', 'in', requestIds).execute(),
+      db.selectFrom('request_contacts').selectAll().where('request_id', 'in', requestIds).execute(),
+      rows.some((r) => r.kind === 'update')
+        ? db.selectFrom('deliveries').selectAll().where('request_id', 'in', requestIds).where('kind', '=', 'request').execute()
+        : Promise.resolve([] as Row[]),
+      rows.some((r) => r.update_id !== null)
+        ? db.selectFrom('request_updates').selectAll().where('id', 'in', rows.flatMap((r) => (r.update_id === null ? [] : [r.update_id]))).execute()
+        : Promise.resolve([]),
+    ]);
+    const reqById = new Map(requests.map((r) => [r.id, r]));
+    const contactById = new Map(contacts.map((c) => [c.request_id, c]));
+    const updateById = new Map(updates.map((u) => [u.id, u]));
+    const out: ClaimedDelivery[] = [];
+    for (const r of rows) {
+      const req = reqById.get(r.request_id);
+      if (!req) continue; // cannot happen: jobs are written with their request
+      const c = contactById.get(r.request_id);
+      const parent = r.kind === 'update' ? parents.find((p) => p.request_id === r.request_id && p.backend === r.backend) : undefined;
+      const u = r.update_id === null ? undefined : updateById.get(r.update_id);
+      out.push({
+        ...deliveryFromRow(r),
+        request: requestFromRow(req),
+        contact: { firstName: opt(c?.first_name ?? null), lastName: opt(c?.last_name ?? null), email: opt(c?.email ?? null), phone: opt(c?.phone ?? null) },
+        update: u && updateFromRow(u),
+        parentRef: opt(parent?.external_ref ?? null),
+        parentDelivered: parent ? parent.state === 'delivered' : undefined,
+      });
+    }
+    return out;
+  }
+
+  return {
+    async claim({ worker, limit, leaseMs, skipBackends = [], now = Date.now() }) {
+      const rows = await db
+        .updateTable('deliveries')
+        .set((eb) => ({ state: 'in_flight', attempts: eb('attempts', '+', 1), due_at: now + leaseMs, locked_by: worker }))
+        .where('id', 'in', (eb) => {
+          let q = eb
+            .selectFrom('deliveries')
+            .select('id')
+            .where('state', 'in', ['pending', 'in_flight'])
+            .where('due_at', '<=', now);
+          if (skipBackends.length) q = q.where('backend', 'not in', skipBackends);
+          q = q.orderBy('due_at').limit(limit);
+          // PostgreSQL: two relays never take the same row; SQLite has one writer and a relay lease.
+          return dialect === 'postgres' ? q.forUpdate().skipLocked() : q;
+        })
+        .returningAll()
+        .execute();
+      return hydrate(rows.sort((a, b) => a.id - b.id));
+    },
+
+    async complete(worker, outcomes) {
+      if (!outcomes.length) return;
+      await db.transaction().execute(async (trx) => {
+        for (const o of outcomes) {
+          const id = Number(o.deliveryId);
+          const set =
+            o.outcome === 'delivered'
+              ? { state: 'delivered', delivered_at: o.finishedAt, external_ref: o.externalRef ?? null, last_error: null, locked_by: null }
+              : o.outcome === 'dead'
+                ? { state: 'dead', last_error: o.error ?? null, locked_by: null }
+                : { state: 'pending', due_at: o.retryAt ?? o.finishedAt, last_error: o.error ?? null, locked_by: null };
+          const q = trx.updateTable('deliveries').set(set).where('id', '=', id).where('locked_by', '=', worker).where('state', '=', 'in_flight');
+          // A deferral (waiting for the request job) is not an attempt.
+          const r = o.outcome === 'deferred' ? await q.set((eb) => ({ attempts: eb('attempts', '-', 1) })).executeTakeFirst() : await q.executeTakeFirst();
+          if (Number(r.numUpdatedRows) === 0 || o.outcome === 'deferred') continue;
+          await trx
+            .insertInto('delivery_attempts')
+            .values({ delivery_id: id, worker, started_at: o.startedAt, finished_at: o.finishedAt, outcome: o.outcome, error: o.error ?? null })
+            .execute();
+        }
+      });
+    },
+
+    async get(id) {
+      const n = rowId(id);
+      if (n === undefined) return undefined;
+      const row = await db.selectFrom('deliveries').selectAll().where('id', '=', n).executeTakeFirst();
+      return row && deliveryFromRow(row);
+    },
+
+    async list(f) {
+      let q = db.selectFrom('deliveries').selectAll();
+      if (f.state) q = q.where('state', '=', f.state);
+      if (f.backend) q = q.where('backend', '=', f.backend);
+      if (f.jurisdictionId) q = q.where('jurisdiction_id', '=', f.jurisdictionId);
+      if (f.serviceCode) q = q.where('service_code', '=', f.serviceCode);
+      if (f.requestId !== undefined) q = q.where('request_id', '=', rowId(f.requestId) ?? -1);
+      return (await q.orderBy('id', 'desc').limit(f.limit).execute()).map(deliveryFromRow);
+    },
+
+    async attempts(deliveryId) {
+      const n = rowId(deliveryId);
+      if (n === undefined) return [];
+      return (await db.selectFrom('delivery_attempts').selectAll().where('delivery_id', '=', n).orderBy('id').execute()).map(attemptFromRow);
+    },
+
+    async forRequest(requestId) {
+      const n = rowId(requestId);
+      if (n === undefined) return [];
+      return (await db.selectFrom('deliveries').selectAll().where('request_id', '=', n).orderBy('id').execute()).map(deliveryFromRow);
+    },
+
+    async findByRef(backend, ref) {
+      const row = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('backend', '=', backend)
+        .where('external_ref', '=', ref)
+        .where('kind', '=', 'request')
+        .orderBy('id')
+        .executeTakeFirst();
+      return row && deliveryFromRow(row);
+    },
+
+    async retry(id) {
+      const n = rowId(id);
+      if (n === undefined) return false;
+      const r = await db.updateTable('deliveries').set({ state: 'pending', due_at: Date.now() }).where('id', '=', n).where('state', '=', 'dead').executeTakeFirst();
+      if (Number(r.numUpdatedRows) > 0) notifyQueued(db);
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async retryAllDead() {
+      const r = await db.updateTable('deliveries').set({ state: 'pending', due_at: Date.now() }).where('state', '=', 'dead').executeTakeFirst();
+      if (Number(r.numUpdatedRows) > 0) notifyQueued(db);
+      return Number(r.numUpdatedRows);
+    },
+
+    async forService(jurisdictionId, serviceCode, since) {
+      const rows = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .where('service_code', '=', serviceCode)
+        .where('created_at', '>=', since.getTime())
+        .orderBy('id')
+        .execute();
+      return rows.map(deliveryFromRow);
+    },
+
+    async recordEvent(e) {
+      const row = await db
+        .insertInto('backend_events')
+        .values({
+          request_id: Number(e.requestId),
+          jurisdiction_id: e.jurisdictionId,
+          backend: e.backend,
+          role: e.role,
+          external_code: e.externalCode,
+          status: e.status,
+          known: e.known ? 1 : 0,
+          external_id: e.externalId,
+          description: e.description,
+          at: e.at.getTime(),
+          received_at: e.receivedAt.getTime(),
+        })
+        .onConflict((oc) => oc.columns(['backend', 'external_id']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      return { duplicate: !row };
+    },
+
+    async events(f) {
+      let q = db.selectFrom('backend_events').selectAll();
+      if (f.requestIds) q = q.where('request_id', 'in', f.requestIds.map((id) => rowId(id) ?? -1).concat(-1));
+      if (f.backend) q = q.where('backend', '=', f.backend);
+      if (f.unknownOnly) q = q.where('known', '=', 0);
+      return (await q.orderBy('id').limit(f.limit).execute()).map(eventFromRow);
+    },
+
+    async lease(name, holder, ms) {
+      const now = Date.now();
+      const row = await db
+        .insertInto('relay_leases')
+        .values({ name, holder, expires_at: now + ms })
+        .onConflict((oc) =>
+          oc
+            .column('name')
+            .doUpdateSet({ holder, expires_at: now + ms })
+            .where((eb) => eb.or([eb('relay_leases.holder', '=', holder), eb('relay_leases.expires_at', '<', now)])),
+        )
+        .returning('holder')
+        .executeTakeFirst();
+      return row?.holder === holder;
+    },
+
+    async releaseLease(name, holder) {
+      await db.deleteFrom('relay_leases').where('name', '=', name).where('holder', '=', holder).execute();
+    },
+
+    async cursor(backend) {
+      return (await db.selectFrom('pull_cursors').select('cursor').where('backend', '=', backend).executeTakeFirst())?.cursor;
+    },
+
+    async setCursor(backend, cursor) {
+      const now = Date.now();
+      await db
+        .insertInto('pull_cursors')
+        .values({ backend, cursor, updated_at: now })
+        .onConflict((oc) => oc.column('backend').doUpdateSet({ cursor, updated_at: now }))
+        .execute();
+    },
+
+    onQueued(listener) {
+      let set = listeners.get(db);
+      if (!set) listeners.set(db, (set = new Set()));
+      set.add(listener);
+      return () => set.delete(listener);
+    },
+  };
+}
+
