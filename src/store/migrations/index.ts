@@ -1,5 +1,6 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.ts';
+import * as m0002 from './0002_delivery.ts';
 import * as m0004 from './0004_web_sessions.ts';
 
 /**
@@ -8,5 +9,6 @@ import * as m0004 from './0004_web_sessions.ts';
  */
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
+  '0002_delivery': m0002,
   '0004_web_sessions': m0004,
 };
