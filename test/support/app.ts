@@ -29,3 +29,12 @@ export async function demoApp(overrides: Partial<Config> = {}) {
 /** An x-www-form-urlencoded body from pairs; repeated keys stay repeated. */
 export const form = (pairs: [string, string][]) => new URLSearchParams(pairs).toString();
 export const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
+
+/** A multipart/form-data body with fields and files, ready for `app.inject({ headers, payload })`. */
+export async function multipart(fields: [string, string][], files: { field: string; name: string; data: Buffer | string }[]) {
+  const fd = new FormData();
+  for (const [k, v] of fields) fd.append(k, v);
+  for (const f of files) fd.append(f.field, new Blob([f.data]), f.name);
+  const req = new Request('http://multipart.invalid/', { method: 'POST', body: fd });
+  return { headers: { 'content-type': req.headers.get('content-type')! }, payload: Buffer.from(await req.arrayBuffer()) };
+}

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { demoApp, form, FORM } from '../../../test/support/app.ts';
+import { demoApp, form, FORM, multipart } from '../../../test/support/app.ts';
 
 let env: Awaited<ReturnType<typeof demoApp>>;
 before(async () => {
@@ -20,16 +20,8 @@ const graffiti = (extra: [string, string][] = []): [string, string][] => [
 
 test('a photo uploaded as multipart is stored and served back as media_url', async () => {
   const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46]);
-  const fd = new FormData();
-  for (const [k, v] of [['api_key', env.key], ...graffiti()]) fd.append(k, v);
-  fd.append('photo1', new Blob([jpeg]), 'IMG_0001.JPG');
-  const req = new Request('http://x/', { method: 'POST', body: fd });
-  const res = await env.app.inject({
-    method: 'POST',
-    url: '/open311/v2/requests.json',
-    headers: { 'content-type': req.headers.get('content-type')! },
-    payload: Buffer.from(await req.arrayBuffer()),
-  });
+  const body = await multipart([['api_key', env.key], ...graffiti()], [{ field: 'photo1', name: 'IMG_0001.JPG', data: jpeg }]);
+  const res = await env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', ...body });
   assert.equal(res.statusCode, 200, res.body);
   const id = json(res)[0].service_request_id;
   const mediaUrl: string = json(await env.app.inject({ url: `/open311/v2/requests/${id}.json` }))[0].media_url;
