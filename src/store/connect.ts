@@ -12,6 +12,8 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export interface Connection {
   db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
+  /** SQLite only: `PRAGMA data_version`, which changes when another connection commits. */
+  dataVersion?: () => number;
 }
 
 /**
@@ -27,7 +29,12 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
     sqlite.pragma('synchronous = FULL');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
-    return { db: new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) }), dialect: 'sqlite' };
+    const version = sqlite.prepare('pragma data_version').pluck();
+    return {
+      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+      dialect: 'sqlite',
+      dataVersion: () => (sqlite.open ? (version.get() as number) : -1),
+    };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   // An idle client that loses its server must not take the process down with it.
@@ -42,4 +49,26 @@ export async function migrate(db: Kysely<Database>): Promise<string[]> {
   const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
   if (error) throw error;
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/**
+ * Kysely prepares every query afresh; preparing costs more than running a
+ * small insert. Reusing prepared statements by SQL text (bounded, and never a
+ * statement that is still being iterated) halves the cost of a hot query.
+ */
+function withStatementCache(sqlite: SqliteDatabase.Database, max = 500) {
+  const cache = new Map<string, SqliteDatabase.Statement>();
+  return {
+    close: () => sqlite.close(),
+    prepare(text: string) {
+      const hit = cache.get(text);
+      if (hit && !hit.busy) return hit;
+      const stmt = sqlite.prepare(text);
+      if (!hit) {
+        if (cache.size >= max) cache.delete(cache.keys().next().value!);
+        cache.set(text, stmt);
+      }
+      return stmt;
+    },
+  };
 }

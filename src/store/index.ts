@@ -6,7 +6,9 @@ import { requestStore } from './requests.ts';
 import { apiKeyStore, mediaStore } from './keys.ts';
 import { deliveryStore } from './deliveries.ts';
 import { routingStore } from './routing.ts';
+import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
+import { catalogueCache } from './cache.ts';
 
 export { connect, migrate };
 
@@ -15,17 +17,22 @@ export { connect, migrate };
  *
  * @example const store = await openStore('sqlite:./data/pipework.db');
  */
-export async function openStore(databaseUrl: string, options: { migrate?: boolean } = {}): Promise<Store & { db: ReturnType<typeof connect>['db'] }> {
-  const { db, dialect } = connect(databaseUrl);
+export async function openStore(
+  databaseUrl: string,
+  options: { migrate?: boolean; /** How long catalogue reads are trusted; 0 turns the cache off. */ catalogueCacheMs?: number } = {},
+): Promise<Store & { db: ReturnType<typeof connect>['db'] }> {
+  const { db, dialect, dataVersion } = connect(databaseUrl);
+  const cache = catalogueCache({ ttlMs: options.catalogueCacheMs ?? 1000, externalVersion: dataVersion });
   if (options.migrate !== false) await migrate(db);
   return {
     db,
     dialect,
-    jurisdictions: jurisdictionStore(db),
-    services: serviceStore(db),
+    jurisdictions: cache.wrap('jurisdictions', jurisdictionStore(db), { list: () => '' }),
+    services: cache.wrap('services', serviceStore(db), { list: (j: string) => j, get: (j: string, code: string) => `${j}\0${code}` }),
     requests: requestStore(db),
     deliveries: deliveryStore(db, dialect),
     routing: routingStore(db),
+    patterns: patternStore(db),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
     webSessions: webSessionStore(db),

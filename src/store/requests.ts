@@ -4,6 +4,7 @@ import type { Store } from '../core/store.ts';
 import type { NewServiceRequest } from '../core/requests/request.ts';
 import { requestFromRow, updateFromRow } from './rows.ts';
 import { newRequestWriter, type LinkedRow, type NewRequestRows } from './request-writer.ts';
+import { deliveryValues, insertUpdateDeliveries, notifyQueued } from './deliveries.ts';
 
 /** Parses a public request id; anything that is not a positive integer matches no row. */
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
@@ -24,6 +25,8 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
       values: { first_name: c.firstName ?? null, last_name: c.lastName ?? null, email: c.email ?? null, phone: c.phone ?? null },
     });
   }
+  // The outbox: delivery jobs commit with the request or not at all.
+  for (const values of deliveryValues(input, input.deliveries ?? [], now)) linked.push({ table: 'deliveries', idColumn: 'request_id', values });
   return {
     request: {
       jurisdiction_id: input.jurisdictionId,
@@ -59,7 +62,9 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
   const write = newRequestWriter(db);
   return {
     async create(input) {
-      return requestFromRow(await write(newRequestRows(input, Date.now())));
+      const row = await write(newRequestRows(input, Date.now()));
+      if (input.deliveries?.length) notifyQueued(db);
+      return requestFromRow(row);
     },
 
     async get(jurisdictionId, id) {
@@ -128,7 +133,7 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
       const at = (u.updatedAt ?? new Date()).getTime();
       const requestId = rowId(u.requestId);
       if (requestId === undefined) throw new Error(`not a request id: ${u.requestId}`);
-      return db.transaction().execute(async (trx) => {
+      const saved = await db.transaction().execute(async (trx) => {
         const row = await trx
           .insertInto('request_updates')
           .values({
@@ -145,6 +150,8 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
+        // A resident's comment travels on to the back-ends through the outbox, in this same transaction.
+        await insertUpdateDeliveries(trx, requestId, row.id, u.deliveries ?? [], Date.now());
         const change =
           u.status === 'unchanged'
             ? { updated_at: at }
@@ -152,6 +159,8 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
         await trx.updateTable('service_requests').set(change).where('id', '=', requestId).execute();
         return updateFromRow(row);
       });
+      if (u.deliveries?.length) notifyQueued(db);
+      return saved;
     },
 
     async findUpdateByExternalId(jurisdictionId, requestId, externalId) {

@@ -3,6 +3,7 @@ import type { Store } from '../store.ts';
 import type { AttributeAnswers, Contact, ServiceRequest } from './request.ts';
 import type { ServiceType } from '../services/service.ts';
 import { PipeworkError, invalid } from '../errors.ts';
+import { canaryBucket, deliveriesFor } from '../../routing/decide.ts';
 import { validateAttributes, validateDescription, validateEmail, validateLocation, type LocationInput } from './validate.ts';
 
 /** What any front end (Open311, the resident web, staff) hands over for a new request. */
@@ -38,13 +39,18 @@ export async function submitRequest(store: Store, s: Submission): Promise<Servic
   if (problems.length) throw invalid(problems);
 
   const attached = s.attachments ? await s.attachments() : [];
+  const contact = trimContact(s.contact);
+  // Routing is decided here, by the core, and its jobs commit with the request (the outbox).
+  // The canary bucket hashes what the resident sent, so a retried submission lands in the same place.
+  const route = await store.routing.routeFor(s.jurisdictionId, service.code);
+  const bucket = canaryBucket([s.jurisdictionId, service.code, desc.description, attrs.answers, loc.location, contact, s.accountId, s.deviceId, s.mediaUrls]);
   const request = await store.requests.create({
     jurisdictionId: s.jurisdictionId,
     serviceCode: service.code,
     description: desc.description,
     attributes: attrs.answers,
     location: loc.location,
-    contact: trimContact(s.contact),
+    contact,
     accountId: s.accountId?.trim() || undefined,
     deviceId: s.deviceId?.trim() || undefined,
     mediaUrls: [...s.mediaUrls, ...attached],
@@ -52,6 +58,7 @@ export async function submitRequest(store: Store, s: Submission): Promise<Servic
     token: service.type === 'batch' ? randomUUID() : undefined,
     agencyResponsible: service.agencyResponsible,
     serviceNotice: service.serviceNotice,
+    deliveries: deliveriesFor(route, bucket),
   });
   return { ...request, serviceType: service.type };
 }
