@@ -109,6 +109,60 @@ export const configSchema = {
     description: 'Reports and photo uploads one address may send to the resident web per minute; more are refused with a page saying to wait.',
     parse: integer(1, 100000),
   },
+  relayEnabled: {
+    env: 'RELAY_ENABLED',
+    default: 'true',
+    description: 'Run the delivery relay inside `serve`, sending queued requests and updates to their back-ends.',
+    parse: boolean,
+  },
+  relayBatchSize: {
+    env: 'RELAY_BATCH_SIZE',
+    default: '200',
+    description: 'Most delivery jobs one relay takes at a time.',
+    parse: integer(1, 10000),
+  },
+  relayConcurrency: {
+    env: 'RELAY_CONCURRENCY',
+    default: '32',
+    description: 'Most calls to back-ends one relay has open at once.',
+    parse: integer(1, 1000),
+  },
+  relayIdlePollMs: {
+    env: 'RELAY_IDLE_POLL_MS',
+    default: '1000',
+    description: 'How often an idle relay looks for due jobs, in ms (jobs queued by the same process wake it at once).',
+    parse: integer(10, 600000),
+  },
+  relayLeaseMs: {
+    env: 'RELAY_LEASE_MS',
+    default: '30000',
+    description: 'How long a relay holds a job it took (and, on SQLite, the single-relay lease) before another may take it over, in ms. At least 3 × DELIVERY_TIMEOUT_MS is used.',
+    parse: integer(500, 3600000),
+  },
+  deliveryTimeoutMs: {
+    env: 'DELIVERY_TIMEOUT_MS',
+    default: '10000',
+    description: 'Longest wait for a back-end to answer one delivery, in ms.',
+    parse: integer(100, 600000),
+  },
+  deliveryMaxAttempts: {
+    env: 'DELIVERY_MAX_ATTEMPTS',
+    default: '10',
+    description: 'Attempts before a delivery job is dead-lettered (kept, listed, retried only by an operator).',
+    parse: integer(1, 1000),
+  },
+  deliveryBackoffMs: {
+    env: 'DELIVERY_BACKOFF_MS',
+    default: '2000',
+    description: 'Wait before the first retry, in ms; it doubles with each attempt, with random jitter.',
+    parse: integer(1, 3600000),
+  },
+  deliveryBackoffMaxMs: {
+    env: 'DELIVERY_BACKOFF_MAX_MS',
+    default: '3600000',
+    description: 'Longest wait between two attempts, in ms.',
+    parse: integer(1, 86400000),
+  },
 } satisfies Record<string, ConfigKey<unknown>>;
 
 type Schema = typeof configSchema;
