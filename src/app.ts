@@ -7,6 +7,7 @@ import { mediaRoutes } from './media/routes.ts';
 import { registerOps } from './ops/routes.ts';
 import { toPipeworkError } from './http/errors.ts';
 import { adminApi } from './admin/plugin.ts';
+import { webPlugin } from './web/plugin.ts';
 
 export interface AppDeps {
   store: Store;
@@ -47,6 +48,8 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   registerOps(app, { store });
   await app.register(mediaRoutes, { store });
   await app.register(open311Routes, { prefix: '/open311/v2', store, config });
+  // The resident web at `/`: GOV.UK pages over the same core as Open311.
+  await app.register(webPlugin, { store, config });
   // Each area of the admin API adds its routes function to this list.
   await app.register(adminApi([]), { prefix: '/admin/api', store, config });
   return app;

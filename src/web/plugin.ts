@@ -1,0 +1,126 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import cookie from '@fastify/cookie';
+import csrf from '@fastify/csrf-protection';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import formbody from '@fastify/formbody';
+import multipart from '@fastify/multipart';
+import view from '@fastify/view';
+import nunjucks from 'nunjucks';
+import { join } from 'node:path';
+import type { Store } from '../core/store.ts';
+import type { Config } from '../config/schema.ts';
+import { webAssets, govukDist } from './assets.ts';
+import { webSessions } from './session.ts';
+import { isLang, loadCatalogues } from './i18n.ts';
+import { renderer, type Renderer } from './render.ts';
+import { findRoutes } from './routes/find.ts';
+import { reportRoutes } from './routes/report.ts';
+import { trackRoutes } from './routes/track.ts';
+import { infoRoutes } from './routes/info.ts';
+import type { Upload } from '../media/intake.ts';
+
+export interface WebOptions {
+  store: Store;
+  config: Config;
+}
+
+/** What every route file of the resident web is given. */
+export interface WebContext extends WebOptions {
+  render: Renderer;
+  /** The per-address limit on sending reports and photos. */
+  submitLimit: { rateLimit: { max: number; timeWindow: number } };
+}
+
+/** An upload as the photo page receives it: `tooBig` when the file went over MEDIA_LIMIT_BYTES. */
+export type WebUpload = Upload & { tooBig: boolean };
+
+/**
+ * The resident web at `/`: find a service, report a problem, track it. GOV.UK
+ * Design System pages rendered on the server, working without JavaScript.
+ * Everything a resident submits goes through the same core as Open311.
+ */
+export async function webPlugin(app: FastifyInstance, { store, config }: WebOptions) {
+  await app.register(cookie);
+  // Called, not registered: its hooks must cover every route of this plugin.
+  await webSessions(app, { store, ttlHours: config.webSessionHours });
+  // The secret lives in the stored session (csrf-protection's get/set session mode), not a cookie of its own.
+  await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
+  await app.register(helmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        // Behind TLS the proxy upgrades; on plain http (tests, local) an upgrade would break every asset.
+        upgradeInsecureRequests: null,
+      },
+    },
+    // Cross-origin isolation would stop residents opening stored photos from other tabs; not needed here.
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(rateLimit, { global: false });
+  await app.register(formbody);
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    throwFileSizeLimit: false,
+    limits: { fileSize: config.mediaLimitBytes, files: 1, fields: 20 },
+    async onFile(part) {
+      const data = await part.toBuffer();
+      const upload: WebUpload = { field: part.fieldname, filename: part.filename, data, tooBig: part.file.truncated };
+      (part as unknown as { value: WebUpload }).value = upload;
+    },
+  });
+  await app.register(view, {
+    engine: { nunjucks },
+    templates: [join(import.meta.dirname, 'views'), govukDist()],
+    options: { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
+  });
+
+  const catalogues = loadCatalogues();
+  const render = renderer({ store, catalogues, jurisdictionId: config.webJurisdiction });
+  const ctx: WebContext = { store, config, render, submitLimit: { rateLimit: { max: config.webSubmitLimitPerMinute, timeWindow: 60_000 } } };
+
+  // `?lang=cy` on any page switches language and remembers it.
+  app.addHook('preHandler', async (req) => {
+    const wanted = (req.query as Record<string, unknown> | undefined)?.lang;
+    if (isLang(wanted) && req.session.get('lang') !== wanted) req.session.set('lang', wanted);
+  });
+
+  app.setErrorHandler((error: FastifyError, req, reply) => errorPage(render, error, req, reply));
+  app.setNotFoundHandler((req, reply) => {
+    if (!acceptsHtml(req)) return reply.code(404).send({ error: { code: 'NOT_FOUND', message: 'No such resource', problems: [] } });
+    return render.page(req, reply, 'error.njk', { title: render.t(req)('notFound.title'), body: render.t(req)('notFound.body') }, { status: 404 });
+  });
+
+  await app.register(findRoutes, ctx);
+  await app.register(reportRoutes, ctx);
+  await app.register(trackRoutes, ctx);
+  await app.register(infoRoutes, ctx);
+  await app.register(webAssets);
+}
+
+const acceptsHtml = (req: FastifyRequest) => /text\/html|\*\/\*/.test(req.headers.accept ?? '') || !req.headers.accept;
+
+/** Errors as pages a resident can act on; detail of unexpected ones goes to the log only. */
+function errorPage(render: Renderer, error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+  const t = render.t(req);
+  const status = error.statusCode ?? 500;
+  const back = req.headers.referer && URL.canParse(req.headers.referer) ? new URL(req.headers.referer).pathname : '/';
+  let key = 'problem';
+  if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') key = 'expired';
+  else if (status === 429) key = 'tooMany';
+  else if (status === 413) key = 'tooLarge';
+  else if (status >= 400 && status < 500) key = 'badRequest';
+  else req.log.error({ err: error }, 'resident web request failed');
+  const code = key === 'problem' ? 500 : key === 'expired' ? 403 : status;
+  return render.page(req, reply, 'error.njk', { title: t(`${key}.title`), body: t(`${key}.body`), back }, { status: code });
+}

@@ -1,0 +1,91 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Jurisdiction } from '../core/services/service.ts';
+import type { Store } from '../core/store.ts';
+import { isLang, translator, type Catalogue, type Lang, type Translate } from './i18n.ts';
+
+/** One field's error: shown in the summary (linking to `href`) and by the field. */
+export interface PageError {
+  field: string;
+  href: string;
+  text: string;
+}
+
+const LOCALES: Record<Lang, string> = { en: 'en-GB', cy: 'cy-GB' };
+
+/** Dates as residents read them, in the council's time zone: "3 March 2026 at 2:30pm". */
+export function dateFormatter(lang: Lang) {
+  const day = new Intl.DateTimeFormat(LOCALES[lang], { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Europe/London' });
+  const time = new Intl.DateTimeFormat(LOCALES[lang], { hour: 'numeric', minute: '2-digit', hour12: true, timeZone: 'Europe/London' });
+  return (d: Date | undefined, withTime = false) =>
+    d ? (withTime ? `${day.format(d)}, ${time.format(d).replace(/\s/g, '').toLowerCase()}` : day.format(d)) : '';
+}
+
+export interface Renderer {
+  /** Renders a page with the layout's shared context; `form` adds a CSRF token. */
+  page(req: FastifyRequest, reply: FastifyReply, template: string, ctx: Record<string, unknown>, opts?: { status?: number; form?: boolean }): Promise<FastifyReply>;
+  t(req: FastifyRequest): Translate;
+  lang(req: FastifyRequest): Lang;
+  council(): Promise<Jurisdiction>;
+}
+
+/**
+ * The shared page context: language and its switch, the council's name, the
+ * CSP nonce for govuk-frontend's inline script, and errors in the two shapes
+ * the GOV.UK components take (summary list and per-field message).
+ */
+export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogue>; jurisdictionId: string }): Renderer {
+  const translators = { en: translator(opts.catalogues, 'en'), cy: translator(opts.catalogues, 'cy') };
+  let cached: { at: number; value: Jurisdiction } | undefined;
+
+  const lang = (req: FastifyRequest): Lang => {
+    const l = req.session?.get('lang');
+    return isLang(l) ? l : 'en';
+  };
+
+  // The council's name heads every page; read it at most every 30 s.
+  async function council(): Promise<Jurisdiction> {
+    if (cached && Date.now() - cached.at < 30_000) return cached.value;
+    const all = await opts.store.jurisdictions.list();
+    const value = (opts.jurisdictionId ? all.find((j) => j.id === opts.jurisdictionId) : all[0]) ?? { id: opts.jurisdictionId || 'none', name: '' };
+    cached = { at: Date.now(), value };
+    return value;
+  }
+
+  const switchHref = (req: FastifyRequest, to: Lang) => {
+    const url = new URL(req.url, 'http://x');
+    url.searchParams.set('lang', to);
+    return url.pathname + url.search;
+  };
+
+  return {
+    t: (req) => translators[lang(req)],
+    lang,
+    council,
+    async page(req, reply, template, ctx, { status = 200, form = false } = {}) {
+      const l = lang(req);
+      const t = translators[l];
+      const errors = (ctx.errors as PageError[] | undefined) ?? [];
+      const fieldErrors = Object.fromEntries(errors.map((e) => [e.field, { text: e.text, visuallyHiddenText: t('error.prefix') }]));
+      return reply
+        .code(status)
+        .header('cache-control', 'no-store')
+        .type('text/html; charset=utf-8')
+        .view(template, {
+          t,
+          lang: l,
+          councilName: (await council()).name,
+          cspNonce: (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script,
+          csrfToken: form ? reply.generateCsrf() : undefined,
+          languages: [
+            { text: 'English', lang: 'en', href: l === 'en' ? undefined : switchHref(req, 'en'), current: l === 'en' },
+            { text: 'Cymraeg', lang: 'cy', href: l === 'cy' ? undefined : switchHref(req, 'cy'), current: l === 'cy' },
+          ],
+          currentPath: new URL(req.url, 'http://x').pathname,
+          formatDate: dateFormatter(l),
+          ...ctx,
+          errors: errors.map((e) => ({ text: e.text, href: e.href })),
+          fieldErrors,
+        });
+    },
+  };
+}

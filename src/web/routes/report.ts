@@ -1,0 +1,271 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Service, ServiceAttribute } from '../../core/services/service.ts';
+import { PipeworkError, type FieldProblem } from '../../core/errors.ts';
+import { submitRequest } from '../../core/requests/submit.ts';
+import { validateAttributes, validateDescription, validateEmail, validateLocation } from '../../core/requests/validate.ts';
+import { storeUploads } from '../../media/intake.ts';
+import { baseUrl } from '../../standards/open311/routes.ts';
+import type { WebContext, WebUpload } from '../plugin.ts';
+import type { PageError } from '../render.ts';
+import { offered } from '../catalogue.ts';
+import { attributeMessage, controlFor, joinDate, splitDate, type DateParts } from '../fields.ts';
+import { nextPath, previousPath, questionsOf, readDraft, reportPath, stepsOf, writeDraft, type Draft } from '../draft.ts';
+import { questionView } from '../question-view.ts';
+import { checkRows } from '../check-rows.ts';
+
+type Params = { service: string; code?: string };
+type Body = Record<string, unknown>;
+const str = (v: unknown) => (typeof v === 'string' ? v : '');
+const list = (v: unknown) => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
+
+/**
+ * The report journey: one page per question, then details, photo, location,
+ * contact, "Check your answers" and confirmation. Each page checks its answer
+ * with the core's own validators; the final send goes through submitRequest,
+ * exactly as an Open311 POST does.
+ */
+export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
+  const { store, render, config } = ctx;
+  const form = { preHandler: app.csrfProtection };
+  const limited = { preHandler: app.csrfProtection, config: ctx.submitLimit };
+
+  async function serviceOf(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<Service | undefined> {
+    const service = await store.services.get((await render.council()).id, req.params.service);
+    if (service && offered(service)) return service;
+    const t = render.t(req);
+    await render.page(req, reply, 'error.njk', { title: t('notFound.title'), body: t('notFound.service') }, { status: 404 });
+    return undefined;
+  }
+  const changing = (req: FastifyRequest) => (req.query as Body)?.change === '1';
+  const action = (req: FastifyRequest) => new URL(req.url, 'http://x').pathname + (changing(req) ? '?change=1' : '');
+  const common = (req: FastifyRequest, service: Service, step: string) => ({
+    service,
+    action: action(req),
+    back: previousPath(service, step, changing(req)),
+  });
+
+  app.get<{ Params: Params }>('/report/:service', async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (service) return reply.redirect(reportPath(service, stepsOf(service)[0]), 303);
+  });
+
+  // ── one page per question ──────────────────────────────────────────────
+  const questionOf = (service: Service, code: string | undefined) => questionsOf(service).find((a) => a.code === code);
+
+  async function showQuestion(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, a: ServiceAttribute, value: string | string[] | undefined, parts: DateParts | undefined, errors: PageError[]) {
+    const t = render.t(req);
+    const q = questionView(a, value, parts, t, errors.length > 0);
+    return render.page(req, reply, 'question.njk', { ...common(req, service, `question/${a.code}`), q, errors, title: q.label }, { status: errors.length ? 400 : 200, form: true });
+  }
+
+  app.get<{ Params: Params }>('/report/:service/question/:code', async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const a = questionOf(service, req.params.code);
+    if (!a) return reply.callNotFound();
+    const draft = readDraft(req.session, service.code);
+    return showQuestion(req, reply, service, a, draft.attributes[a.code], draft.dates[a.code] ?? splitDate(str(draft.attributes[a.code])), []);
+  });
+
+  app.post<{ Params: Params }>('/report/:service/question/:code', form, async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const a = questionOf(service, req.params.code);
+    if (!a) return reply.callNotFound();
+    const body = (req.body ?? {}) as Body;
+    const control = controlFor(a);
+    let value: string | string[];
+    let parts: DateParts | undefined;
+    if (control === 'date' || control === 'datetime') {
+      parts = { day: str(body['answer-day']), month: str(body['answer-month']), year: str(body['answer-year']), time: str(body['answer-time']) };
+      value = joinDate(parts);
+    } else if (control === 'checkboxes') value = list(body.answer);
+    else value = str(body.answer);
+
+    // The core's own check, on this one attribute.
+    const { answers, problems } = validateAttributes({ ...service, attributes: [a] }, { [a.code]: value });
+    if (problems.length) {
+      const t = render.t(req);
+      const href = parts ? '#answer-day' : '#answer';
+      return showQuestion(req, reply, service, a, value, parts, [{ field: 'answer', href, text: attributeMessage(a, value, t, parts) }]);
+    }
+    const draft = readDraft(req.session, service.code);
+    if (answers[a.code] === undefined) delete draft.attributes[a.code];
+    else draft.attributes[a.code] = answers[a.code];
+    if (parts) draft.dates[a.code] = parts;
+    writeDraft(req.session, service.code, draft);
+    return reply.redirect(nextPath(service, `question/${a.code}`, changing(req)), 303);
+  });
+
+  // ── details ────────────────────────────────────────────────────────────
+  app.get<{ Params: Params }>('/report/:service/details', async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const draft = readDraft(req.session, service.code);
+    return render.page(req, reply, 'details.njk', { ...common(req, service, 'details'), description: draft.description ?? '', notes: notesOf(service) }, { form: true });
+  });
+
+  app.post<{ Params: Params }>('/report/:service/details', form, async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const description = str((req.body as Body)?.description);
+    const { problems } = validateDescription(description);
+    if (problems.length) {
+      const errors = [{ field: 'description', href: '#description', text: render.t(req)('error.tooLong', { max: 4000 }) }];
+      return render.page(req, reply, 'details.njk', { ...common(req, service, 'details'), description, notes: notesOf(service), errors }, { status: 400, form: true });
+    }
+    const draft = readDraft(req.session, service.code);
+    draft.description = description.trim() || undefined;
+    writeDraft(req.session, service.code, draft);
+    return reply.redirect(nextPath(service, 'details', changing(req)), 303);
+  });
+
+  // ── photo ──────────────────────────────────────────────────────────────
+  const showPhoto = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, draft: Draft, errors: PageError[] = []) =>
+    render.page(req, reply, 'photo.njk', { ...common(req, service, 'photo'), photos: draft.photos, limitMb: Math.floor(config.mediaLimitBytes / 1048576), errors }, { status: errors.length ? 400 : 200, form: true });
+
+  app.get<{ Params: Params }>('/report/:service/photo', async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (service) return showPhoto(req, reply, service, readDraft(req.session, service.code));
+  });
+
+  app.post<{ Params: Params }>('/report/:service/photo', limited, async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const body = (req.body ?? {}) as Body;
+    const draft = readDraft(req.session, service.code);
+    const t = render.t(req);
+    if (str(body.remove)) {
+      draft.photos = draft.photos.filter((p) => p.url !== str(body.remove));
+      writeDraft(req.session, service.code, draft);
+      return reply.redirect(action(req), 303);
+    }
+    const upload = body.photo as WebUpload | undefined;
+    if (upload && typeof upload === 'object' && upload.data?.length) {
+      const error = (key: string) => showPhoto(req, reply, service, draft, [{ field: 'photo', href: '#photo', text: t(key, { max: Math.floor(config.mediaLimitBytes / 1048576) }) }]);
+      if (upload.tooBig) return error('error.photo.tooBig');
+      let paths: string[];
+      try {
+        paths = await storeUploads(store, [upload]);
+      } catch (err) {
+        if (err instanceof PipeworkError && err.code === 'INVALID_INPUT') return error('error.photo.wrongType');
+        throw err;
+      }
+      draft.photos = [...draft.photos, ...paths.map((url) => ({ url, name: upload.filename || t('photo.unnamed') }))].slice(-3);
+      writeDraft(req.session, service.code, draft);
+    }
+    return reply.redirect(nextPath(service, 'photo', changing(req)), 303);
+  });
+
+  // ── location ───────────────────────────────────────────────────────────
+  const showLocation = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, values: Partial<Draft>, errors: PageError[] = []) =>
+    render.page(req, reply, 'location.njk', { ...common(req, service, 'location'), values, errors }, { status: errors.length ? 400 : 200, form: true });
+
+  app.get<{ Params: Params }>('/report/:service/location', async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (service) return showLocation(req, reply, service, readDraft(req.session, service.code));
+  });
+
+  app.post<{ Params: Params }>('/report/:service/location', form, async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const body = (req.body ?? {}) as Body;
+    const values = { address: str(body.address).trim(), postcode: str(body.postcode).trim().toUpperCase(), lat: str(body.lat).trim(), long: str(body.long).trim() };
+    const { problems } = validateLocation({ address: values.address, zipcode: values.postcode, lat: values.lat, long: values.long }, {});
+    if (problems.length) {
+      const t = render.t(req);
+      const device = problems.some((p) => p.field === 'lat' || p.field === 'long');
+      // A broken device position is dropped so the person can carry on with an address.
+      const shown = device ? { ...values, lat: '', long: '' } : values;
+      return showLocation(req, reply, service, shown, [{ field: 'address', href: '#address', text: t(device ? 'error.location.device' : 'error.location.required') }]);
+    }
+    const draft = readDraft(req.session, service.code);
+    Object.assign(draft, { address: values.address || undefined, postcode: values.postcode || undefined, lat: values.lat || undefined, long: values.long || undefined });
+    writeDraft(req.session, service.code, draft);
+    return reply.redirect(nextPath(service, 'location', changing(req)), 303);
+  });
+
+  // ── contact details ────────────────────────────────────────────────────
+  const showContact = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, values: Partial<Draft>, errors: PageError[] = []) =>
+    render.page(req, reply, 'contact.njk', { ...common(req, service, 'contact'), values, errors }, { status: errors.length ? 400 : 200, form: true });
+
+  app.get<{ Params: Params }>('/report/:service/contact', async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (service) return showContact(req, reply, service, readDraft(req.session, service.code));
+  });
+
+  app.post<{ Params: Params }>('/report/:service/contact', form, async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const body = (req.body ?? {}) as Body;
+    const values = { firstName: str(body.firstName).trim(), lastName: str(body.lastName).trim(), email: str(body.email).trim(), phone: str(body.phone).trim() };
+    if (validateEmail(values.email).length) {
+      return showContact(req, reply, service, values, [{ field: 'email', href: '#email', text: render.t(req)('error.email') }]);
+    }
+    const draft = readDraft(req.session, service.code);
+    for (const [k, v] of Object.entries(values)) (draft as unknown as Record<string, string | undefined>)[k] = v || undefined;
+    writeDraft(req.session, service.code, draft);
+    return reply.redirect(nextPath(service, 'contact', changing(req)), 303);
+  });
+
+  // ── check your answers, then send ──────────────────────────────────────
+  const showCheck = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, draft: Draft, errors: PageError[] = []) =>
+    render.page(req, reply, 'check.njk', { service, action: action(req), back: previousPath(service, 'check', false), sections: checkRows(service, draft, render.t(req)), errors }, { status: errors.length ? 400 : 200, form: true });
+
+  app.get<{ Params: Params }>('/report/:service/check', async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (service) return showCheck(req, reply, service, readDraft(req.session, service.code));
+  });
+
+  app.post<{ Params: Params }>('/report/:service/check', limited, async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const draft = readDraft(req.session, service.code);
+    const base = baseUrl(config, req);
+    try {
+      const request = await submitRequest(store, {
+        jurisdictionId: service.jurisdictionId,
+        serviceCode: service.code,
+        description: draft.description,
+        attributes: draft.attributes,
+        location: { lat: draft.lat, long: draft.long, address: draft.address, zipcode: draft.postcode },
+        contact: { firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone },
+        mediaUrls: draft.photos.map((p) => base + p.url),
+        source: 'web',
+      });
+      writeDraft(req.session, service.code, undefined);
+      req.session.set('submitted', { service: service.code, id: request.id, emailed: !!draft.email, notice: request.serviceNotice ?? '' });
+      return reply.redirect(reportPath(service, 'confirmation'), 303);
+    } catch (err) {
+      if (!(err instanceof PipeworkError) || err.code !== 'INVALID_INPUT') throw err;
+      return showCheck(req, reply, service, draft, problemsToErrors(service, draft, err.problems, render.t(req)));
+    }
+  });
+
+  app.get<{ Params: Params }>('/report/:service/confirmation', async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const submitted = req.session.get<{ service: string; id: string; emailed: boolean; notice: string }>('submitted');
+    if (!submitted || submitted.service !== service.code) return reply.redirect('/', 303);
+    return render.page(req, reply, 'confirmation.njk', { service, submitted });
+  });
+
+  /** Problems the core found at the final send, each linked to the page where it can be put right. */
+  function problemsToErrors(service: Service, draft: Draft, problems: FieldProblem[], t: ReturnType<typeof render.t>): PageError[] {
+    return problems.map((p) => {
+      const code = /^attribute\[(.+)\]$/.exec(p.field)?.[1];
+      const a = code ? questionOf(service, code) : undefined;
+      if (a) {
+        const href = `${reportPath(service, `question/${a.code}`)}?change=1`;
+        return { field: p.field, href, text: `${a.description}: ${attributeMessage(a, draft.attributes[a.code] ?? '', t, draft.dates[a.code])}` };
+      }
+      if (p.field === 'description') return { field: p.field, href: `${reportPath(service, 'details')}?change=1`, text: t('error.tooLong', { max: 4000 }) };
+      if (p.field === 'email') return { field: p.field, href: `${reportPath(service, 'contact')}?change=1`, text: t('error.email') };
+      if (['lat', 'long', 'location'].includes(p.field)) return { field: p.field, href: `${reportPath(service, 'location')}?change=1`, text: t('error.location.required') };
+      return { field: p.field, href: reportPath(service, 'check'), text: t('error.invalid') };
+    });
+  }
+}
+
+/** Attributes that only inform (Open311 `variable: false`) are shown as notes, not asked. */
+const notesOf = (service: Service) => service.attributes.filter((a) => !a.variable).map((a) => a.description);
