@@ -7,6 +7,10 @@ import { mediaRoutes } from './media/routes.ts';
 import { registerOps } from './ops/routes.ts';
 import { toPipeworkError } from './http/errors.ts';
 import { adminApi } from './admin/plugin.ts';
+import { backendInboundRoutes } from './backends/inbound-routes.ts';
+import { deliveriesAdmin } from './delivery/admin.ts';
+import { routingAdmin } from './routing/admin.ts';
+import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 
 export interface AppDeps {
@@ -48,9 +52,12 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   registerOps(app, { store });
   await app.register(mediaRoutes, { store });
   await app.register(open311Routes, { prefix: '/open311/v2', store, config });
+  // Status updates pushed by back-ends (webhook), signed: /backends/{name}/updates.
+  await app.register(backendInboundRoutes, { store, config });
   // The resident web at `/`: GOV.UK pages over the same core as Open311.
   await app.register(webPlugin, { store, config });
   // Each area of the admin API adds its routes function to this list.
-  await app.register(adminApi([]), { prefix: '/admin/api', store, config });
+  await app.register(patternSchemaRoutes);
+  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin]), { prefix: '/admin/api', store, config });
   return app;
 }

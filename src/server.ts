@@ -2,13 +2,19 @@ import type { Config } from './config/schema.ts';
 import { buildApp } from './app.ts';
 import { openStore } from './store/index.ts';
 import { seedDemo } from './demo/seed.ts';
+import { startRelay } from './delivery/start.ts';
 
 /** Opens the store, migrates, seeds the demo council on an empty database, and listens. */
 export async function serve(config: Config) {
   const store = await openStore(config.databaseUrl);
   if (config.seedDemo) await seedDemo(store);
   const app = await buildApp(config, { store });
-  app.addHook('onClose', () => store.close());
+  // The relay delivers the outbox from inside this process; it stops before the store closes.
+  const relay = config.relayEnabled ? startRelay(config, store, app.log) : undefined;
+  app.addHook('onClose', async () => {
+    await relay?.stop();
+    await store.close();
+  });
   const stop = async () => {
     await app.close();
     process.exit(0);

@@ -3,6 +3,7 @@ import { serve } from '../server.ts';
 import type { Command } from './context.ts';
 import { keys } from './keys.ts';
 import { services } from './services.ts';
+import { patterns } from './patterns.ts';
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
 export const COMMANDS: Record<string, Command> = {
@@ -29,4 +30,5 @@ export const COMMANDS: Record<string, Command> = {
   },
   keys,
   services,
+  patterns,
 };

@@ -1,6 +1,7 @@
 import type { Jurisdiction, Service } from './services/service.ts';
 import type { AuthorKind, Contact, NewRequestUpdate, NewServiceRequest, RequestUpdate, ServiceRequest } from './requests/request.ts';
 import type { Status } from './statuses.ts';
+import type { PatternStore } from '../patterns/stored.ts';
 import type { DeliveryStore } from '../delivery/types.ts';
 import type { RoutingStore } from '../routing/types.ts';
 
@@ -80,6 +81,8 @@ export interface Store {
   deliveries: DeliveryStore;
   /** Back-end instances and per-service routes (src/routing/). */
   routing: RoutingStore;
+  /** Each council's library of service pattern versions (src/patterns/). */
+  patterns: PatternStore;
   apiKeys: {
     create(name: string, hash: string, prefix: string, scope: KeyScope): Promise<ApiKey>;
     findActiveByHash(hash: string): Promise<ApiKey | undefined>;

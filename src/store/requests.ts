@@ -4,6 +4,7 @@ import type { Store } from '../core/store.ts';
 import type { NewServiceRequest } from '../core/requests/request.ts';
 import { requestFromRow, updateFromRow } from './rows.ts';
 import { newRequestWriter, type LinkedRow, type NewRequestRows } from './request-writer.ts';
+import { searchRows } from './request-search.ts';
 import { deliveryValues, insertUpdateDeliveries, notifyQueued } from './deliveries.ts';
 
 /** Parses a public request id; anything that is not a positive integer matches no row. */
@@ -53,6 +54,8 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
       requested_at: now,
       updated_at: now,
       expected_at: input.expectedAt?.getTime() ?? null,
+      pattern_id: input.pattern?.id ?? null,
+      pattern_version: input.pattern?.version ?? null,
     },
     linked,
   };
@@ -109,24 +112,8 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
     },
 
     async search(q) {
-      let query = db.selectFrom('service_requests').selectAll().where('jurisdiction_id', '=', q.jurisdictionId);
-      if (q.ids) {
-        const ids = q.ids.map(rowId).filter((n): n is number => n !== undefined);
-        if (!ids.length) return [];
-        query = query.where('id', 'in', ids);
-      } else {
-        if (q.serviceCodes?.length) query = query.where('service_code', 'in', q.serviceCodes);
-        if (q.statuses?.length) query = query.where('status', 'in', q.statuses);
-        if (q.from) query = query.where('requested_at', '>=', q.from.getTime());
-        if (q.to) query = query.where('requested_at', '<=', q.to.getTime());
-      }
-      const rows = await query
-        .orderBy('requested_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute();
-      return rows.map(requestFromRow);
+      // Index ranges merged newest first, so every filter combination stays fast at millions of rows.
+      return (await searchRows(db, q)).map(requestFromRow);
     },
 
     async addUpdate(u) {
@@ -147,15 +134,18 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
             author_kind: u.authorKind,
             contact: JSON.stringify(u.contact),
             updated_at: at,
+            flag: u.flag ?? null,
+            notify_resident: u.notifyResident ? 1 : null,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
         // A resident's comment travels on to the back-ends through the outbox, in this same transaction.
         await insertUpdateDeliveries(trx, requestId, row.id, u.deliveries ?? [], Date.now());
+        // A flagged update (the service pattern does not allow its change) is history only: the request stays put.
         const change =
-          u.status === 'unchanged'
+          u.status === 'unchanged' || u.flag
             ? { updated_at: at }
-            : { updated_at: at, status: u.status, status_notes: u.description || null };
+            : { updated_at: at, status: u.status, status_notes: u.description || null, ...(u.expectedAt ? { expected_at: u.expectedAt.getTime() } : {}) };
         await trx.updateTable('service_requests').set(change).where('id', '=', requestId).execute();
         return updateFromRow(row);
       });
@@ -177,7 +167,8 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
     },
 
     async updates(q) {
-      let query = db.selectFrom('request_updates').selectAll().where('jurisdiction_id', '=', q.jurisdictionId);
+      // Flagged updates were not applied, so clients polling for updates must not see them as status changes.
+      let query = db.selectFrom('request_updates').selectAll().where('jurisdiction_id', '=', q.jurisdictionId).where('flag', 'is', null);
       if (q.authorKinds) query = query.where('author_kind', 'in', q.authorKinds);
       const rows = await query
         .where('updated_at', '>=', q.from.getTime())

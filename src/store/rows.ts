@@ -23,6 +23,8 @@ export function serviceFromRow(r: Selectable<Database['services']>): Service {
     visibility: r.visibility as Service['visibility'],
     agencyResponsible: opt(r.agency_responsible),
     serviceNotice: opt(r.service_notice),
+    ...(r.pattern_id && r.pattern_version ? { pattern: { id: r.pattern_id, version: r.pattern_version } } : {}),
+    ...(r.status_labels ? { statusLabels: JSON.parse(r.status_labels) } : {}),
   };
 }
 
@@ -42,6 +44,9 @@ export function serviceToRow(s: Service, now: number): Selectable<Database['serv
     agency_responsible: s.agencyResponsible ?? null,
     service_notice: s.serviceNotice ?? null,
     updated_at: now,
+    pattern_id: s.pattern?.id ?? null,
+    pattern_version: s.pattern?.version ?? null,
+    status_labels: s.statusLabels ? JSON.stringify(s.statusLabels) : null,
   };
 }
 
@@ -74,6 +79,7 @@ export function requestFromRow(r: Selectable<Database['service_requests']>): Ser
     requestedAt: new Date(r.requested_at),
     updatedAt: new Date(r.updated_at),
     expectedAt: r.expected_at === null ? undefined : new Date(r.expected_at),
+    ...(r.pattern_id && r.pattern_version ? { pattern: { id: r.pattern_id, version: r.pattern_version } } : {}),
   };
 }
 
@@ -90,5 +96,7 @@ export function updateFromRow(r: Selectable<Database['request_updates']>): Reque
     authorKind: r.author_kind as RequestUpdate['authorKind'],
     contact: JSON.parse(r.contact),
     updatedAt: new Date(r.updated_at),
+    ...(r.flag ? { flag: r.flag } : {}),
+    ...(r.notify_resident ? { notifyResident: true } : {}),
   };
 }

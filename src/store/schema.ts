@@ -22,6 +22,10 @@ export interface Database extends DeliveryTables {
     agency_responsible: string | null;
     service_notice: string | null;
     updated_at: number;
+    /** The pattern version this service is bound to (0003), and its council status labels as JSON. */
+    pattern_id?: string | null;
+    pattern_version?: string | null;
+    status_labels?: string | null;
   };
   service_requests: {
     id: Generated<number>;
@@ -49,6 +53,9 @@ export interface Database extends DeliveryTables {
     requested_at: number;
     updated_at: number;
     expected_at: number | null;
+    /** The pattern version the request was created under (0003); its process applies for the request's life. */
+    pattern_id?: string | null;
+    pattern_version?: string | null;
   };
   request_contacts: {
     request_id: number;
@@ -69,6 +76,10 @@ export interface Database extends DeliveryTables {
     author_kind: string;
     contact: string;
     updated_at: number;
+    /** Why this update's status change was not applied (0003): the pattern does not allow it. */
+    flag?: string | null;
+    /** 1 when the pattern says this change tells the resident. */
+    notify_resident?: number | null;
   };
   api_keys: {
     id: Generated<number>;
@@ -81,6 +92,17 @@ export interface Database extends DeliveryTables {
     revoked_at: number | null;
   };
   media: { id: string; content_type: string; bytes: Buffer; created_at: number };
+  /** Each council's library of service pattern versions (0003); `document` is the pattern as JSON text. */
+  service_patterns: {
+    jurisdiction_id: string;
+    id: string;
+    version: string;
+    lifecycle: string;
+    name: string;
+    document: string;
+    created_at: number;
+    published_at: number | null;
+  };
   /** Resident web sessions (0004): JSON text, epoch-ms expiry. */
   web_sessions: { id: string; data: string; expires_at: number };
 }

@@ -1,4 +1,5 @@
 import type { Status, UpdateStatus } from '../statuses.ts';
+import type { PatternRef } from '../services/service.ts';
 import type { NewDelivery } from '../../delivery/types.ts';
 
 export type AttributeAnswers = Record<string, string | string[]>;
@@ -43,6 +44,8 @@ export interface ServiceRequest {
   requestedAt: Date;
   updatedAt: Date;
   expectedAt?: Date;
+  /** The pattern version the request was created under; its process applies for the request's whole life. */
+  pattern?: PatternRef;
 }
 
 export interface NewServiceRequest {
@@ -61,6 +64,7 @@ export interface NewServiceRequest {
   agencyResponsible?: string;
   serviceNotice?: string;
   expectedAt?: Date;
+  pattern?: PatternRef;
   /** Delivery jobs (the outbox) committed in the same transaction as the request; decided by routing in submitRequest. */
   deliveries?: NewDelivery[];
 }
@@ -82,6 +86,10 @@ export interface RequestUpdate {
   authorKind: AuthorKind;
   contact: Contact;
   updatedAt: Date;
+  /** Set when the status change broke the service pattern's transitions: kept in history for staff, not applied. */
+  flag?: string;
+  /** The pattern says this change tells the resident. */
+  notifyResident?: boolean;
 }
 
 export interface NewRequestUpdate {
@@ -95,6 +103,11 @@ export interface NewRequestUpdate {
   authorKind: AuthorKind;
   contact: Contact;
   updatedAt?: Date;
+  /** Set by recordUpdate from the service pattern: a flagged update is stored but does not move the request. */
+  flag?: string;
+  notifyResident?: boolean;
+  /** Set by recordUpdate from the pattern's targets: the request's new expected_datetime. */
+  expectedAt?: Date;
   /** Delivery jobs committed in the same transaction as the update (a resident's comment sent on to the back-end). */
   deliveries?: NewDelivery[];
 }

@@ -5,6 +5,7 @@ import type { ServiceType } from '../services/service.ts';
 import { PipeworkError, invalid } from '../errors.ts';
 import { canaryBucket, deliveriesFor } from '../../routing/decide.ts';
 import { validateAttributes, validateDescription, validateEmail, validateLocation, type LocationInput } from './validate.ts';
+import { termsForNewRequest } from '../../patterns/rules.ts';
 
 /** What any front end (Open311, the resident web, staff) hands over for a new request. */
 export interface Submission {
@@ -59,6 +60,8 @@ export async function submitRequest(store: Store, s: Submission): Promise<Servic
     agencyResponsible: service.agencyResponsible,
     serviceNotice: service.serviceNotice,
     deliveries: deliveriesFor(route, bucket),
+    // The pattern version and its target: the request keeps both even when the service moves to a new version.
+    ...(await termsForNewRequest(store, service)),
   });
   return { ...request, serviceType: service.type };
 }

@@ -1,3 +1,4 @@
+import type { Status } from '../statuses.ts';
 /** Open311 attribute datatypes (GeoReport v2, GET Service Definition). */
 export const DATATYPES = ['string', 'number', 'datetime', 'text', 'singlevaluelist', 'multivaluelist'] as const;
 export type Datatype = (typeof DATATYPES)[number];
@@ -26,6 +27,17 @@ export interface ServiceAttribute {
   values?: AttributeValue[];
   /** mySociety extension: filled by the client (`hidden_field`) or the server (`server_set`). */
   automated?: 'hidden_field' | 'server_set';
+  /**
+   * Resident-facing hints from the service pattern, for web forms; absent on
+   * services not bound to a pattern. `answerType` is a GOV.UK Design System
+   * answer type: text, long_text, number, email, phone, date, datetime, time,
+   * address, postcode, file, radios, checkboxes or select.
+   */
+  answerType?: string;
+  /** Hint text shown under the question. */
+  hint?: string;
+  /** Messages written for residents: `required` when missing, `invalid` when not in the right form. */
+  errorMessages?: { required?: string; invalid?: string };
 }
 
 export interface Service {
@@ -42,6 +54,16 @@ export interface Service {
   visibility: Visibility;
   agencyResponsible?: string;
   serviceNotice?: string;
+  /** The service pattern version this service follows (src/patterns/); its process rules apply to new requests. */
+  pattern?: PatternRef;
+  /** The council's own names for statuses (from the pattern), e.g. { action_scheduled: 'Repair booked' }. */
+  statusLabels?: Partial<Record<Status, string>>;
+}
+
+/** One version of a service pattern. */
+export interface PatternRef {
+  id: string;
+  version: string;
 }
 
 export interface Jurisdiction {

@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as m0001 from './0001_core.ts';
 import * as m0002 from './0002_delivery.ts';
+import * as m0003 from './0003_patterns.ts';
 import * as m0004 from './0004_web_sessions.ts';
+import * as m0005 from './0005_list_indexes.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -10,5 +12,7 @@ import * as m0004 from './0004_web_sessions.ts';
 export const migrations: Record<string, Migration> = {
   '0001_core': m0001,
   '0002_delivery': m0002,
+  '0003_patterns': m0003,
   '0004_web_sessions': m0004,
+  '0005_list_indexes': m0005,
 };

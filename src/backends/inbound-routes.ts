@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import type { Store } from '../core/store.ts';
+import type { Config } from '../config/schema.ts';
+import { PipeworkError } from '../core/errors.ts';
+import { toPipeworkError } from '../http/errors.ts';
+import { BackendRegistry } from './registry.ts';
+import { InboundError } from './port.ts';
+import { applyStatusReport } from '../delivery/status-in.ts';
+
+/**
+ * POST /backends/{name}/updates: where push back-ends (webhook) send status
+ * updates, signed with the back-end's secret (see docs/webhook-contract.openapi.yaml).
+ * The raw body is kept for the signature check. One report: 200, or 404 when
+ * its reference is unknown. Several: 200 with one result each.
+ */
+export async function backendInboundRoutes(app: FastifyInstance, { store, config }: { store: Store; config: Config }) {
+  const registry = new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });
+  app.addHook('onClose', () => registry.close());
+  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  app.setErrorHandler((error, req, reply) => {
+    const err = toPipeworkError(error);
+    if (err.status >= 500) req.log.error({ err: error }, 'back-end inbound call failed');
+    return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
+  });
+
+  app.post<{ Params: { name: string } }>('/backends/:name/updates', { schema: { hide: true } as object }, async (req) => {
+    const { backend } = await registry.get(req.params.name);
+    if (!backend?.parseInbound) throw new PipeworkError('BACKEND_NOT_FOUND', `No back-end "${req.params.name}" takes status updates here`);
+    if (!Buffer.isBuffer(req.body)) throw new PipeworkError('UNSUPPORTED_MEDIA_TYPE', 'Send the updates as application/json');
+    let reports;
+    try {
+      reports = backend.parseInbound(req.headers, req.body);
+    } catch (e) {
+      if (!(e instanceof InboundError)) throw e;
+      req.log.warn({ backend: backend.name, reason: e.message }, 'inbound status update refused');
+      throw new PipeworkError(e.status === 401 ? 'SIGNATURE_INVALID' : 'INVALID_INPUT', e.message);
+    }
+    const results = [];
+    for (const report of reports) {
+      try {
+        const r = await applyStatusReport(store, backend, report);
+        if (!r.known) req.log.warn({ backend: backend.name, request: r.requestId, code: report.code }, 'unknown back-end status code kept, not mapped');
+        results.push({ reference: report.reference ?? null, service_request_id: r.requestId, status: r.status, known_status: r.known, duplicate: r.duplicate });
+      } catch (e) {
+        const err = toPipeworkError(e);
+        req.log.warn({ backend: backend.name, reference: report.reference ?? report.requestId, error: err.message }, 'inbound status update not applied');
+        if (reports.length === 1) throw err;
+        results.push({ reference: report.reference ?? null, error: { code: err.code, message: err.message } });
+      }
+    }
+    return { results };
+  });
+}

@@ -1,0 +1,103 @@
+import type { Contact, RequestUpdate, ServiceRequest } from '../core/requests/request.ts';
+
+/**
+ * The back-end port: what every adapter (built-in case store, webhook, Open311
+ * upstream, email, file drop) implements. The relay calls it; adapters never
+ * touch the store. Status updates come back either pushed to Pipework's
+ * inbound endpoint (`statusUpdates: 'push'`, via `parseInbound`), pulled on a
+ * schedule (`'pull'`, via `pullUpdates`) or not at all (`'none'`).
+ *
+ * @example
+ *   const backend: Backend = {
+ *     name: 'streets', kind: 'webhook', statusUpdates: 'push',
+ *     async deliverRequest(job) { const r = await post(job); return { reference: r.reference }; },
+ *     async deliverUpdate(job) { await post(job); return {}; },
+ *     async health() { return { ok: true, detail: 'HTTP 200' }; },
+ *     parseInbound(headers, body) { verify(headers, body); return [{ reference: 'X1', code: 'DONE' }]; },
+ *   };
+ */
+export interface Backend {
+  readonly name: string;
+  readonly kind: string;
+  readonly statusUpdates: 'push' | 'pull' | 'none';
+  /** Batch adapters (file drop): jobs are handed over together, at most once per this interval, through `deliverBatch`. */
+  readonly batchIntervalMs?: number;
+  /** Pull adapters: how often to pull. */
+  readonly pullIntervalMs?: number;
+  /** Back-end code → Open311 extended status. Codes not listed (and not already a status) are kept, unmapped. */
+  readonly statusMap: Record<string, string>;
+  /** Sends a new request; resolves with the back-end's own reference for it. Throws DeliveryError. */
+  deliverRequest(job: RequestJob): Promise<{ reference: string }>;
+  /** Sends a resident's update or comment on a request the back-end already holds. Throws DeliveryError. */
+  deliverUpdate(job: UpdateJob): Promise<{ reference?: string }>;
+  /** Batch adapters: one outcome per job, in order (a reference, or the error for that job). */
+  deliverBatch?(jobs: RequestJob[]): Promise<({ reference: string } | DeliveryError)[]>;
+  /** Pull adapters: status reports since `cursor`, and the cursor to pass next time. */
+  pullUpdates?(cursor: string | undefined, refs: () => Promise<string[]>): Promise<PullResult>;
+  /** Push adapters: checks the signature of an inbound call and reads its reports. Throws InboundError. */
+  parseInbound?(headers: Record<string, string | string[] | undefined>, body: Buffer): StatusReport[];
+  health(): Promise<{ ok: boolean; detail: string }>;
+  close?(): Promise<void>;
+}
+
+export interface RequestJob {
+  deliveryId: string;
+  /** Same on every attempt of this job: back-ends use it to drop repeats. */
+  idempotencyKey: string;
+  attempt: number;
+  request: ServiceRequest;
+  contact: Contact;
+  serviceName: string;
+}
+
+export interface UpdateJob extends RequestJob {
+  /** The back-end's own reference for the request. */
+  reference: string;
+  update: RequestUpdate;
+}
+
+/** One status report from a back-end, before mapping. */
+export interface StatusReport {
+  /** The back-end's reference for the request (or `requestId`, Pipework's own id). */
+  reference?: string;
+  requestId?: string;
+  /** The back-end's raw status code, kept whatever it maps to. */
+  code: string;
+  description?: string;
+  /** The back-end's id for this report, to drop repeats; derived from the report when absent. */
+  updateId?: string;
+  at?: Date;
+}
+
+export interface PullResult {
+  reports: StatusReport[];
+  cursor?: string;
+  /** Input the adapter set aside (a corrupt CSV row…), each said plainly. */
+  problems: string[];
+}
+
+/** A delivery that failed. `retryable: false` dead-letters the job at once (e.g. the back-end rejected the data). */
+export class DeliveryError extends Error {
+  constructor(
+    message: string,
+    readonly retryable = true,
+  ) {
+    super(message);
+  }
+}
+
+/** An inbound call that must be refused: 401 (bad signature) or 400 (unreadable). */
+export class InboundError extends Error {
+  constructor(
+    message: string,
+    readonly status: 400 | 401,
+  ) {
+    super(message);
+  }
+}
+
+/** The dependencies an adapter factory gets. */
+export interface BackendDeps {
+  /** Upper bound of one call to the back-end. */
+  timeoutMs: number;
+}

@@ -1,0 +1,4 @@
+import { backendContract } from '../contract.ts';
+import { webhookHarness } from './harness.ts';
+
+backendContract('webhook', webhookHarness);

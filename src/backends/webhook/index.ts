@@ -1,0 +1,92 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { DeliveryError, InboundError, type Backend, type BackendDeps, type StatusReport } from '../port.ts';
+import { HttpUrl, StatusMap } from '../config.ts';
+import { call, jsonReply } from '../http.ts';
+import { requestPayload, updatePayload } from '../wire.ts';
+import { signedHeaders, verifySignature } from './signing.ts';
+
+export const WebhookConfig = Type.Object(
+  {
+    url: HttpUrl,
+    secret: Type.String({ minLength: 16, description: 'Shared HMAC secret, at least 16 characters, used both ways' }),
+    timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+    statusMap: StatusMap,
+  },
+  { additionalProperties: false },
+);
+export type WebhookConfig = Static<typeof WebhookConfig>;
+
+/**
+ * JSON over HTTP to any back-end (contract: docs/webhook-contract.openapi.yaml).
+ * Every call is signed and carries the job's Idempotency-Key; the back-end
+ * pushes status updates to POST /backends/{name}/updates, signed the same way.
+ */
+export function webhookBackend(name: string, config: WebhookConfig, deps: BackendDeps): Backend {
+  const timeoutMs = config.timeoutMs ?? deps.timeoutMs;
+  const post = async (event: object, idempotencyKey: string) => {
+    const body = JSON.stringify(event);
+    const headers = { 'content-type': 'application/json', 'idempotency-key': idempotencyKey, ...signedHeaders(config.secret, body) };
+    return call(config.url, { method: 'POST', headers, body }, timeoutMs);
+  };
+  return {
+    name,
+    kind: 'webhook',
+    statusUpdates: 'push',
+    statusMap: config.statusMap ?? {},
+    async deliverRequest(job) {
+      const res = await post({ event: 'request.created', idempotency_key: job.idempotencyKey, request: requestPayload(job) }, job.idempotencyKey);
+      const reply = jsonReply(res.text, name) as { reference?: unknown };
+      const ref = reply?.reference;
+      if ((typeof ref !== 'string' && typeof ref !== 'number') || String(ref).trim() === '') {
+        throw new DeliveryError(`${name} accepted the request but its reply has no "reference": ${res.text.slice(0, 100)}`);
+      }
+      return { reference: String(ref) };
+    },
+    async deliverUpdate(job) {
+      await post(
+        { event: 'request.updated', idempotency_key: job.idempotencyKey, reference: job.reference, request: requestPayload(job), update: updatePayload(job) },
+        job.idempotencyKey,
+      );
+      return {};
+    },
+    parseInbound(headers, body) {
+      const why = verifySignature(config.secret, headers, body);
+      if (why) throw new InboundError(`signature check failed: ${why}`, 401);
+      let doc: unknown;
+      try {
+        doc = JSON.parse(body.toString('utf8'));
+      } catch {
+        throw new InboundError('the body is not JSON', 400);
+      }
+      const items = Array.isArray((doc as { updates?: unknown })?.updates) ? (doc as { updates: unknown[] }).updates : [doc];
+      return items.map((item, i) => inboundReport(item, i));
+    },
+    async health() {
+      // A signed GET: any answer below 500 means the back-end is there.
+      try {
+        const res = await fetch(config.url, { method: 'GET', headers: signedHeaders(config.secret, ''), signal: AbortSignal.timeout(timeoutMs) });
+        await res.arrayBuffer();
+        return { ok: res.status < 500, detail: `HTTP ${res.status}` };
+      } catch (e) {
+        return { ok: false, detail: `cannot reach ${new URL(config.url).origin}: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}` };
+      }
+    },
+  };
+}
+
+function inboundReport(item: unknown, i: number): StatusReport {
+  const o = (item ?? {}) as Record<string, unknown>;
+  const where = `updates[${i}]`;
+  const text = (v: unknown) => (typeof v === 'string' || typeof v === 'number' ? String(v).trim() : undefined);
+  const reference = text(o.reference);
+  const requestId = text(o.service_request_id);
+  const code = text(o.status);
+  if (!reference && !requestId) throw new InboundError(`${where}: give "reference" (yours) or "service_request_id" (ours)`, 400);
+  if (!code) throw new InboundError(`${where}: "status" is required`, 400);
+  let at: Date | undefined;
+  if (o.updated_datetime !== undefined) {
+    at = new Date(String(o.updated_datetime));
+    if (Number.isNaN(at.getTime())) throw new InboundError(`${where}: "updated_datetime" must be an ISO 8601 date-time`, 400);
+  }
+  return { reference, requestId, code, description: text(o.description), updateId: text(o.update_id), at };
+}

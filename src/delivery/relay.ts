@@ -1,0 +1,234 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Store } from '../core/store.ts';
+import type { ClaimedDelivery, DeliveryOutcome } from './types.ts';
+import { DeliveryError, type Backend, type RequestJob } from '../backends/port.ts';
+import type { BackendRegistry } from '../backends/registry.ts';
+import { backoffMs } from './backoff.ts';
+import { pullAll } from './pull.ts';
+
+export interface RelayOptions {
+  batchSize: number;
+  concurrency: number;
+  idlePollMs: number;
+  leaseMs: number;
+  timeoutMs: number;
+  maxAttempts: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+}
+
+/** The slice of a pino logger the relay uses. */
+export interface RelayLog {
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Waiting for an update job until its request job has been delivered is not an attempt. */
+const DEFER_MS = 500;
+
+/**
+ * Delivers outbox jobs to back-ends. Runs inside `serve`; any number of
+ * processes may run one. On PostgreSQL each claims its own jobs with
+ * FOR UPDATE SKIP LOCKED; on SQLite only the holder of the `relay` lease
+ * works. A claimed job is held for `leaseMs`: if its process dies, another
+ * relay takes it over when the lease runs out and sends it again with the same
+ * Idempotency-Key. Outcomes of a batch commit together (one fsync, not one per job).
+ *
+ * @example const relay = new Relay(store, registry, options, app.log); relay.start(); … await relay.stop();
+ */
+export class Relay {
+  readonly worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  /** Set when jobs were queued while the relay was busy, so it does not then sleep through them. */
+  private woken = false;
+  private unsubscribe?: () => void;
+  private leaseRenewedAt = 0;
+  /** Batch back-ends (file drop) are only handed jobs once their interval has passed. */
+  private batchDueAt = new Map<string, number>();
+  private pulling?: Promise<void>;
+  private lastPull = 0;
+  private readonly jobLeaseMs: number;
+
+  constructor(
+    private store: Store,
+    private registry: BackendRegistry,
+    private opts: RelayOptions,
+    private log: RelayLog,
+  ) {
+    this.jobLeaseMs = Math.max(opts.leaseMs, opts.timeoutMs * 3);
+  }
+
+  start() {
+    if (this.running) return;
+    this.running = true;
+    this.unsubscribe = this.store.deliveries.onQueued(() => {
+      this.woken = true;
+      this.wake?.();
+    });
+    this.loop = this.run();
+  }
+
+  async stop() {
+    this.running = false;
+    this.unsubscribe?.();
+    this.wake?.();
+    await this.loop;
+    await this.pulling;
+    if (this.store.dialect === 'sqlite') await this.store.deliveries.releaseLease('relay', this.worker).catch(() => {});
+  }
+
+  private async run() {
+    while (this.running) {
+      let worked = 0;
+      try {
+        if (await this.mayWork()) {
+          worked = await this.runOnce();
+          this.maybePull();
+        }
+      } catch (err) {
+        this.log.error({ err }, 'relay: round failed; trying again shortly');
+      }
+      if (!worked && this.running) await this.idle();
+    }
+  }
+
+  /** SQLite: one relay per database, by lease. PostgreSQL: every relay works, SKIP LOCKED keeps them apart. */
+  private async mayWork(): Promise<boolean> {
+    if (this.store.dialect !== 'sqlite') return true;
+    const now = Date.now();
+    if (now - this.leaseRenewedAt < this.opts.leaseMs / 3) return true;
+    const held = await this.store.deliveries.lease('relay', this.worker, this.opts.leaseMs);
+    this.leaseRenewedAt = held ? now : 0;
+    return held;
+  }
+
+  private idle() {
+    if (this.woken) {
+      this.woken = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.opts.idlePollMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    }).finally(() => (this.wake = undefined));
+  }
+
+  /** Claims one batch of due jobs and delivers it; returns how many jobs it handled. */
+  async runOnce(): Promise<number> {
+    this.woken = false;
+    const now = Date.now();
+    const skip = [...this.batchDueAt].filter(([, due]) => due > now).map(([name]) => name);
+    const jobs = await this.store.deliveries.claim({ worker: this.worker, limit: this.opts.batchSize, leaseMs: this.jobLeaseMs, skipBackends: skip });
+    if (!jobs.length) return 0;
+    const byBackend = new Map<string, ClaimedDelivery[]>();
+    for (const j of jobs) byBackend.set(j.backend, [...(byBackend.get(j.backend) ?? []), j]);
+
+    const outcomes: DeliveryOutcome[] = [];
+    const singles: { job: ClaimedDelivery; backend: Backend }[] = [];
+    for (const [name, group] of byBackend) {
+      const { backend, problem } = await this.registry.get(name);
+      if (!backend) {
+        for (const job of group) outcomes.push(this.failure(job, Date.now(), new DeliveryError(problem ?? 'unknown back-end')));
+        continue;
+      }
+      if (backend.deliverBatch && backend.batchIntervalMs) {
+        this.batchDueAt.set(name, Date.now() + backend.batchIntervalMs);
+        const requests = group.filter((j) => j.kind === 'request');
+        outcomes.push(...(await this.deliverBatch(backend, requests)));
+        for (const job of group.filter((j) => j.kind !== 'request')) singles.push({ job, backend });
+      } else {
+        for (const job of group) singles.push({ job, backend });
+      }
+    }
+    // A bounded pool of calls in flight.
+    let next = 0;
+    const worker = async () => {
+      while (next < singles.length) {
+        const { job, backend } = singles[next++];
+        outcomes.push(await this.deliverOne(backend, job));
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, singles.length) }, worker));
+    await this.store.deliveries.complete(this.worker, outcomes);
+    return jobs.length;
+  }
+
+  private async requestJob(job: ClaimedDelivery): Promise<RequestJob> {
+    const service = await this.store.services.get(job.jurisdictionId, job.serviceCode);
+    return {
+      deliveryId: job.id,
+      idempotencyKey: job.idempotencyKey,
+      attempt: job.attempts,
+      request: job.request,
+      contact: job.contact,
+      serviceName: service?.name ?? job.serviceCode,
+    };
+  }
+
+  private async deliverOne(backend: Backend, job: ClaimedDelivery): Promise<DeliveryOutcome> {
+    const startedAt = Date.now();
+    try {
+      if (job.kind === 'request') {
+        const { reference } = await backend.deliverRequest(await this.requestJob(job));
+        return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: reference };
+      }
+      if (!job.parentDelivered || !job.parentRef) {
+        // The request job has not been delivered yet; wait for it without spending an attempt.
+        return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'deferred', retryAt: Date.now() + DEFER_MS, error: 'waiting for the request to be delivered first' };
+      }
+      await backend.deliverUpdate({ ...(await this.requestJob(job)), reference: job.parentRef, update: job.update! });
+      return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: job.parentRef };
+    } catch (err) {
+      return this.failure(job, startedAt, err);
+    }
+  }
+
+  private async deliverBatch(backend: Backend, jobs: ClaimedDelivery[]): Promise<DeliveryOutcome[]> {
+    if (!jobs.length) return [];
+    const startedAt = Date.now();
+    try {
+      const results = await backend.deliverBatch!(await Promise.all(jobs.map((j) => this.requestJob(j))));
+      return jobs.map((job, i) => {
+        const r = results[i];
+        return r instanceof DeliveryError || !r
+          ? this.failure(job, startedAt, r ?? new DeliveryError('the adapter gave no result for this job'))
+          : { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered' as const, externalRef: r.reference };
+      });
+    } catch (err) {
+      return jobs.map((job) => this.failure(job, startedAt, err));
+    }
+  }
+
+  /** A failed attempt: retried after a growing, jittered wait, or dead-lettered after the last attempt (or at once when retrying cannot help). */
+  private failure(job: ClaimedDelivery, startedAt: number, err: unknown): DeliveryOutcome {
+    const message = err instanceof Error ? err.message : String(err);
+    const retryable = !(err instanceof DeliveryError) || err.retryable;
+    const dead = !retryable || job.attempts >= this.opts.maxAttempts;
+    const finishedAt = Date.now();
+    const ctx = { delivery: job.id, request: job.requestId, backend: job.backend, attempt: job.attempts, error: message };
+    if (!(err instanceof DeliveryError)) this.log.error({ ...ctx, err }, 'relay: adapter failed unexpectedly');
+    if (dead) {
+      this.log.error(ctx, 'relay: delivery dead-lettered');
+      return { deliveryId: job.id, startedAt, finishedAt, outcome: 'dead', error: message };
+    }
+    this.log.warn(ctx, 'relay: delivery failed; will retry');
+    return { deliveryId: job.id, startedAt, finishedAt, outcome: 'failed', error: message, retryAt: finishedAt + backoffMs(job.attempts, this.opts.backoffMs, this.opts.backoffMaxMs) };
+  }
+
+  /** Pulls status from pull back-ends in the background, at most once a second. */
+  private maybePull() {
+    if (this.pulling || Date.now() - this.lastPull < 1000) return;
+    this.lastPull = Date.now();
+    this.pulling = pullAll(this.store, this.registry, this.worker, this.log)
+      .catch((err) => this.log.error({ err }, 'relay: pulling status updates failed'))
+      .finally(() => (this.pulling = undefined));
+  }
+}

@@ -1,0 +1,74 @@
+import { createHash } from 'node:crypto';
+import type { Store } from '../core/store.ts';
+import { PipeworkError } from '../core/errors.ts';
+import { recordUpdate } from '../core/requests/record-update.ts';
+import type { Backend, StatusReport } from '../backends/port.ts';
+import { mapStatus } from '../backends/status-map.ts';
+
+export interface AppliedReport {
+  requestId: string;
+  status: string;
+  known: boolean;
+  /** The same report was already recorded (a re-send). */
+  duplicate: boolean;
+  /** Only owners' reports move the request; a shadow's are recorded for comparison. */
+  shown: boolean;
+}
+
+/**
+ * Takes one status report from a back-end into Pipework. Every report is kept
+ * as a back-end event (raw code, mapped status, known or not) for the
+ * migration report. When the back-end owns the request (primary or canary) the
+ * report also becomes an update through `recordUpdate` — authorKind
+ * 'backend', raw code as externalStatusCode — so process rules apply as for
+ * any other source. A shadow's reports never reach the public status.
+ * Throws BACKEND_REFERENCE_UNKNOWN when the reference matches no request sent to this back-end.
+ */
+export async function applyStatusReport(store: Store, backend: Pick<Backend, 'name' | 'statusMap'>, report: StatusReport): Promise<AppliedReport> {
+  const job = report.reference
+    ? await store.deliveries.findByRef(backend.name, report.reference)
+    : (await store.deliveries.forRequest(report.requestId ?? '')).find((d) => d.kind === 'request' && d.backend === backend.name);
+  if (!job) {
+    const which = report.reference ? `reference "${report.reference}"` : `service_request_id "${report.requestId}"`;
+    throw new PipeworkError('BACKEND_REFERENCE_UNKNOWN', `${which} matches no request sent to back-end "${backend.name}"`);
+  }
+  const { status, known } = mapStatus(backend.statusMap, report.code);
+  const at = report.at ?? new Date();
+  const externalId = `${backend.name}:${report.updateId ?? digest([job.requestId, report.code, report.description ?? '', report.at?.toISOString() ?? ''])}`;
+  const shown = job.role !== 'shadow';
+  let duplicate = false;
+  if (shown) {
+    duplicate = !!(await store.requests.findUpdateByExternalId(job.jurisdictionId, job.requestId, externalId));
+    if (!duplicate) {
+      await recordUpdate(store, {
+        requestId: job.requestId,
+        jurisdictionId: job.jurisdictionId,
+        status,
+        description: report.description ?? '',
+        mediaUrls: [],
+        externalStatusCode: report.code,
+        externalId,
+        authorKind: 'backend',
+        contact: {},
+        updatedAt: at,
+      });
+    }
+  }
+  // Recorded after the update, so a crash in between is healed by the back-end's re-send.
+  const event = await store.deliveries.recordEvent({
+    requestId: job.requestId,
+    jurisdictionId: job.jurisdictionId,
+    backend: backend.name,
+    role: job.role,
+    externalCode: report.code,
+    status,
+    known,
+    externalId,
+    description: report.description ?? '',
+    at,
+    receivedAt: new Date(),
+  });
+  return { requestId: job.requestId, status, known, duplicate: shown ? duplicate : event.duplicate, shown };
+}
+
+const digest = (parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 24);

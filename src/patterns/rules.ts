@@ -1,0 +1,65 @@
+import type { Store } from '../core/store.ts';
+import type { NewRequestUpdate } from '../core/requests/request.ts';
+import type { PatternRef, Service } from '../core/services/service.ts';
+import { PipeworkError } from '../core/errors.ts';
+import { checkTransition, compileProcess, expectedAtOnEntry, expectedAtStart, type Process } from './process.ts';
+
+// Published versions never change, so a compiled process can be kept for the life of the process.
+const compiled = new Map<string, Process>();
+const MAX_CACHED = 1000;
+
+/** The process of one pattern version in a council's library; undefined when it is not there. */
+export async function processFor(store: Store, jurisdictionId: string, ref: PatternRef): Promise<Process | undefined> {
+  const key = `${jurisdictionId}\0${ref.id}\0${ref.version}`;
+  const hit = compiled.get(key);
+  if (hit) return hit;
+  const stored = await store.patterns.get(jurisdictionId, ref.id, ref.version);
+  if (!stored) return undefined;
+  const process = compileProcess(stored.document.process);
+  if (stored.lifecycle === 'published') {
+    if (compiled.size >= MAX_CACHED) compiled.delete(compiled.keys().next().value!);
+    compiled.set(key, process);
+  }
+  return process;
+}
+
+/** What a new request of this service takes from its pattern: the version and the expected datetime. */
+export async function termsForNewRequest(store: Store, service: Service, now = new Date()): Promise<{ pattern?: PatternRef; expectedAt?: Date }> {
+  if (!service.pattern) return {};
+  const process = await processFor(store, service.jurisdictionId, service.pattern);
+  return { pattern: service.pattern, expectedAt: process && expectedAtStart(process, now) };
+}
+
+export interface ProcessRuleOptions {
+  /**
+   * What to do with a change the pattern does not allow. `flag` (default for
+   * back-ends, residents' clients and the system): record it in history with
+   * a flag for staff and leave the request where it is, so nothing sent is
+   * lost. `refuse` (default for staff, who can choose again): throw
+   * TRANSITION_NOT_ALLOWED.
+   */
+  onDisallowed?: 'flag' | 'refuse';
+}
+
+/**
+ * Applies the request's pattern version to an update: a disallowed change is
+ * flagged (or refused), an allowed one says whether the resident is told and
+ * what the new expected datetime is. Requests without a pattern pass as they are.
+ */
+export async function applyProcessRules(store: Store, update: NewRequestUpdate, options: ProcessRuleOptions = {}): Promise<NewRequestUpdate> {
+  if (update.status === 'unchanged' || update.flag) return update;
+  const request = await store.requests.get(update.jurisdictionId, update.requestId);
+  if (!request?.pattern) return update;
+  const process = await processFor(store, update.jurisdictionId, request.pattern);
+  if (!process) return update;
+  const check = checkTransition(process, request.status, update.status);
+  if (!check.allowed) {
+    const reason = `Not applied: ${check.reason}, under ${request.pattern.id}@${request.pattern.version}`;
+    const mode = options.onDisallowed ?? (update.authorKind === 'staff' ? 'refuse' : 'flag');
+    if (mode === 'refuse') throw new PipeworkError('TRANSITION_NOT_ALLOWED', reason, [{ field: 'status', message: reason }]);
+    return { ...update, flag: reason, notifyResident: false };
+  }
+  const at = update.updatedAt ?? new Date();
+  const expectedAt = request.status === update.status ? undefined : expectedAtOnEntry(process, update.status, at);
+  return { ...update, notifyResident: check.notify, ...(expectedAt ? { expectedAt } : {}) };
+}

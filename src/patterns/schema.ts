@@ -1,0 +1,151 @@
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import { STATUSES } from '../core/statuses.ts';
+import { DATATYPES, SERVICE_TYPES } from '../core/services/service.ts';
+
+/**
+ * The service pattern format, written once with TypeBox: the same definition
+ * is the TypeScript type, the validator's schema and the JSON Schema served at
+ * GET /schemas/service-pattern.json. Keys keep Open311's snake_case spelling,
+ * because the document is a wire format that councils write by hand.
+ * Rules a JSON Schema cannot say (transitions between listed statuses, unique
+ * codes, LGSL codes that exist) live in `validate.ts`.
+ */
+
+const literals = <T extends readonly string[]>(values: T, description: string) =>
+  Type.Union(values.map((v) => Type.Literal(v)) as never, { description }) as unknown as TSchema & { static: T[number] };
+
+export const SLUG = '^[a-z0-9]+(?:[-_][a-z0-9]+)*$';
+export const SEMVER = '^(0|[1-9]\\d*)\\.(0|[1-9]\\d*)\\.(0|[1-9]\\d*)(?:-[0-9A-Za-z.-]+)?$';
+/** "24 hours", "5 days", "10 working days" (Monday to Friday). */
+export const DURATION = '^[1-9]\\d{0,3} (hour|hours|day|days|working day|working days)$';
+
+/** GOV.UK Design System answer types a web form can draw for a question. */
+export const ANSWER_TYPES = [
+  'text', 'long_text', 'number', 'email', 'phone', 'date', 'datetime', 'time',
+  'address', 'postcode', 'file', 'radios', 'checkboxes', 'select',
+] as const;
+export type AnswerType = (typeof ANSWER_TYPES)[number];
+
+const Text = (description: string, max = 2000) => Type.String({ minLength: 1, maxLength: max, description });
+const Duration = (description: string) => Type.String({ pattern: DURATION, description });
+const Status = literals(STATUSES, 'A status from the UK Open311 extended set');
+
+export const QuestionSchema = Type.Object(
+  {
+    code: Type.String({ pattern: '^[A-Za-z0-9_-]{1,64}$', description: 'Open311 attribute code: letters, digits, - and _' }),
+    datatype: literals(DATATYPES, 'Open311 attribute datatype'),
+    description: Text('The question as shown to the resident (Open311 attribute description)', 500),
+    required: Type.Optional(Type.Boolean({ description: 'Must the resident answer? Default false' })),
+    order: Type.Optional(Type.Integer({ minimum: 1, description: 'Position in the form; default is the position in the list' })),
+    variable: Type.Optional(Type.Boolean({ description: 'false: the attribute only informs, it takes no answer. Default true' })),
+    datatype_description: Type.Optional(Text('Help text about the expected answer (Open311 datatype_description)', 500)),
+    values: Type.Optional(
+      Type.Array(
+        Type.Object({ key: Type.String({ minLength: 1, maxLength: 100 }), name: Text('What the resident sees', 200) }, { additionalProperties: false }),
+        { description: 'Allowed answers of a singlevaluelist or multivaluelist' },
+      ),
+    ),
+    automated: Type.Optional(literals(['hidden_field', 'server_set'] as const, 'Filled by the client (hidden_field) or the server (server_set)')),
+    answer_type: Type.Optional(literals(ANSWER_TYPES, 'GOV.UK Design System answer type for web forms')),
+    hint: Type.Optional(Text('Hint text shown under the question on the web', 500)),
+    error_messages: Type.Optional(
+      Type.Object(
+        {
+          required: Type.Optional(Text('Shown when a required answer is missing', 300)),
+          invalid: Type.Optional(Text('Shown when the answer is not in the right form', 300)),
+        },
+        { additionalProperties: false, description: 'Error messages written for residents (GOV.UK style)' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ProcessSchema = Type.Object(
+  {
+    statuses: Type.Array(
+      Type.Object(
+        {
+          status: Status,
+          label: Text("The council's own name for this status, shown to residents and staff", 100),
+          description: Type.Optional(Text('What this status means for the resident', 500)),
+          target: Type.Optional(Duration('Service level: from entering this status, the request should be resolved within this time')),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, description: 'The statuses this service uses; must include open, where every request starts' },
+    ),
+    transitions: Type.Array(
+      Type.Object(
+        {
+          from: Type.Union([Status, Type.Array(Status, { minItems: 1 })]),
+          to: Type.Union([Status, Type.Array(Status, { minItems: 1 })]),
+          notify: Type.Optional(Type.Boolean({ description: 'Tell the resident when a request moves this way. Default false' })),
+        },
+        { additionalProperties: false },
+      ),
+      { description: 'Allowed status changes; every other change is refused (staff) or recorded and flagged (back-ends, clients)' },
+    ),
+    closing: Type.Array(Status, { minItems: 1, description: 'Statuses at which a request is finished' }),
+    target: Type.Optional(Duration('Service level for the whole request, from report to a closing status')),
+  },
+  { additionalProperties: false },
+);
+
+export const ProvenanceSchema = Type.Object(
+  {
+    publisher: Text('Who published this version', 200),
+    licence: Text('Licence of the document, e.g. OGL-UK-3.0', 100),
+    url: Type.Optional(Type.String({ pattern: '^https?://\\S+$', description: 'Where the publisher keeps this pattern' })),
+    derived_from: Type.Optional(
+      Type.Object({ id: Type.String({ pattern: SLUG }), version: Type.String({ pattern: SEMVER }) }, { additionalProperties: false, description: 'The pattern this one was adapted from' }),
+    ),
+    adopted_by: Type.Optional(
+      Type.Object(
+        { jurisdiction_id: Type.String({ minLength: 1 }), adopted_at: Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}(\\.\\d+)?Z$', description: 'UTC date and time' }) },
+        { additionalProperties: false, description: 'Set by Pipework when a council imports a pattern published elsewhere' },
+      ),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+export const ServicePatternSchema = Type.Object(
+  {
+    id: Type.String({ pattern: SLUG, maxLength: 64, description: 'Slug naming the pattern, e.g. pothole; also the default service_code' }),
+    version: Type.String({ pattern: SEMVER, description: 'Semantic version, e.g. 1.2.0' }),
+    lifecycle: Type.Optional(literals(['draft', 'published'] as const, 'A draft may change; a published version never does. Default draft')),
+    name: Text('Service name', 120),
+    description: Text('What the service is for', 2000),
+    lgsl_codes: Type.Array(Type.Integer({ minimum: 1 }), { description: 'Local Government Service List codes' }),
+    groups: Type.Array(Text('Group', 100), { minItems: 1 }),
+    keywords: Type.Optional(Type.Array(Text('Keyword', 100))),
+    type: Type.Optional(literals(SERVICE_TYPES, 'Open311 service type; default realtime')),
+    service_notice: Type.Optional(Text('Open311 service_notice shown with each request', 500)),
+    questions: Type.Array(QuestionSchema),
+    process: ProcessSchema,
+    provenance: ProvenanceSchema,
+  },
+  {
+    additionalProperties: false,
+    $id: 'https://pipework.dev/schemas/service-pattern.json',
+    title: 'Pipework service pattern',
+    description: 'What a council service asks the resident, how a request moves from reported to resolved, how long each step should take and who is told.',
+  },
+);
+
+export const PatternBundleSchema = Type.Object(
+  {
+    bundle: Type.Object(
+      { name: Text('Name of the set', 200), publisher: Type.Optional(Text('Publisher', 200)), description: Type.Optional(Text('Description', 2000)) },
+      { additionalProperties: false },
+    ),
+    patterns: Type.Array(Type.Unsafe<ServicePattern>({ $ref: 'https://pipework.dev/schemas/service-pattern.json' }), { minItems: 1 }),
+  },
+  { additionalProperties: false, $id: 'https://pipework.dev/schemas/service-pattern-bundle.json', title: 'Pipework service pattern bundle' },
+);
+
+export type ServicePattern = Static<typeof ServicePatternSchema>;
+export type PatternQuestion = Static<typeof QuestionSchema>;
+export type PatternProcess = Static<typeof ProcessSchema>;
+export type PatternBundle = { bundle: { name: string; publisher?: string; description?: string }; patterns: ServicePattern[] };
