@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { freshStore } from '../../test/support/db.ts';
+import { openStore } from '../store/index.ts';
+import { seedDemo } from '../demo/seed.ts';
+import { createApiKey } from '../core/access/api-keys.ts';
+import { saveBackend, setPrimary } from '../routing/manage.ts';
+import { webhookPeer } from '../backends/webhook/test-peer.ts';
+import { relayWorld, until, SECRET } from './test-world.ts';
+
+/** Runs `pipework serve` as a real child process; resolves with its base URL once it listens. */
+async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['bin/pipework.js', 'serve'], {
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SEED_DEMO: 'false', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 20_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(line);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+  });
+  return { child, url };
+}
+
+test('kill -9 of Pipework mid-delivery, then restart: every accepted request delivered, none twice', async () => {
+  const store = await freshStore();
+  const peer = await webhookPeer({ secret: SECRET, delayMs: 150 });
+  const children: ChildProcess[] = [];
+  try {
+    await seedDemo(store);
+    const { key } = await createApiKey(store, 'client');
+    await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url: peer.url, secret: SECRET } }, 'test');
+    await setPrimary(store, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'test');
+    const env = { DATABASE_URL: store.url, RELAY_LEASE_MS: '1000', DELIVERY_TIMEOUT_MS: '500', RELAY_IDLE_POLL_MS: '50', RELAY_CONCURRENCY: '4', DELIVERY_BACKOFF_MS: '20' };
+
+    const first = await serve(env);
+    children.push(first.child);
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const res = await fetch(`${first.url}/open311/v2/requests.json`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ api_key: key, service_code: 'pothole', lat: '51.5', long: '-0.12', 'attribute[depth]': 'deep', description: `Crash test ${i}` }),
+      });
+      assert.equal(res.status, 200);
+      ids.push((await res.json())[0].service_request_id);
+    }
+    await until(() => peer.calls.size >= 5, 15_000, 'the first deliveries');
+    first.child.kill('SIGKILL');
+    await new Promise((r) => first.child.once('exit', r));
+    const jobs = async () => (await Promise.all(ids.map((id) => store.deliveries.forRequest(id)))).flat();
+    const leftOver = (await jobs()).filter((j) => j.state !== 'delivered').length;
+    assert.ok(leftOver > 0, 'the kill landed while deliveries were still to do');
+
+    const second = await serve(env);
+    children.push(second.child);
+    await until(async () => (await jobs()).every((j) => j.state === 'delivered'), 30_000, 'every job delivered after the restart');
+    const all = await jobs();
+    assert.equal(all.length, 40);
+    // One case per request at the back-end, whatever was re-sent after the kill.
+    const descriptions = [...peer.cases.values()].map((c) => c.body.request.description);
+    assert.equal(peer.cases.size, 40);
+    assert.equal(new Set(descriptions).size, 40);
+    assert.equal(new Set(all.map((j) => j.externalRef)).size, 40);
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await peer.close();
+    await store.close();
+  }
+});
+
+test('two relays on one database never deliver a job twice', async () => {
+  const w = await relayWorld({ relayBatchSize: 10, relayConcurrency: 8 });
+  // This peer does NOT drop repeats, so any double delivery would show.
+  const peer = await webhookPeer({ secret: SECRET, honourIdempotency: false });
+  try {
+    await w.webhook('hook', peer.url);
+    await w.route('pothole', 'hook');
+    const second = await openStore(w.store.url, { migrate: false });
+    const requests = [];
+    for (let i = 0; i < 150; i++) requests.push(await w.submit());
+    const a = w.relay();
+    const b = w.relay({}, second);
+    const pending = async () => (await w.store.deliveries.list({ state: 'pending', limit: 1 })).length + (await w.store.deliveries.list({ state: 'in_flight', limit: 1 })).length;
+    await until(async () => (await pending()) === 0, 30_000, 'all delivered');
+    await a.stop();
+    await b.stop();
+    await second.close();
+    assert.equal(peer.calls.size, 150);
+    assert.ok([...peer.calls.values()].every((n) => n === 1), 'each job delivered once');
+    if (w.store.dialect === 'postgres') {
+      // Both relays really worked side by side (SKIP LOCKED), not one after the other.
+      const workers = new Set<string>();
+      for (const r of requests.slice(0, 150)) for (const j of await w.store.deliveries.forRequest(r.id)) for (const at of await w.store.deliveries.attempts(j.id)) workers.add(at.worker);
+      assert.equal(workers.size, 2);
+    }
+  } finally {
+    await peer.close();
+    await w.close();
+  }
+});
