@@ -23,8 +23,8 @@ export function parseText(text: string, json = false): ParsedDocument {
   if (parsed.errors.length) {
     const problems = parsed.errors.map((e): PatternProblem => {
       const pos = lineCounter.linePos(e.pos[0]);
-      const where = `line ${pos.line}, column ${pos.col}`;
-      return { path: where, message: `${where}: not valid ${json ? 'JSON' : 'YAML'}: ${e.message.split('\n')[0]}`, segments: [], line: pos.line };
+      const message = `not valid ${json ? 'JSON' : 'YAML'} at line ${pos.line}, column ${pos.col}: ${e.message.split('\n')[0]}`;
+      return { path: '(document)', message, segments: [], line: pos.line, column: pos.col };
     });
     return { lineOf: none, problems };
   }
@@ -63,7 +63,7 @@ export async function readPatternFile(file: string) {
 }
 
 /** "file.yaml:12: questions[0].datatype: …" — the line a person can jump to. */
-export const describeProblem = (file: string, p: PatternProblem) => `${file}${p.line ? `:${p.line}` : ''}: ${p.message}`;
+export const describeProblem = (file: string, p: PatternProblem) => `${file}${p.line ? `:${p.line}` : ''}${p.column ? `:${p.column}` : ''}: ${p.message}`;
 
 /** YAML as written by export: stable key order (the document's own), no line folding. */
 export const toYaml = (doc: unknown) => YAML.stringify(doc, { lineWidth: 0 });

@@ -52,6 +52,12 @@ export async function applyProcessRules(store: Store, update: NewRequestUpdate, 
   if (!request?.pattern) return update;
   const process = await processFor(store, update.jurisdictionId, request.pattern);
   if (!process) return update;
+  // FixMyStreet sends OPEN with every resident comment, meaning "not finished" rather than "back to the start":
+  // on an unfinished request it is a comment; on a finished one it reopens it where the process allows.
+  if (update.authorKind === 'resident' && update.status === 'open' && request.status !== 'open') {
+    if (!process.closing.has(request.status)) return { ...update, status: 'unchanged' };
+    if (process.transitions.has(`${request.status}>reopen`)) update = { ...update, status: 'reopen' };
+  }
   const check = checkTransition(process, request.status, update.status);
   if (!check.allowed) {
     const reason = `Not applied: ${check.reason}, under ${request.pattern.id}@${request.pattern.version}`;

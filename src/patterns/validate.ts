@@ -11,6 +11,7 @@ export interface PatternProblem {
   /** The same path as keys and indexes, so a YAML reader can find the line. */
   segments: (string | number)[];
   line?: number;
+  column?: number;
 }
 
 export type Segments = (string | number)[];
@@ -38,6 +39,7 @@ function explain(e: ValueError): string {
     case ValueErrorType.ObjectAdditionalProperties:
       return 'is not a field this format knows (check the spelling)';
     case ValueErrorType.String:
+      if (s.pattern === SEMVER) return `must be a semantic version such as 1.0.0, got ${quote(e.value)} (YAML reads 1.0 as a number: write all three parts)`;
       return `must be text, got ${quote(e.value)}`;
     case ValueErrorType.Integer:
       return `must be a whole number, got ${quote(e.value)}`;
