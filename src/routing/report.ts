@@ -57,11 +57,24 @@ export async function migrationReport(store: Store, jurisdictionId: string, serv
   }
   const eventsOf = new Map<string, BackendEvent[]>();
   for (const e of events) eventsOf.set(`${e.requestId}\0${e.backend}`, [...(eventsOf.get(`${e.requestId}\0${e.backend}`) ?? []), e]);
+  // The owner's status is the request's public one (for the built-in store, staff set it); a shadow's is what it reported.
+  const publicStatus = new Map<string, { status: string; updatedAt: Date }>();
+  for (let i = 0; i < requestIds.length; i += 500) {
+    const page = await store.requests.search({ jurisdictionId, ids: requestIds.slice(i, i + 500), page: 1, pageSize: 500 });
+    for (const r of page) publicStatus.set(r.id, { status: r.status, updatedAt: r.updatedAt });
+  }
+  const reported = (j: Delivery) => (eventsOf.get(`${j.requestId}\0${j.backend}`) ?? []).filter((e) => e.known && isStatus(e.status));
   const latest = (j: Delivery) => {
-    const known = (eventsOf.get(`${j.requestId}\0${j.backend}`) ?? []).filter((e) => e.known && isStatus(e.status));
+    if (j.role !== 'shadow') return publicStatus.get(j.requestId)?.status;
+    const known = reported(j);
     return known.length ? known[known.length - 1].status : undefined;
   };
-  const closedAt = (j: Delivery) => (eventsOf.get(`${j.requestId}\0${j.backend}`) ?? []).find((e) => e.known && CLOSED_STATUSES.has(e.status as never))?.at;
+  const closedAt = (j: Delivery) => {
+    const byReport = reported(j).find((e) => CLOSED_STATUSES.has(e.status as never))?.at;
+    if (byReport || j.role === 'shadow') return byReport;
+    const p = publicStatus.get(j.requestId);
+    return p && CLOSED_STATUSES.has(p.status as never) ? p.updatedAt : undefined;
+  };
 
   const byBackend = new Map<string, Delivery[]>();
   for (const j of jobs) byBackend.set(j.backend, [...(byBackend.get(j.backend) ?? []), j]);
@@ -81,7 +94,7 @@ export async function migrationReport(store: Store, jurisdictionId: string, serv
       pending: js.filter((j) => j.state === 'pending' || j.state === 'in_flight').length,
       dead: js.filter((j) => j.state === 'dead').length,
       deliveryMs: { p50: pct(latencies, 50), p99: pct(latencies, 99) },
-      withStatus: js.filter((j) => latest(j)).length,
+      withStatus: js.filter((j) => latest(j) && latest(j) !== 'open').length,
       closed: js.filter((j) => closedAt(j)).length,
       timeToCloseMs: { p50: pct(closes.sort((a, b) => a - b), 50) },
       unknownCodes,
