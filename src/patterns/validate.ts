@@ -1,6 +1,7 @@
 import { Value } from '@sinclair/typebox/value';
 import { ValueErrorType, type ValueError } from '@sinclair/typebox/errors';
 import { STATUSES } from '../core/statuses.ts';
+import { DATATYPES } from '../core/services/service.ts';
 import { DURATION, SEMVER, SLUG, ServicePatternSchema, type AnswerType, type ServicePattern, type PatternBundle } from './schema.ts';
 import { isLgslCode } from './lgsl.ts';
 
@@ -146,7 +147,7 @@ function checkQuestions(questions: unknown[], add: (segs: Segments, message: str
     const isList = q.datatype === 'singlevaluelist' || q.datatype === 'multivaluelist';
     const values = Array.isArray(q.values) ? q.values : undefined;
     if (isList && !values?.length) add(['questions', i, 'values'], `a ${q.datatype} question needs at least one allowed value`);
-    if (!isList && values && typeof q.datatype === 'string') add(['questions', i, 'values'], `only singlevaluelist and multivaluelist questions have values, this one is ${q.datatype}`);
+    if (!isList && values && (DATATYPES as readonly unknown[]).includes(q.datatype)) add(['questions', i, 'values'], `only singlevaluelist and multivaluelist questions have values, this one is ${q.datatype}`);
     const keys = new Set<string>();
     values?.forEach((v, j) => {
       if (isObj(v) && typeof v.key === 'string') {
