@@ -3,6 +3,9 @@ import { serve } from '../server.ts';
 import type { Command } from './context.ts';
 import { keys } from './keys.ts';
 import { services } from './services.ts';
+import { deliveries } from './deliveries.ts';
+import { routes } from './routes.ts';
+import { migration } from './migration.ts';
 import { patterns } from './patterns.ts';
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
@@ -30,5 +33,8 @@ export const COMMANDS: Record<string, Command> = {
   },
   keys,
   services,
+  deliveries,
+  routes,
+  migration,
   patterns,
 };

@@ -3,6 +3,7 @@ import { seedDemo } from '../demo/seed.ts';
 import { createApiKey } from '../core/access/api-keys.ts';
 import { submitRequest } from '../core/requests/submit.ts';
 import type { Config } from '../config/schema.ts';
+import type { Store } from '../core/store.ts';
 import { freshStore, testConfig } from '../../test/support/db.ts';
 import { BackendRegistry } from '../backends/registry.ts';
 import { Relay } from './relay.ts';
@@ -57,7 +58,7 @@ export async function relayWorld(overrides: Partial<Config> = {}) {
         source: 'test',
       }),
     /** Starts a relay on its own store connection, as a second process would have. */
-    relay(options: Partial<Config> = {}, s = store) {
+    relay(options: Partial<Config> = {}, s: Store = store) {
       const relay = new Relay(s, new BackendRegistry(s.routing, { timeoutMs: config.deliveryTimeoutMs }, 50), relayOptions({ ...config, ...options }), quiet);
       relays.push(relay);
       relay.start();

@@ -1,0 +1,73 @@
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from './context.ts';
+import type { Delivery } from '../delivery/types.ts';
+
+const STATES = ['pending', 'in_flight', 'delivered', 'dead', 'failed'];
+const line = (d: Delivery) =>
+  [d.id, d.state, `request ${d.requestId}`, `${d.backend}/${d.role}`, d.kind, `attempts ${d.attempts}`, d.externalRef ? `ref ${d.externalRef}` : '', d.lastError ? `last error: ${d.lastError}` : '']
+    .filter(Boolean)
+    .join('\t');
+
+export const deliveries: Command = {
+  usage: 'deliveries list [--state S] [--backend B] [--request ID] [--limit N] | deliveries show ID | deliveries retry ID | deliveries retry --all-failed | deliveries codes [--backend B]',
+  summary: 'The delivery outbox: list jobs, see attempts, retry failed (dead-lettered) ones, list unknown back-end status codes',
+  async run(args, ctx) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { state: { type: 'string' }, backend: { type: 'string' }, request: { type: 'string' }, limit: { type: 'string' }, 'all-failed': { type: 'boolean' } },
+    });
+    const [sub, id] = positionals;
+    const store = await ctx.store();
+    const limit = values.limit === undefined ? 50 : Number(values.limit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10000) throw new UsageError(`--limit must be a whole number from 1 to 10000, got "${values.limit}"`);
+    if (sub === 'list') {
+      if (values.state && !STATES.includes(values.state)) throw new UsageError(`--state must be one of ${STATES.join(', ')}, got "${values.state}"`);
+      // "failed" is what operators call a dead-lettered job.
+      const state = (values.state === 'failed' ? 'dead' : values.state) as Delivery['state'] | undefined;
+      const list = await store.deliveries.list({ state, backend: values.backend, requestId: values.request, limit });
+      if (!list.length) ctx.out('No deliveries match.');
+      for (const d of list) ctx.out(line(d));
+      return;
+    }
+    if (sub === 'show') {
+      if (!id) throw new UsageError('deliveries show needs a delivery ID (see deliveries list)');
+      const d = await store.deliveries.get(id);
+      if (!d) {
+        ctx.err(`No delivery ${id}.`);
+        return 1;
+      }
+      ctx.out(line(d));
+      ctx.out(`idempotency key ${d.idempotencyKey}; created ${d.createdAt.toISOString()}${d.deliveredAt ? `; delivered ${d.deliveredAt.toISOString()}` : `; next due ${d.dueAt.toISOString()}`}`);
+      for (const a of await store.deliveries.attempts(id)) ctx.out(`  ${a.startedAt.toISOString()}\t${a.outcome}\t${a.finishedAt.getTime() - a.startedAt.getTime()} ms\t${a.worker}${a.error ? `\t${a.error}` : ''}`);
+      return;
+    }
+    if (sub === 'retry') {
+      if (values['all-failed']) {
+        ctx.out(`Queued ${await store.deliveries.retryAllDead()} failed deliveries again.`);
+        return;
+      }
+      if (!id) throw new UsageError('deliveries retry needs a delivery ID, or --all-failed');
+      const d = await store.deliveries.get(id);
+      if (!d) {
+        ctx.err(`No delivery ${id}.`);
+        return 1;
+      }
+      if (!(await store.deliveries.retry(id))) {
+        ctx.err(`Delivery ${id} is ${d.state}; only a failed (dead-lettered) delivery can be retried.`);
+        return 1;
+      }
+      ctx.out(`Queued delivery ${id} again; the relay sends it shortly.`);
+      return;
+    }
+    if (sub === 'codes') {
+      const events = await store.deliveries.events({ backend: values.backend, unknownOnly: true, limit: 100_000 });
+      const counts = new Map<string, number>();
+      for (const e of events) counts.set(`${e.backend}\t${e.externalCode}`, (counts.get(`${e.backend}\t${e.externalCode}`) ?? 0) + 1);
+      if (!counts.size) ctx.out('Every status code back-ends sent is mapped.');
+      for (const [k, n] of counts) ctx.out(`${k}\t${n} report(s)\t(add it to the back-end's statusMap)`);
+      return;
+    }
+    throw new UsageError(`Usage: pipework ${this.usage}`);
+  },
+};

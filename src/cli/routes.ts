@@ -1,0 +1,134 @@
+import { readFile } from 'node:fs/promises';
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { UsageError, type CliContext, type Command } from './context.ts';
+import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
+import { maskConfig } from '../routing/admin.ts';
+import { BackendRegistry, KINDS } from '../backends/registry.ts';
+import type { RouteChange } from '../routing/types.ts';
+
+/** Which jurisdiction: --jurisdiction, or the only one there is. */
+export async function jurisdictionFor(ctx: CliContext, requested: string | undefined): Promise<string> {
+  const all = await (await ctx.store()).jurisdictions.list();
+  if (requested) {
+    if (!all.some((j) => j.id === requested)) throw new UsageError(`No jurisdiction "${requested}". Known: ${all.map((j) => j.id).join(', ') || 'none'}`);
+    return requested;
+  }
+  if (all.length === 1) return all[0].id;
+  throw new UsageError(`Say which jurisdiction with --jurisdiction (known: ${all.map((j) => j.id).join(', ') || 'none'})`);
+}
+
+/** Who is making a change: --by, else the operating-system user. */
+export const actorFor = (by: string | undefined) => `cli:${by?.trim() || safeUser()}`;
+const safeUser = () => {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+};
+
+const describeRoute = (r: { primary: string; shadow?: string; canary?: string; canaryPercent: number }) =>
+  `primary ${r.primary}${r.shadow ? `, shadow ${r.shadow}` : ''}${r.canary ? `, canary ${r.canary} ${r.canaryPercent}%` : ''}`;
+
+const printChange = (ctx: CliContext, c: RouteChange) =>
+  ctx.out(`${c.jurisdictionId}/${c.serviceCode}: ${c.after ? describeRoute(c.after) : 'no route (built-in store or the * default)'}  [${c.action} by ${c.actor} at ${c.at.toISOString()}]`);
+
+const USAGE = `routes show | routes set SERVICE BACKEND | routes shadow SERVICE BACKEND|off | routes canary SERVICE BACKEND PERCENT | routes canary SERVICE off | routes promote SERVICE | routes clear SERVICE | routes history [SERVICE] | routes backends | routes backend NAME --kind KIND --config JSON|@FILE | routes check NAME  (options: --jurisdiction J, --by WHO; SERVICE "*" is the default route)`;
+
+export const routes: Command = {
+  usage: 'routes show|set|shadow|canary|promote|clear|history|backends|backend|check …',
+  summary: 'Route each service to a back-end (primary, shadow, canary), changed at run time; add back-ends',
+  async run(args, ctx) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { jurisdiction: { type: 'string' }, by: { type: 'string' }, kind: { type: 'string' }, config: { type: 'string' }, limit: { type: 'string' } },
+    });
+    const [sub, a, b, c] = positionals;
+    const store = await ctx.store();
+    const actor = actorFor(values.by);
+    const key = async (service: string | undefined) => {
+      if (!service) throw new UsageError(`routes ${sub} needs a SERVICE code ("*" for the default route). Usage: pipework ${USAGE}`);
+      return { jurisdictionId: await jurisdictionFor(ctx, values.jurisdiction), serviceCode: service };
+    };
+    switch (sub) {
+      case 'show': {
+        const list = await store.routing.list(values.jurisdiction);
+        if (!list.length) ctx.out('No routes: every service goes to the built-in case store.');
+        for (const r of list) ctx.out(`${r.jurisdictionId}/${r.serviceCode}\t${describeRoute(r)}\t(changed by ${r.updatedBy} at ${r.updatedAt.toISOString()})`);
+        return;
+      }
+      case 'set':
+        if (!b) throw new UsageError('routes set needs SERVICE BACKEND, e.g. routes set pothole streets');
+        return printChange(ctx, await setPrimary(store, await key(a), b, actor));
+      case 'shadow':
+        if (!b) throw new UsageError('routes shadow needs SERVICE BACKEND (or "off")');
+        return printChange(ctx, await setShadow(store, await key(a), b === 'off' ? undefined : b, actor));
+      case 'canary': {
+        if (b === 'off') return printChange(ctx, await setCanary(store, await key(a), undefined, 0, actor));
+        if (!b || c === undefined) throw new UsageError('routes canary needs SERVICE BACKEND PERCENT (or SERVICE off), e.g. routes canary pothole streets 10');
+        if (!/^\d{1,3}$/.test(c) || Number(c) > 100) throw new UsageError(`PERCENT must be a whole number from 0 to 100, got "${c}"`);
+        return printChange(ctx, await setCanary(store, await key(a), b, Number(c), actor));
+      }
+      case 'promote':
+        return printChange(ctx, await promote(store, await key(a), actor));
+      case 'clear':
+        return printChange(ctx, await clearRoute(store, await key(a), actor));
+      case 'history': {
+        const changes = await store.routing.changes({ jurisdictionId: values.jurisdiction, serviceCode: a, limit: Number(values.limit ?? 50) || 50 });
+        if (!changes.length) ctx.out('No route changes yet.');
+        for (const ch of changes) printChange(ctx, ch);
+        return;
+      }
+      case 'backends': {
+        ctx.out(`builtin\tbuiltin\t(always there)`);
+        for (const be of await store.routing.backends()) ctx.out(`${be.name}\t${be.kind}\t${JSON.stringify(maskConfig(be.config))}\t(changed by ${be.updatedBy} at ${be.updatedAt.toISOString()})`);
+        return;
+      }
+      case 'backend': {
+        if (!a || !values.kind || !values.config) {
+          throw new UsageError(`routes backend needs NAME --kind KIND --config JSON|@FILE (kinds: ${Object.keys(KINDS).join(', ')})`);
+        }
+        const config = await readConfig(values.config);
+        const saved = await saveBackend(store, { name: a, kind: values.kind, config }, actor);
+        ctx.out(`Saved back-end ${saved.name} (${saved.kind}). Route a service to it with: npx pipework routes set SERVICE ${saved.name}`);
+        return;
+      }
+      case 'check': {
+        if (!a) throw new UsageError('routes check needs a back-end NAME');
+        const registry = new BackendRegistry(store.routing, { timeoutMs: ctx.config.deliveryTimeoutMs });
+        try {
+          const { backend, problem } = await registry.get(a);
+          if (!backend) {
+            ctx.err(problem!);
+            return 1;
+          }
+          const h = await backend.health();
+          ctx.out(`${a}: ${h.ok ? 'healthy' : 'NOT healthy'} (${h.detail})`);
+          return h.ok ? 0 : 1;
+        } finally {
+          await registry.close();
+        }
+      }
+      default:
+        throw new UsageError(`Usage: pipework ${USAGE}`);
+    }
+  },
+};
+
+async function readConfig(arg: string): Promise<unknown> {
+  let text = arg;
+  if (arg.startsWith('@')) {
+    try {
+      text = await readFile(arg.slice(1), 'utf8');
+    } catch (e) {
+      throw new UsageError(`${arg.slice(1)}: cannot read it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
+    }
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new UsageError(`--config is not valid JSON: ${(e as Error).message}`);
+  }
+}
