@@ -18,7 +18,7 @@ after(() => w.close());
 async function run(...args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  const { ctx } = contextFor(w.config, (l) => out.push(l), (l) => err.push(l));
+  const { ctx } = contextFor(w.config, (l) => out.push(l) > 0, (l) => err.push(l) > 0);
   ctx.store = async () => w.store;
   let code: number | void;
   try {
