@@ -34,7 +34,7 @@ export const FORM = { 'content-type': 'application/x-www-form-urlencoded; charse
 export async function multipart(fields: [string, string][], files: { field: string; name: string; data: Buffer | string }[]) {
   const fd = new FormData();
   for (const [k, v] of fields) fd.append(k, v);
-  for (const f of files) fd.append(f.field, new Blob([f.data]), f.name);
+  for (const f of files) fd.append(f.field, new Blob([typeof f.data === 'string' ? f.data : new Uint8Array(f.data)]), f.name);
   const req = new Request('http://multipart.invalid/', { method: 'POST', body: fd });
   return { headers: { 'content-type': req.headers.get('content-type')! }, payload: Buffer.from(await req.arrayBuffer()) };
 }
