@@ -52,8 +52,13 @@ const pick = (r: string, mix: [string, number][]) => {
   return `CASE ${arms.join(' ')} ELSE '${mix[0][0]}' END`;
 };
 
-/** A well-spread number in 0..999 from the row number `i` and a salt (Knuth's multiplicative hash). */
-const mix1000 = (i: string, salt: number) => `((((${i} + ${salt}) * 2654435761) % 4294967296) / 4294967 % 1000)`;
+/**
+ * A well-spread number in 0..999 from the row number `i`: a multiplicative
+ * hash with a different odd multiplier per column, so columns (service,
+ * status, …) are independent of each other, not shifted copies.
+ */
+const MULTIPLIERS = [2654435761, 2246822519, 3266489917, 668265263, 374761393, 1597334677, 3812015801, 1181783497];
+const mix1000 = (i: string, salt: number) => `(((${i} * ${MULTIPLIERS[salt]} + ${salt * 7919}) % 4294967296) / 4294967 % 1000)`;
 
 export interface SeedResult {
   rows: number;

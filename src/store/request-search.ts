@@ -1,6 +1,7 @@
 import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import type { Database } from './schema.ts';
 import type { RequestQuery } from '../core/store.ts';
+import { STATUSES } from '../core/statuses.ts';
 
 type RequestRow = Selectable<Database['service_requests']>;
 
@@ -8,7 +9,7 @@ type RequestRow = Selectable<Database['service_requests']>;
  * Most (service code × status) pairs searched as separate index ranges; past
  * this, the shorter list becomes the ranges and the other a filter.
  */
-export const MAX_ARMS = 16;
+export const MAX_ARMS = 32;
 
 /** Parses a public request id; anything that is not a positive integer matches no row. */
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
@@ -59,7 +60,9 @@ export function searchSql(q: RequestQuery, postgres: boolean): RawBuilder<Reques
   }
   if (q.from) conds.push(sql`requested_at >= ${q.from.getTime()}`);
   if (q.to) conds.push(sql`requested_at <= ${q.to.getTime()}`);
-  const arms = armsOf([...new Set(q.serviceCodes ?? [])], [...new Set(q.statuses ?? [])]);
+  const statuses = [...new Set(q.statuses ?? [])];
+  // Every status listed is no filter at all (a request always has one of them): skip the ranges.
+  const arms = armsOf([...new Set(q.serviceCodes ?? [])], statuses.length === STATUSES.length ? [] : statuses);
   const armSql = (arm: Arm) => {
     const where = [...conds];
     for (const [col, v] of Object.entries(arm.eq)) where.push(sql`${sql.ref(col)} = ${v}`);

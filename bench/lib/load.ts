@@ -1,0 +1,154 @@
+import { fork, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+
+/** What one load run measured. Latencies in ms; `rps` counts 2xx answers only. */
+export interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  ok: number;
+  failed: number;
+  /** Wall-clock seconds the run lasted. */
+  seconds: number;
+}
+
+export interface LoadOptions {
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  connections: number;
+  seconds: number;
+}
+
+/**
+ * Drives one URL on 127.0.0.1 with autocannon, bounded in time (`seconds`)
+ * and in count (at most 20,000 requests per connection).
+ */
+export async function load(o: LoadOptions): Promise<LoadResult> {
+  if (!new URL(o.url).hostname.startsWith('127.')) throw new Error(`load runs only against 127.0.0.1, not ${o.url}`);
+  const result = await autocannon({
+    url: o.url,
+    method: o.method ?? 'GET',
+    body: o.body,
+    headers: o.headers,
+    connections: o.connections,
+    duration: o.seconds,
+    maxConnectionRequests: 20_000,
+    timeout: 10,
+  });
+  const ok = result['2xx'];
+  return {
+    rps: ok / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    ok,
+    failed: result.non2xx + result.errors + result.timeouts,
+    seconds: result.duration,
+  };
+}
+
+/** Resident memory of a process in MB: now (`VmRSS`) or its peak since the last reset (`VmHWM`). */
+export function rssMb(pid: number, field: 'VmRSS' | 'VmHWM' = 'VmRSS'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** CPU seconds (user + system) a process has used so far, from /proc/PID/stat. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  // Fields 14 and 15 of stat (utime, stime), counted from the state field (3rd) onwards; clock ticks of 1/100 s.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Starts a new peak-RSS measurement for a process (Linux: clear_refs 5 resets VmHWM). */
+export function resetPeak(pid: number) {
+  try {
+    writeFileSync(`/proc/${pid}/clear_refs`, '5');
+  } catch {
+    // Without it, the peak covers the process's whole life: still an upper bound.
+  }
+}
+
+export interface Server {
+  port: number;
+  pid: number;
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs a bench server script in a child process of its own (so its memory
+ * and CPU are its own) and waits for it to report its port over IPC.
+ */
+export function startServer(script: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Server> {
+  const child = fork(script, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} did not start within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${script} exited with ${code} before it was ready`));
+    });
+    child.once('message', (m: { port?: number; error?: string }) => {
+      clearTimeout(timer);
+      if (!m.port) return reject(new Error(`${script}: ${m.error}`));
+      resolve({ port: m.port, pid: child.pid!, stop: () => stopChild(child) });
+    });
+  });
+}
+
+/** SIGTERM, then SIGKILL if the child has not gone within 10 s. */
+export function stopChild(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const hard = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(hard);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** A TCP port that was free a moment ago, for a process that cannot listen on port 0 and tell us. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+    s.on('error', reject);
+  });
+}
+
+/**
+ * Seconds from spawning `npm start`'s command until /readyz answers 200 —
+ * what an operator waits for after a restart.
+ */
+export async function startupSeconds(databaseUrl: string, timeoutMs = 30_000): Promise<number> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, ['bin/pipework.js', 'serve'], {
+    env: { PATH: process.env.PATH!, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    stdio: 'ignore',
+  });
+  try {
+    while (performance.now() - started < timeoutMs) {
+      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+      if (ok) return (performance.now() - started) / 1000;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`pipework serve was not ready within ${timeoutMs} ms`);
+  } finally {
+    await stopChild(child);
+  }
+}

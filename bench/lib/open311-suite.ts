@@ -1,0 +1,183 @@
+/**
+ * The Open311 benchmark on one dialect: Pipework and the bare baseline side
+ * by side, on an empty store and on a store of `rows` requests, at 8 and 50
+ * connections; then the list query alone over 300+ random filter sets, and
+ * the start-up time on the large database.
+ */
+import { fileURLToPath } from 'node:url';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import type { BenchRow } from '../types.ts';
+import { cpuSeconds, load, resetPeak, rssMb, startServer, startupSeconds, type Server } from './load.ts';
+import { listQuery, postBody } from './workload.ts';
+import { seedRequests, SERVICE_MIX } from '../seed.ts';
+import { openStore } from '../../src/store/index.ts';
+import { createApiKey } from '../../src/core/access/api-keys.ts';
+import { freshDatabaseUrl } from '../../test/support/db.ts';
+import { randomSearches } from '../../test/support/search-params.ts';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
+
+export interface SuiteOptions {
+  quick: boolean;
+  dialect: 'sqlite' | 'postgres';
+}
+
+/** Targets from the issue, as ratios to the baseline measured in the same run. */
+const T = {
+  sqlite: { postRatio: 0.5, postP99: 25, bigPostRatio: 0.8, queryP99: 2 },
+  postgres: { postRatio: 0.6, postP99: 60, bigPostRatio: undefined, queryP99: 10 },
+  listRatio: 0.7,
+  listP99: 50,
+  idleRss: 150,
+  startup: 3,
+};
+
+async function databaseUrl(dialect: SuiteOptions['dialect']) {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'pipework-bench-'));
+    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const saved = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = saved?.startsWith('postgres') ? saved : PG_URL;
+  try {
+    return await freshDatabaseUrl();
+  } finally {
+    if (saved === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = saved;
+  }
+}
+
+const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
+
+export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<BenchRow[]> {
+  const section = `open311-${dialect}`;
+  const rows: BenchRow[] = [];
+  const bigRows = quick ? 50_000 : 1_000_000;
+  const t = T[dialect];
+  const db = await databaseUrl(dialect);
+  const servers: Server[] = [];
+  try {
+    // Pipework creates the schema and the demo council, as on first start.
+    const pw = await startServer(here('../servers/pipework.ts'), { DATABASE_URL: db.url });
+    servers.push(pw);
+    const idle = rssMb(pw.pid);
+    rows.push({ section, name: 'idle RSS after start', value: round(idle), unit: 'MB', target: `< ${T.idleRss} MB`, met: idle < T.idleRss });
+    const base = await startServer(here('../servers/baseline.ts'), { DATABASE_URL: db.url });
+    servers.push(base);
+
+    const admin = await openStore(db.url);
+    const { key } = await createApiKey(admin, 'bench');
+    await admin.close();
+    const body = postBody(key);
+    const form = { 'content-type': 'application/x-www-form-urlencoded' };
+    const urlOf = (s: Server) => `http://127.0.0.1:${s.port}/open311/v2/requests.json`;
+
+    // A short warm-up of each path (JIT, caches, statement cache), not reported.
+    for (const s of [pw, base]) {
+      await load({ url: urlOf(s), method: 'POST', body, headers: form, connections: 8, seconds: 1 });
+      await load({ url: `${urlOf(s)}?${listQuery()}`, connections: 8, seconds: 1 });
+    }
+
+    /**
+     * Pipework and the baseline take turns in short slices (3 × 2 s each in a
+     * full run), so both see the same background load on a shared machine.
+     * Throughput is the sum over slices; p50/p99 are the median slice's.
+     * CPU per request is the server process's own CPU time over its 2xx answers.
+     */
+    const rounds = quick ? 1 : 3;
+    const pair = async (label: string, method: 'GET' | 'POST', connections: number) => {
+      const url = method === 'GET' ? (s: Server) => `${urlOf(s)}?${listQuery()}` : urlOf;
+      const acc = new Map<Server, { ok: number; seconds: number; failed: number; p50: number[]; p99: number[]; cpu: number }>();
+      resetPeak(pw.pid);
+      for (let r = 0; r < rounds; r++) {
+        for (const s of [pw, base]) {
+          const a = acc.get(s) ?? { ok: 0, seconds: 0, failed: 0, p50: [], p99: [], cpu: 0 };
+          const cpu0 = cpuSeconds(s.pid);
+          const res = await load({ url: url(s), method, body: method === 'POST' ? body : undefined, headers: form, connections, seconds: 2 });
+          a.cpu += cpuSeconds(s.pid) - cpu0;
+          a.ok += res.ok;
+          a.seconds += res.seconds;
+          a.failed += res.failed;
+          a.p50.push(res.p50);
+          a.p99.push(res.p99);
+          acc.set(s, a);
+        }
+      }
+      const peak = rssMb(pw.pid, 'VmHWM');
+      const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+      const sum = (s: Server) => {
+        const a = acc.get(s)!;
+        return { rps: a.ok / a.seconds, p50: median(a.p50), p99: median(a.p99), failed: a.failed, cpuMs: a.ok ? (1000 * a.cpu) / a.ok : NaN };
+      };
+      const p = sum(pw);
+      const b = sum(base);
+      const ratio = b.rps ? p.rps / b.rps : 0;
+      const name = `${method} ${label} c${connections}`;
+      const extra = (r: { failed: number; cpuMs: number }) => `, CPU ${round(r.cpuMs, 2)} ms/req${r.failed ? `, ${r.failed} failed` : ''}`;
+      rows.push({ section, name: `${name} pipework`, value: round(p.rps), unit: 'req/s', note: `p50 ${p.p50} ms, p99 ${p.p99} ms, peak RSS ${round(peak)} MB${extra(p)}` });
+      rows.push({ section, name: `${name} baseline`, value: round(b.rps), unit: 'req/s', note: `p50 ${b.p50} ms, p99 ${b.p99} ms${extra(b)}` });
+      const ratioTarget = method === 'POST' ? t.postRatio : label === 'empty' ? undefined : T.listRatio;
+      rows.push({ section, name: `${name} ratio`, value: round(ratio, 2), unit: '×', target: ratioTarget ? `≥ ${ratioTarget}×` : undefined, met: ratioTarget ? ratio >= ratioTarget : undefined });
+      const p99Target = method === 'POST' ? (dialect === 'sqlite' && connections !== 50 ? undefined : t.postP99) : label === 'empty' || connections !== 50 ? undefined : T.listP99;
+      if (p99Target) rows.push({ section, name: `${name} pipework p99`, value: p.p99, unit: 'ms', target: `≤ ${p99Target} ms`, met: p.p99 <= p99Target });
+      return p;
+    };
+
+    const emptyPost: Record<number, { rps: number }> = {};
+    for (const c of [8, 50]) emptyPost[c] = await pair('empty', 'POST', c);
+    for (const c of [8, 50]) await pair('empty', 'GET', c);
+
+    const seeded = await seedRequests(db.url, bigRows);
+    const size = bigRows >= 1_000_000 ? `${bigRows / 1_000_000}M` : `${bigRows / 1000}k`;
+    rows.push({ section, name: `bench:seed ${size} rows`, value: round(seeded.seconds), unit: 's' });
+
+    for (const c of [8, 50]) {
+      const p = await pair(size, 'POST', c);
+      if (t.bigPostRatio) {
+        const ratio = p.rps / emptyPost[c].rps;
+        rows.push({ section, name: `POST ${size} c${c} vs empty store`, value: round(ratio, 2), unit: '×', target: `≥ ${t.bigPostRatio}×`, met: ratio >= t.bigPostRatio });
+      }
+    }
+    for (const c of [8, 50]) await pair(size, 'GET', c);
+
+    rows.push(...(await queryLevel(section, db.url, size, t.queryP99)));
+    const startup = await startupSeconds(db.url);
+    rows.push({ section, name: `npm start ready, ${size}-row database`, value: round(startup, 2), unit: 's', target: `< ${T.startup} s`, met: startup < T.startup });
+    return rows;
+  } finally {
+    for (const s of servers) await s.stop();
+    await db.drop();
+  }
+}
+
+/** The list query alone (store.search: SQL plus row conversion), over 320 random filter sets. */
+async function queryLevel(section: string, url: string, size: string, target: number): Promise<BenchRow[]> {
+  const store = await openStore(url);
+  try {
+    const span = (await sql<{ lo: number; hi: number; top: number }>`select min(requested_at) as lo, max(requested_at) as hi, max(id) as top from service_requests`.execute(store.db)).rows[0];
+    const searches = randomSearches(
+      { jurisdictionId: 'example', serviceCodes: SERVICE_MIX.map(([c]) => c), from: Number(span.lo), to: Number(span.hi), maxId: Number(span.top) },
+      320,
+    );
+    // One pass to warm the page cache and prepared statements (a running server has both), then the measured pass.
+    for (const q of searches) await store.requests.search(q);
+    const times: number[] = [];
+    for (const q of searches) {
+      const started = performance.now();
+      await store.requests.search(q);
+      times.push(performance.now() - started);
+    }
+    times.sort((a, b) => a - b);
+    const at = (p: number) => times[Math.min(times.length - 1, Math.floor(p * times.length))];
+    return [
+      { section, name: `list query ${size} rows, 320 random filters, p50`, value: round(at(0.5), 2), unit: 'ms' },
+      { section, name: `list query ${size} rows, 320 random filters, p99`, value: round(at(0.99), 2), unit: 'ms', target: `≤ ${target} ms`, met: at(0.99) <= target },
+    ];
+  } finally {
+    await store.close();
+  }
+}

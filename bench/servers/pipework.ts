@@ -1,0 +1,12 @@
+// Pipework as `npm start` runs it (same serve(), same default config and logging), on 127.0.0.1 and a free port.
+import { loadConfig } from '../../src/config/load.ts';
+import { serve } from '../../src/server.ts';
+
+try {
+  const config = loadConfig({ ...process.env, HOST: '127.0.0.1', PORT: '0' });
+  const app = await serve(config);
+  process.send!({ port: (app.server.address() as { port: number }).port });
+} catch (err) {
+  process.send!({ error: (err as Error).message });
+  process.exit(1);
+}
