@@ -74,6 +74,8 @@ export interface PullResult {
   cursor?: string;
   /** Input the adapter set aside (a corrupt CSV row…), each said plainly. */
   problems: string[];
+  /** Called once the reports are applied (e.g. moves the files read to processed/), so a crash before it re-reads them. */
+  done?: () => Promise<void>;
 }
 
 /** A delivery that failed. `retryable: false` dead-letters the job at once (e.g. the back-end rejected the data). */

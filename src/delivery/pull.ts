@@ -41,6 +41,7 @@ export async function pullOne(store: Store, name: string, registry: BackendRegis
       log.warn({ backend: name, reference: report.reference ?? report.requestId, code: report.code, error: (err as Error).message }, 'pull: report not applied');
     }
   }
+  await result.done?.();
   if (result.cursor !== undefined) await store.deliveries.setCursor(name, result.cursor);
   return { applied, problems: result.problems };
 }
