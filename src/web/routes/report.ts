@@ -257,7 +257,10 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
       const a = code ? questionOf(service, code) : undefined;
       if (a) {
         const href = `${reportPath(service, `question/${a.code}`)}?change=1`;
-        return { field: p.field, href, text: `${a.description}: ${attributeMessage(a, draft.attributes[a.code] ?? '', t, draft.dates[a.code])}` };
+        const message = attributeMessage(a, draft.attributes[a.code] ?? '', t, draft.dates[a.code]);
+        // A pattern's own message names the question already; a generic one needs the question in front.
+        const own = message === a.errorMessages?.required || message === a.errorMessages?.invalid;
+        return { field: p.field, href, text: own ? message : `${a.description}: ${message}` };
       }
       if (p.field === 'description') return { field: p.field, href: `${reportPath(service, 'details')}?change=1`, text: t('error.tooLong', { max: 4000 }) };
       if (p.field === 'email') return { field: p.field, href: `${reportPath(service, 'contact')}?change=1`, text: t('error.email') };

@@ -1,4 +1,6 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { Service } from '../../core/services/service.ts';
+import type { Status } from '../../core/statuses.ts';
 import type { RequestUpdate } from '../../core/requests/request.ts';
 import { CLOSED_STATUSES } from '../../core/statuses.ts';
 import type { WebContext } from '../plugin.ts';
@@ -17,6 +19,13 @@ const REFERENCE = /^\d{1,18}$/;
 
 /** `/track`: a reference in, status, public history and expected date out. */
 export async function trackRoutes(app: FastifyInstance, { store, render }: WebContext) {
+  // The council's own status names (from its service pattern) are English; Welsh uses the catalogue.
+  const labeller = (req: FastifyRequest, service: Service | undefined) => {
+    const t = render.t(req);
+    const own = render.lang(req) === 'en' ? service?.statusLabels : undefined;
+    return (status: string) => own?.[status as Status] ?? t(`status.${status}`);
+  };
+
   app.get<{ Querystring: { reference?: string } }>('/track', async (req, reply) => {
     const t = render.t(req);
     const raw = typeof req.query.reference === 'string' ? req.query.reference : undefined;
@@ -46,6 +55,7 @@ export async function trackRoutes(app: FastifyInstance, { store, render }: WebCo
         expectedAt: request.expectedAt,
       },
       updates: publicUpdates(history).reverse(),
+      statusLabel: labeller(req, service),
     });
   });
 }

@@ -1,0 +1,189 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { launch, startServer, assertAccessible, watchProblems } from './support.ts';
+import { PNG } from '../support/web.ts';
+
+// One browser and one server for the file; each journey gets its own context (cookies, JS setting).
+let browser: Browser;
+let server: Awaited<ReturnType<typeof startServer>>;
+const LIMIT = 20 * 1024;
+
+before(async () => {
+  [browser, server] = await Promise.all([launch(), startServer({ mediaLimitBytes: LIMIT })]);
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const press = async (page: Page, name: string | RegExp) => {
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name }).click()]);
+};
+const follow = async (page: Page, name: string | RegExp) => {
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name }).first().click()]);
+};
+const summary = (page: Page) => page.locator('.govuk-error-summary').innerText();
+const heading = (page: Page) => page.locator('h1').innerText();
+const files = (name: string, buffer: Buffer) => ({ name, mimeType: 'application/octet-stream', buffer });
+
+/** The journey both runs share; `check` runs axe on the page, `audit` says how (see assertAccessible). */
+async function reportPothole(page: Page, check: (label: string) => Promise<void>, js: boolean) {
+  await page.goto(server.url + '/');
+  await check('start page');
+  await page.getByLabel('Search for the problem you want to report').fill('hole in road');
+  await press(page, 'Search');
+  await check('search results');
+  await follow(page, 'Pothole');
+
+  // Required radios, left empty.
+  assert.match(await heading(page), /How deep is the pothole\?/);
+  await check('question: depth');
+  await press(page, 'Continue');
+  assert.match(await summary(page), /Select how deep the pothole is/); // the pattern's own message
+  assert.match(await page.title(), /^Error: /);
+  if (js) assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('govuk-error-summary')), 'govuk-frontend JS moved focus to the error summary');
+  await check('question: depth, missing answer');
+  await page.getByLabel('More than 10cm').check();
+  await press(page, 'Continue');
+
+  // Number, not a number; the answer is kept on the page.
+  await page.getByLabel(/Roughly how wide/).fill('quite wide');
+  await press(page, 'Continue');
+  assert.match(await summary(page), /Width must be a number, like 30/);
+  assert.equal(await page.getByLabel(/Roughly how wide/).inputValue(), 'quite wide');
+  await check('question: width, not a number');
+  await page.getByLabel(/Roughly how wide/).fill('45');
+  await press(page, 'Continue');
+
+  await check('question: position');
+  await press(page, 'Continue'); // optional: skipped
+  await page.getByLabel(/Tell us more/).fill('Deep hole by the bus stop');
+  await check('details');
+  await press(page, 'Continue');
+
+  // Photo: wrong type, too big, then a real PNG.
+  await check('photo');
+  await page.getByLabel(/Upload a photo/).setInputFiles(files('not-a-photo.png', Buffer.from('this is text, whatever the name says')));
+  await press(page, 'Continue');
+  assert.match(await summary(page), /must be a JPG, PNG, GIF or WebP image/);
+  await check('photo, wrong type');
+  await page.getByLabel(/Upload a photo/).setInputFiles(files('huge.png', Buffer.concat([PNG, Buffer.alloc(LIMIT + 1)])));
+  await press(page, 'Continue');
+  assert.match(await summary(page), /must be smaller than 0MB|must be smaller than/);
+  await check('photo, too big');
+  await page.getByLabel(/Upload a photo/).setInputFiles(files('hole.png', PNG));
+  await press(page, 'Continue');
+
+  // Location: nothing given, then the device (JS) or a typed address (no JS).
+  assert.match(await heading(page), /Where is the problem\?/);
+  await press(page, 'Continue');
+  assert.match(await summary(page), /Enter the address or describe where the problem is/);
+  await check('location, missing');
+  if (js) {
+    await page.getByRole('button', { name: 'Use my current location' }).click();
+    await page.getByText('We will use your current location').waitFor();
+    await check('location, device found');
+  } else {
+    assert.equal(await page.getByRole('button', { name: 'Use my current location' }).isVisible(), false, 'no geolocation button without JS');
+    await page.getByLabel('Address or description of the place').fill('12 High Street');
+    await page.getByLabel(/Postcode/).fill('ab1 2cd');
+  }
+  await press(page, 'Continue');
+
+  // Contact details: a malformed email, kept and flagged.
+  await page.getByLabel('First name').fill('Ada');
+  await page.getByLabel('Email address').fill('ada.example.com');
+  await press(page, 'Continue');
+  assert.match(await summary(page), /Enter an email address in the correct format/);
+  assert.equal(await page.getByLabel('First name').inputValue(), 'Ada');
+  await check('contact, bad email');
+  await page.getByLabel('Email address').fill('ada@example.com');
+  await press(page, 'Continue');
+
+  // Check answers, change one, send.
+  assert.match(await heading(page), /Check your answers/);
+  await check('check answers');
+  await follow(page, /Change\s+how deep is the pothole\?/i);
+  await page.getByLabel('4cm to 10cm').check();
+  await press(page, 'Continue');
+  assert.match(await heading(page), /Check your answers/);
+  const answers = await page.locator('main').innerText();
+  for (const text of ['4cm to 10cm', '45', 'Deep hole by the bus stop', 'hole.png', 'ada@example.com']) assert.ok(answers.includes(text), `check page shows ${text}`);
+  assert.ok(answers.includes(js ? 'Your device’s location: 51.50100' : '12 High Street'));
+  await press(page, 'Send report');
+
+  assert.match(await page.locator('.govuk-panel__title').innerText(), /Report sent/);
+  const reference = (await page.locator('#reference').innerText()).trim();
+  assert.match(reference, /^\d+$/);
+  await check('confirmation');
+
+  await follow(page, 'Track this report');
+  assert.match(await heading(page), new RegExp(`Report ${reference}`));
+  assert.match(await page.locator('main').innerText(), /Reported/); // the pattern's label for open
+  await check('track result');
+  return reference;
+}
+
+async function trackErrors(page: Page, check: (label: string) => Promise<void>) {
+  await page.goto(server.url + '/track');
+  await check('track form');
+  await page.getByLabel('Track a report').fill('not a number');
+  await press(page, 'Find report');
+  assert.match(await summary(page), /numbers only/);
+  await check('track, bad reference');
+  await page.getByLabel('Track a report').fill('999999');
+  await press(page, 'Find report');
+  assert.match(await summary(page), /cannot find a report/);
+  await check('track, not found');
+}
+
+test('with JavaScript: search, report a pothole with a photo and the device location, check, confirm, track', async () => {
+  const context = await browser.newContext({ geolocation: { latitude: 51.501, longitude: -0.1416 }, permissions: ['geolocation'] });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  const check = (label: string) => assertAccessible(page, `${label} (JS on)`);
+  const reference = await reportPothole(page, check, true);
+  await trackErrors(page, check);
+  // Refused answers come back as 400 pages and unknown references as 404, which Chromium logs; anything else is a fault.
+  assert.deepEqual(problems.filter((p) => !/status of 40[04]/.test(p)), [], 'no CSP refusals or script errors');
+
+  const listed = (await (await fetch(`${server.url}/open311/v2/requests.json`)).json()) as Record<string, unknown>[];
+  const request = listed.find((r) => r.service_request_id === reference);
+  assert.ok(request, 'the web request is listed by Open311');
+  assert.equal(request.service_code, 'pothole');
+  assert.equal(request.lat, 51.501);
+  assert.match(String(request.media_url), /^http:\/\/127\.0\.0\.1:\d+\/media\/[\w-]+\.png$/);
+  await context.close();
+});
+
+test('without JavaScript: the same journey, plus a date that is not real', async () => {
+  const [context, auditContext] = await Promise.all([browser.newContext({ javaScriptEnabled: false }), browser.newContext()]);
+  const [page, audit] = await Promise.all([context.newPage(), auditContext.newPage()]);
+  const check = (label: string) => assertAccessible(page, `${label} (JS off)`, audit);
+  const reference = await reportPothole(page, check, false);
+  const stored = await server.store.requests.get('example', reference);
+  assert.equal(stored?.location.address, '12 High Street');
+  assert.equal(stored?.location.zipcode, 'AB1 2CD');
+  assert.equal(stored?.source, 'web');
+
+  await trackErrors(page, check);
+
+  await page.goto(`${server.url}/report/missed_bin`);
+  await page.getByLabel('Recycling (blue bin)').check();
+  await press(page, 'Continue');
+  await page.getByLabel('Day').fill('31');
+  await page.getByLabel('Month').fill('2');
+  await page.getByLabel('Year').fill('2026');
+  await press(page, 'Continue');
+  assert.match(await summary(page), /Collection date must be a real date/);
+  assert.equal(await page.getByLabel('Day').inputValue(), '31');
+  await check('date question, not a real date');
+  await page.getByLabel('Day').fill('');
+  await press(page, 'Continue');
+  assert.match(await summary(page), /Collection date must be a real date/);
+  await page.getByLabel('Day').fill('27');
+  await press(page, 'Continue');
+  assert.match(await heading(page), /Tell us more/);
+  await Promise.all([context.close(), auditContext.close()]);
+});
