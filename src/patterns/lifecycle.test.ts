@@ -194,3 +194,18 @@ test("a resident's OPEN from FixMyStreet is a comment on an unfinished request a
   assert.equal(reopened.notifyResident, true);
   assert.equal((await env.store.requests.get('example', r.id))?.status, 'reopen');
 });
+
+test('process state: label, next statuses and overdue come from the request\'s pattern version', async () => {
+  const { processState } = await import('./rules.ts');
+  const r = await submitRequest(env.store, { ...pothole('deep'), serviceCode: 'dead_animal', attributes: { animal: 'fox', in_road: 'yes' } });
+  const state = await processState(env.store, r);
+  assert.equal(state?.label, 'Reported');
+  assert.equal(state?.overdue, false);
+  assert.ok(state?.next.some((n) => n.status === 'action_scheduled' && n.label === 'Collection booked' && n.notify));
+  // dead_animal: 2 working days overall, so a week later it is overdue unless closed.
+  const later = new Date(r.requestedAt.getTime() + 7 * 86_400_000);
+  assert.equal((await processState(env.store, r, later))?.overdue, true);
+  await recordUpdate(env.store, backend(r.id, 'fixed'));
+  const closed = await processState(env.store, (await env.store.requests.get('example', r.id))!, later);
+  assert.deepEqual([closed?.closed, closed?.overdue, closed?.label], [true, false, 'Removed']);
+});

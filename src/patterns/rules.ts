@@ -1,8 +1,9 @@
 import type { Store } from '../core/store.ts';
-import type { NewRequestUpdate } from '../core/requests/request.ts';
+import type { NewRequestUpdate, ServiceRequest } from '../core/requests/request.ts';
+import type { Status } from '../core/statuses.ts';
 import type { PatternRef, Service } from '../core/services/service.ts';
 import { PipeworkError } from '../core/errors.ts';
-import { checkTransition, compileProcess, expectedAtOnEntry, expectedAtStart, type Process } from './process.ts';
+import { checkTransition, compileProcess, expectedAtOnEntry, expectedAtStart, isOverdue, type Process } from './process.ts';
 
 // Published versions never change, so a compiled process can be kept for the life of the process.
 const compiled = new Map<string, Process>();
@@ -52,13 +53,14 @@ export async function applyProcessRules(store: Store, update: NewRequestUpdate, 
   if (!request?.pattern) return update;
   const process = await processFor(store, update.jurisdictionId, request.pattern);
   if (!process) return update;
+  let status: Status = update.status;
   // FixMyStreet sends OPEN with every resident comment, meaning "not finished" rather than "back to the start":
   // on an unfinished request it is a comment; on a finished one it reopens it where the process allows.
-  if (update.authorKind === 'resident' && update.status === 'open' && request.status !== 'open') {
+  if (update.authorKind === 'resident' && status === 'open' && request.status !== 'open') {
     if (!process.closing.has(request.status)) return { ...update, status: 'unchanged' };
-    if (process.transitions.has(`${request.status}>reopen`)) update = { ...update, status: 'reopen' };
+    if (process.transitions.has(`${request.status}>reopen`)) status = 'reopen';
   }
-  const check = checkTransition(process, request.status, update.status);
+  const check = checkTransition(process, request.status, status);
   if (!check.allowed) {
     const reason = `Not applied: ${check.reason}, under ${request.pattern.id}@${request.pattern.version}`;
     const mode = options.onDisallowed ?? (update.authorKind === 'staff' ? 'refuse' : 'flag');
@@ -66,6 +68,40 @@ export async function applyProcessRules(store: Store, update: NewRequestUpdate, 
     return { ...update, flag: reason, notifyResident: false };
   }
   const at = update.updatedAt ?? new Date();
-  const expectedAt = request.status === update.status ? undefined : expectedAtOnEntry(process, update.status, at);
-  return { ...update, notifyResident: check.notify, ...(expectedAt ? { expectedAt } : {}) };
+  const expectedAt = request.status === status ? undefined : expectedAtOnEntry(process, status, at);
+  return { ...update, status, notifyResident: check.notify, ...(expectedAt ? { expectedAt } : {}) };
+}
+
+/** Where a request stands in its pattern's process, for staff screens and reports. */
+export interface ProcessState {
+  /** The council's label for the current status (from the request's pattern version). */
+  label?: string;
+  closed: boolean;
+  overdue: boolean;
+  /** Statuses the request may move to now, with their labels and whether the resident is told. */
+  next: { status: Status; label: string; notify: boolean }[];
+}
+
+/**
+ * The state of a request under its own pattern version; undefined when the
+ * request has no pattern (any change is allowed, nothing is overdue).
+ *
+ * @example const state = await processState(store, request); if (state?.overdue) …
+ */
+export async function processState(store: Store, request: ServiceRequest, now = new Date()): Promise<ProcessState | undefined> {
+  if (!request.pattern) return undefined;
+  const process = await processFor(store, request.jurisdictionId, request.pattern);
+  if (!process) return undefined;
+  const next = [...process.transitions.entries()]
+    .filter(([k]) => k.startsWith(`${request.status}>`))
+    .map(([k, t]) => {
+      const status = k.split('>')[1] as Status;
+      return { status, label: process.statuses.get(status)?.label ?? status, notify: t.notify };
+    });
+  return {
+    label: process.statuses.get(request.status)?.label,
+    closed: process.closing.has(request.status),
+    overdue: isOverdue(request, process.closing, now),
+    next,
+  };
 }
