@@ -28,8 +28,15 @@ export function parseText(text: string, json = false): ParsedDocument {
     });
     return { lineOf: none, problems };
   }
+  let doc: unknown;
+  try {
+    // A bounded alias count: a "billion laughs" document is refused, not expanded.
+    doc = parsed.toJS({ maxAliasCount: 100 });
+  } catch (e) {
+    return { lineOf: none, problems: [{ path: '(document)', message: `cannot be read: ${(e as Error).message}`, segments: [] }] };
+  }
   return {
-    doc: parsed.toJS({ maxAliasCount: 100 }),
+    doc,
     problems: [],
     lineOf: (segs) => {
       for (let n = segs.length; n >= 0; n--) {

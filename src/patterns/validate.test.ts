@@ -103,3 +103,11 @@ test('a bundle validates each pattern with its own path and refuses the same id@
   assert.deepEqual(ok.problems, []);
   assert.equal(ok.patterns.length, 1);
 });
+
+test('a YAML alias bomb is refused with a message, not expanded', () => {
+  const lines = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]'];
+  for (let i = 0; i < 12; i++) lines.push(`${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`);
+  const { problems } = readPatternText(lines.join('\n'));
+  assert.equal(problems.length, 1);
+  assert.match(problems[0].message, /^cannot be read: .*alias/i);
+});
