@@ -122,7 +122,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
 
   // ── photo ──────────────────────────────────────────────────────────────
   const showPhoto = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, draft: Draft, errors: PageError[] = []) =>
-    render.page(req, reply, 'photo.njk', { ...common(req, service, 'photo'), photos: draft.photos, limitMb: Math.floor(config.mediaLimitBytes / 1048576), errors }, { status: errors.length ? 400 : 200, form: true });
+    render.page(req, reply, 'photo.njk', { ...common(req, service, 'photo'), photos: draft.photos, limit: sizeText(config.mediaLimitBytes), errors }, { status: errors.length ? 400 : 200, form: true });
 
   app.get<{ Params: Params }>('/report/:service/photo', async (req, reply) => {
     const service = await serviceOf(req, reply);
@@ -142,7 +142,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     }
     const upload = body.photo as WebUpload | undefined;
     if (upload && typeof upload === 'object' && upload.data?.length) {
-      const error = (key: string) => showPhoto(req, reply, service, draft, [{ field: 'photo', href: '#photo', text: t(key, { max: Math.floor(config.mediaLimitBytes / 1048576) }) }]);
+      const error = (key: string) => showPhoto(req, reply, service, draft, [{ field: 'photo', href: '#photo', text: t(key, { max: sizeText(config.mediaLimitBytes) }) }]);
       if (upload.tooBig) return error('error.photo.tooBig');
       let paths: string[];
       try {
@@ -269,6 +269,9 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     });
   }
 }
+
+/** A file size as residents read it: "10MB", "500KB". */
+export const sizeText = (bytes: number) => (bytes >= 1048576 ? `${Math.round((bytes / 1048576) * 10) / 10}MB` : `${Math.ceil(bytes / 1024)}KB`);
 
 /** Attributes that only inform (Open311 `variable: false`) are shown as notes, not asked. */
 const notesOf = (service: Service) => service.attributes.filter((a) => !a.variable).map((a) => a.description);

@@ -7,11 +7,13 @@ import type { WebContext } from '../plugin.ts';
 
 /**
  * What a resident may see of an update: its time, status and public text.
- * Never the author's contact details, and never a note marked internal.
+ * Never the author's contact details; never a change the service pattern
+ * refused (`flag`: kept for staff, not applied); never a note marked internal
+ * (no such marker exists yet: the check is here for when the staff console adds one).
  */
 export function publicUpdates(updates: RequestUpdate[]) {
   return updates
-    .filter((u) => !(u as { internal?: boolean }).internal && (u as { visibility?: string }).visibility !== 'internal')
+    .filter((u) => !u.flag && !(u as { internal?: boolean }).internal)
     .map((u) => ({ at: u.updatedAt, status: u.status, description: u.description }));
 }
 

@@ -1,0 +1,58 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { demoApp } from '../../test/support/app.ts';
+import { errorSummary } from '../../test/support/web.ts';
+import { submitRequest } from '../core/requests/submit.ts';
+import { recordUpdate } from '../core/requests/record-update.ts';
+import { publicUpdates } from './routes/track.ts';
+
+const ctx = await demoApp();
+after(() => ctx.close());
+const page = (url: string) => ctx.app.inject({ url, headers: { accept: 'text/html' } });
+
+test('tracking shows status, public history and expected date, and no one’s contact details', async () => {
+  const request = await submitRequest(ctx.store, {
+    jurisdictionId: 'example', serviceCode: 'street_light', attributes: { fault: 'out' }, location: { address: '3 Lamp Lane' },
+    contact: { firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', phone: '07700 900123' }, mediaUrls: [], source: 'open311',
+  });
+  await recordUpdate(ctx.store, {
+    requestId: request.id, jurisdictionId: 'example', status: 'investigating', description: 'An electrician will visit this week.',
+    mediaUrls: [], authorKind: 'staff', contact: { firstName: 'Staff', lastName: 'Member', email: 'officer@council.example' },
+  });
+  const res = await page(`/track?reference=${request.id}`);
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, new RegExp(`Report ${request.id}`));
+  assert.match(res.body, /Street light fault/);
+  assert.match(res.body, /An electrician will visit this week\./);
+  assert.match(res.body, /3 Lamp Lane/);
+  assert.match(res.body, /Expected to be dealt with by/);
+  for (const secret of ['Grace', 'Hopper', 'grace@example.com', '07700 900123', 'officer@council.example', 'Member']) {
+    assert.ok(!res.body.includes(secret), `track page does not show ${secret}`);
+  }
+  // References are forgiving of how people copy them.
+  assert.equal((await page(`/track?reference=%23${request.id}%20`)).statusCode, 200);
+});
+
+test('a status change the pattern refused (flagged for staff) is not shown to residents', () => {
+  const base = { id: '1', requestId: '1', jurisdictionId: 'example', mediaUrls: [], authorKind: 'backend' as const, contact: { email: 'x@example.com' }, updatedAt: new Date() };
+  const shown = publicUpdates([
+    { ...base, status: 'fixed', description: 'Fixed it' },
+    { ...base, id: '2', status: 'closed', description: 'Not allowed from here', flag: 'transition not allowed' },
+  ]);
+  assert.deepEqual(shown.map((u) => u.description), ['Fixed it']);
+  assert.ok(!('contact' in shown[0]));
+});
+
+test('a reference that is empty, malformed or unknown gets the form back with a message', async () => {
+  const cases: [string, number, string][] = [
+    ['', 400, 'Enter your reference number'],
+    ['abc', 400, 'A reference number is made of numbers only, like 1042'],
+    ['99999999', 404, 'We cannot find a report with that reference number. Check it and try again'],
+  ];
+  for (const [ref, status, text] of cases) {
+    const res = await page(`/track?reference=${encodeURIComponent(ref)}`);
+    assert.equal(res.statusCode, status, ref);
+    assert.deepEqual(errorSummary(res.body), [{ href: '#reference', text }]);
+    assert.match(res.body, new RegExp(`id="reference" name="reference" type="text" spellcheck="false" value="${ref}"`), 'the reference is kept');
+  }
+});
