@@ -31,7 +31,8 @@ export async function openStore(
     services: cache.wrap('services', serviceStore(db), { list: (j: string) => j, get: (j: string, code: string) => `${j}\0${code}` }),
     requests: requestStore(db),
     deliveries: deliveryStore(db, dialect),
-    routing: routingStore(db),
+    // routeFor is read by every new request; route changes made here clear it at once.
+    routing: cache.wrap('routing', routingStore(db), { routeFor: (j: string, code: string) => `${j}\0${code}` }),
     patterns: patternStore(db),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
