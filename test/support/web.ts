@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify';
 export function webClient(app: FastifyInstance) {
   let cookie = '';
   let csrf = '';
-  const remember = (res: { headers: Record<string, unknown>; body: string }) => {
+  const remember = <R extends { headers: Record<string, unknown>; body: string }>(res: R): R => {
     const set = res.headers['set-cookie'];
     for (const c of Array.isArray(set) ? set : set ? [set] : []) {
       const [pair] = String(c).split(';');
