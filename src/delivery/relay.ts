@@ -50,6 +50,8 @@ export class Relay {
   /** Batch back-ends (file drop) are only handed jobs once their interval has passed. */
   private batchDueAt = new Map<string, number>();
   private pulling?: Promise<void>;
+  /** The previous batch's outcomes being written while the next batch is sent (at most one outstanding). */
+  private completing: Promise<void> = Promise.resolve();
   private lastPull = 0;
   private readonly jobLeaseMs: number;
 
@@ -77,6 +79,7 @@ export class Relay {
     this.unsubscribe?.();
     this.wake?.();
     await this.loop;
+    await this.completing;
     await this.pulling;
     if (this.store.dialect === 'sqlite') await this.store.deliveries.releaseLease('relay', this.worker).catch(() => {});
   }
@@ -157,7 +160,13 @@ export class Relay {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, singles.length) }, worker));
-    await this.store.deliveries.complete(this.worker, outcomes);
+    // Write this batch's outcomes while the next batch goes out. If the write fails the jobs
+    // stay in flight until their lease ends and are sent again, with the same Idempotency-Key.
+    const previous = this.completing;
+    this.completing = previous
+      .then(() => this.store.deliveries.complete(this.worker, outcomes))
+      .catch((err) => this.log.error({ err, jobs: outcomes.length }, 'relay: could not record outcomes; the jobs will be retried after their lease'));
+    await previous;
     return jobs.length;
   }
 

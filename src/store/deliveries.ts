@@ -1,6 +1,6 @@
-import { type Kysely, type Selectable, type Transaction } from 'kysely';
+import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
-import type { BackendEvent, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryStore, NewDelivery } from '../delivery/types.ts';
+import type { BackendEvent, ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryOutcome, DeliveryStore, NewDelivery } from '../delivery/types.ts';
 import { requestFromRow, updateFromRow } from './rows.ts';
 
 type Row = Selectable<Database['deliveries']>;
@@ -153,7 +153,22 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
     async complete(worker, outcomes) {
       if (!outcomes.length) return;
       await db.transaction().execute(async (trx) => {
-        for (const o of outcomes) {
+        const recorded: DeliveryOutcome[] = [];
+        let rest = outcomes;
+        if (dialect === 'postgres') {
+          // The common case, delivered, in ONE statement: a batch costs a few round trips, not one per job.
+          const ok = outcomes.filter((o) => o.outcome === 'delivered');
+          rest = outcomes.filter((o) => o.outcome !== 'delivered');
+          if (ok.length) {
+            const values = sql.join(ok.map((o) => sql`(${Number(o.deliveryId)}::bigint, ${o.finishedAt}::bigint, ${o.externalRef ?? null}::text)`));
+            const done = await sql<{ id: number }>`update deliveries as d set state = 'delivered', delivered_at = v.at, external_ref = v.ref, last_error = null, locked_by = null
+              from (values ${values}) as v(id, at, ref)
+              where d.id = v.id and d.locked_by = ${worker} and d.state = 'in_flight' returning d.id`.execute(trx);
+            const ids = new Set(done.rows.map((r) => Number(r.id)));
+            recorded.push(...ok.filter((o) => ids.has(Number(o.deliveryId))));
+          }
+        }
+        for (const o of rest) {
           const id = Number(o.deliveryId);
           const set =
             o.outcome === 'delivered'
@@ -164,10 +179,13 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
           const q = trx.updateTable('deliveries').set(set).where('id', '=', id).where('locked_by', '=', worker).where('state', '=', 'in_flight');
           // A deferral (waiting for the request job) is not an attempt.
           const r = o.outcome === 'deferred' ? await q.set((eb) => ({ attempts: eb('attempts', '-', 1) })).executeTakeFirst() : await q.executeTakeFirst();
-          if (Number(r.numUpdatedRows) === 0 || o.outcome === 'deferred') continue;
+          // A job this worker no longer holds (its lease ran out and another relay took it) is left to that relay.
+          if (Number(r.numUpdatedRows) > 0 && o.outcome !== 'deferred') recorded.push(o);
+        }
+        for (let i = 0; i < recorded.length; i += 500) {
           await trx
             .insertInto('delivery_attempts')
-            .values({ delivery_id: id, worker, started_at: o.startedAt, finished_at: o.finishedAt, outcome: o.outcome, error: o.error ?? null })
+            .values(recorded.slice(i, i + 500).map((o) => ({ delivery_id: Number(o.deliveryId), worker, started_at: o.startedAt, finished_at: o.finishedAt, outcome: o.outcome, error: o.error ?? null })))
             .execute();
         }
       });

@@ -40,6 +40,7 @@ export async function webhookPeer(options: PeerOptions) {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(doc));
     };
+    if (req.method === 'GET' && req.url?.endsWith('/stats')) return send(200, { cases: cases.size, calls: calls.size, repeated: [...calls.values()].filter((n) => n > 1).length });
     if (req.method === 'GET') return send(200, { ok: true });
     if (verifySignature(options.secret, req.headers, body)) {
       badSignatures++;

@@ -1,0 +1,125 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { BenchRow } from '../types.ts';
+import { openStore } from '../../src/store/index.ts';
+import { seedDemo } from '../../src/demo/seed.ts';
+import { submitRequest } from '../../src/core/requests/submit.ts';
+import { loadConfig } from '../../src/config/load.ts';
+import { saveBackend, setPrimary } from '../../src/routing/manage.ts';
+import { BackendRegistry } from '../../src/backends/registry.ts';
+import { Relay } from '../../src/delivery/relay.ts';
+import { relayOptions } from '../../src/delivery/start.ts';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { freshDatabaseUrl } from '../../test/support/db.ts';
+
+const section = 'relay';
+const SECRET = 'bench-webhook-secret-0123456789';
+const quiet = { info() {}, warn() {}, error() {} };
+const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
+
+/** The webhook back-end in a process of its own, as a real one would be. */
+async function peerProcess() {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/backends/webhook/peer-main.ts', SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`webhook peer exited with ${code}`)));
+  });
+  return {
+    url,
+    stats: async () => (await (await fetch(url.replace(/\/hook$/, '/stats'))).json()) as { cases: number; calls: number; repeated: number },
+    close: () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))),
+  };
+}
+
+async function databaseUrl(dialect: 'sqlite' | 'postgres') {
+  if (dialect === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'pipework-bench-relay-'));
+    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
+  }
+  const saved = process.env.DATABASE_URL;
+  process.env.DATABASE_URL = saved?.startsWith('postgres') ? saved : 'postgres://postgres@127.0.0.1:5432/test';
+  try {
+    return await freshDatabaseUrl();
+  } finally {
+    if (saved === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = saved;
+  }
+}
+
+/**
+ * Relay throughput and latency to a local webhook back-end (a real HTTP
+ * server on 127.0.0.1 that checks signatures and keeps cases by
+ * Idempotency-Key), with the default relay settings:
+ * - deliveries/s: a backlog of N accepted requests drained by one relay;
+ * - accepted → delivered p50/p99: requests submitted at a steady rate to an idle relay.
+ */
+async function run(dialect: 'sqlite' | 'postgres', quick: boolean): Promise<BenchRow[]> {
+  const db = await databaseUrl(dialect);
+  const store = await openStore(db.url);
+  const peer = await peerProcess();
+  const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
+  let relay: Relay | undefined;
+  try {
+    await seedDemo(store);
+    await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url: peer.url, secret: SECRET } }, 'bench');
+    await setPrimary(store, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'bench');
+    let n = 0;
+    const submit = () => submitRequest(store, { jurisdictionId: 'example', serviceCode: 'pothole', description: `Bench pothole ${++n}`, attributes: { depth: 'deep' }, location: { lat: '51.5', long: '-0.14' }, contact: { email: 'bench@example.org' }, mediaUrls: [], source: 'bench' });
+
+    // 1. Throughput: drain a backlog.
+    const backlog = quick ? 2000 : 10000;
+    for (let i = 0; i < backlog; i += 250) await Promise.all(Array.from({ length: Math.min(250, backlog - i) }, submit));
+    relay = new Relay(store, new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs }), relayOptions(config), quiet);
+    const t0 = performance.now();
+    relay.start();
+    while ((await peer.stats()).cases < backlog) await new Promise((r) => setTimeout(r, 20));
+    while ((await store.deliveries.list({ state: 'in_flight', limit: 1 })).length) await new Promise((r) => setTimeout(r, 5));
+    const seconds = (performance.now() - t0) / 1000;
+    const perSecond = backlog / seconds;
+
+    // 2. Latency: a steady trickle to an idle relay, measured from the outbox row (accepted) to the back-end's reply (delivered).
+    await new Promise((r) => setTimeout(r, 200));
+    const trickle = quick ? 200 : 1000;
+    const ids: string[] = [];
+    for (let i = 0; i < trickle; i += 5) {
+      ids.push(...(await Promise.all(Array.from({ length: 5 }, submit))).map((r) => r.id));
+      await new Promise((r) => setTimeout(r, 10));
+    }
+    const latencies: number[] = [];
+    for (const id of ids) {
+      let job = (await store.deliveries.forRequest(id))[0];
+      while (job.state !== 'delivered') {
+        await new Promise((r) => setTimeout(r, 10));
+        job = (await store.deliveries.forRequest(id))[0];
+      }
+      latencies.push(job.deliveredAt!.getTime() - job.createdAt.getTime());
+    }
+    const p50 = pct(latencies, 50);
+    const p99 = pct(latencies, 99);
+    const dup = (await peer.stats()).repeated;
+    const label = dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL';
+    const sqlite = dialect === 'sqlite';
+    return [
+      { section, name: `${label}: deliveries/s draining ${backlog} to a local webhook`, value: Math.round(perSecond), unit: 'deliveries/s', ...(sqlite ? { target: '>= 1000', met: perSecond >= 1000 } : {}), note: `batch ${config.relayBatchSize}, ${config.relayConcurrency} calls in flight${dup ? `; ${dup} re-sent` : ''}` },
+      { section, name: `${label}: accepted → delivered p50 (${trickle} at ~500/s)`, value: p50, unit: 'ms', ...(sqlite ? { target: '< 100 ms', met: p50 < 100 } : {}) },
+      { section, name: `${label}: accepted → delivered p99`, value: p99, unit: 'ms' },
+    ];
+  } finally {
+    await relay?.stop();
+    await peer.close();
+    await store.db.destroy();
+    await db.drop();
+  }
+}
+
+export default async function ({ quick }: { quick: boolean }): Promise<BenchRow[]> {
+  const rows = await run('sqlite', quick);
+  try {
+    rows.push(...(await run('postgres', quick)));
+  } catch (e) {
+    rows.push({ section, name: 'PostgreSQL: not measured', value: 0, unit: '', note: (e as Error).message.slice(0, 80) });
+  }
+  return rows;
+}
