@@ -33,7 +33,7 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
     return {
       db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
       dialect: 'sqlite',
-      dataVersion: () => (sqlite.open ? (version.get() as number) : -1),
+      dataVersion: oncePerMs(() => (sqlite.open ? (version.get() as number) : -1)),
     };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
@@ -70,5 +70,22 @@ function withStatementCache(sqlite: SqliteDatabase.Database, max = 500) {
       }
       return stmt;
     },
+  };
+}
+
+/**
+ * Calls `read` at most once a millisecond: the requests of a burst share the
+ * answer, and a commit by another process is still seen a millisecond later.
+ */
+function oncePerMs<T>(read: () => T): () => T {
+  let value: T;
+  let at = -Infinity;
+  return () => {
+    const now = performance.now();
+    if (now - at >= 1) {
+      value = read();
+      at = now;
+    }
+    return value;
   };
 }

@@ -1,4 +1,4 @@
-import { PostgresAdapter, sql, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 
 type RequestRow = Selectable<Database['service_requests']>;
@@ -20,13 +20,37 @@ export interface NewRequestRows {
 }
 
 /**
+ * SQL text per (table, columns) shape, built once. A new request runs the
+ * same three or four inserts thousands of times a second; building each
+ * through the query builder cost more than SQLite's own work (decision 0040).
+ */
+const texts = new Map<string, string>();
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+/** The defined entries of a row: an undefined value means "the column's default", as in the query builder. */
+const entries = (values: object) => Object.entries(values).filter(([, v]) => v !== undefined);
+
+function insertSql(table: string, columns: string[], placeholder: (i: number) => string, tail = ''): string {
+  // Placeholders are numbered consecutively, so the first and last fix them all.
+  const key = `${table}\0${columns.join('\0')}\0${tail}\0${placeholder(0)}\0${placeholder(columns.length - 1)}`;
+  let text = texts.get(key);
+  if (!text) {
+    text = `insert into ${quote(table)} (${columns.map(quote).join(', ')}) values (${columns.map((_, i) => placeholder(i)).join(', ')})${tail}`;
+    if (texts.size < 1000) texts.set(key, text);
+  }
+  return text;
+}
+
+/**
  * Writes one new request with its linked rows inside `trx`. The SQLite group
  * commit calls this once per request inside the batch's one transaction.
  */
 export async function insertRequestRows(trx: Transaction<Database> | Kysely<Database>, rows: NewRequestRows): Promise<RequestRow> {
-  const row = await trx.insertInto('service_requests').values(rows.request).returningAll().executeTakeFirstOrThrow();
+  const req = entries(rows.request);
+  const text = insertSql('service_requests', req.map(([c]) => c), () => '?', ' returning *');
+  const [row] = (await trx.executeQuery<RequestRow>(CompiledQuery.raw(text, req.map(([, v]) => v)))).rows;
   for (const l of rows.linked) {
-    await (trx as Kysely<any>).insertInto(l.table).values({ ...l.values, [l.idColumn]: row.id }).execute();
+    const cols = [...entries(l.values), [l.idColumn, row.id] as [string, unknown]];
+    await trx.executeQuery(CompiledQuery.raw(insertSql(l.table, cols.map(([c]) => c), () => '?'), cols.map(([, v]) => v)));
   }
   return row;
 }
@@ -35,14 +59,25 @@ export async function insertRequestRows(trx: Transaction<Database> | Kysely<Data
  * PostgreSQL: the request and its linked rows in ONE statement (data-modifying
  * CTEs), so a durable create costs one round trip and one commit. A single
  * statement is atomic on its own: no BEGIN/COMMIT round trips needed.
+ * Linked rows use VALUES (not INSERT … SELECT) so each parameter takes its column's type.
  */
 async function insertOneStatement(db: Kysely<Database>, rows: NewRequestRows): Promise<RequestRow> {
-  let q: any = db.with('r', (qb) => qb.insertInto('service_requests').values(rows.request).returningAll());
+  const params: unknown[] = [];
+  const bind = (values: [string, unknown][]) => {
+    const first = params.length;
+    params.push(...values.map(([, v]) => v));
+    return (i: number) => `$${first + i + 1}`;
+  };
+  const req = entries(rows.request);
+  const parts = [`with r as (${insertSql('service_requests', req.map(([c]) => c), bind(req), ' returning *')})`];
   rows.linked.forEach((l, i) => {
-    // VALUES (not INSERT … SELECT) so each parameter takes its column's type.
-    q = q.with(`l${i}`, (qb: Kysely<any>) => qb.insertInto(l.table).values({ ...l.values, [l.idColumn]: sql`(select id from r)` }));
+    const vals = entries(l.values);
+    const at = bind(vals);
+    const cols = [...vals.map(([c]) => c), l.idColumn];
+    parts.push(`l${i} as (${insertSql(l.table, cols, (k) => (k < vals.length ? at(k) : '(select id from r)'))})`);
   });
-  return q.selectFrom('r').selectAll().executeTakeFirstOrThrow();
+  const [row] = (await db.executeQuery<RequestRow>(CompiledQuery.raw(`${parts.join(', ')} select * from r`, params))).rows;
+  return row;
 }
 
 interface Pending {
