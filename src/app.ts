@@ -10,6 +10,7 @@ import { adminApi } from './admin/plugin.ts';
 import { backendInboundRoutes } from './backends/inbound-routes.ts';
 import { deliveriesAdmin } from './delivery/admin.ts';
 import { routingAdmin } from './routing/admin.ts';
+import { casesAdmin } from './backends/builtin/admin.ts';
 import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 
@@ -58,6 +59,6 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   await app.register(webPlugin, { store, config });
   // Each area of the admin API adds its routes function to this list.
   await app.register(patternSchemaRoutes);
-  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin]), { prefix: '/admin/api', store, config });
+  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin]), { prefix: '/admin/api', store, config });
   return app;
 }

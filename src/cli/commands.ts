@@ -6,6 +6,7 @@ import { services } from './services.ts';
 import { deliveries } from './deliveries.ts';
 import { routes } from './routes.ts';
 import { migration } from './migration.ts';
+import { cases } from '../backends/builtin/cli.ts';
 import { patterns } from './patterns.ts';
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
@@ -36,5 +37,6 @@ export const COMMANDS: Record<string, Command> = {
   deliveries,
   routes,
   migration,
+  cases,
   patterns,
 };

@@ -1,0 +1,31 @@
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from '../../cli/context.ts';
+import { actorFor, jurisdictionFor } from '../../cli/routes.ts';
+import { builtinCases, staffUpdate } from './cases.ts';
+
+/** `npx pipework cases`: the built-in case store from the command line, until the staff console. */
+export const cases: Command = {
+  usage: 'cases list [--status S] [--limit N] | cases update ID --status S [--note TEXT] [--by WHO]  (--jurisdiction J)',
+  summary: 'Requests held in the built-in case store: list them, move one on (through the service process)',
+  async run(args, ctx) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { jurisdiction: { type: 'string' }, status: { type: 'string' }, note: { type: 'string' }, by: { type: 'string' }, limit: { type: 'string' } } });
+    const [sub, id] = positionals;
+    const store = await ctx.store();
+    const jurisdictionId = await jurisdictionFor(ctx, values.jurisdiction);
+    if (sub === 'list') {
+      const limit = Number(values.limit ?? 50);
+      if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be a whole number from 1 to 1000, got "${values.limit}"`);
+      const list = await builtinCases(store, jurisdictionId, { status: values.status, limit });
+      if (!list.length) ctx.out('No cases in the built-in store match.');
+      for (const r of list) ctx.out(`${r.id}\t${r.status}\t${r.serviceCode}\t${r.requestedAt.toISOString()}\t${(r.description ?? '').slice(0, 60)}`);
+      return;
+    }
+    if (sub === 'update') {
+      if (!id || !values.status) throw new UsageError('cases update needs ID --status STATUS, e.g. cases update 42 --status investigating --note "Inspector booked"');
+      const u = await staffUpdate(store, jurisdictionId, id, { status: values.status, description: values.note ?? '', by: actorFor(values.by) });
+      ctx.out(`Request ${id}: ${u.status}${u.description ? ` — ${u.description}` : ''} (update ${u.id})`);
+      return;
+    }
+    throw new UsageError(`Usage: pipework ${this.usage}`);
+  },
+};
