@@ -2,6 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
+import { Ajv } from 'ajv';
 import { demoApp } from '../../test/support/app.ts';
 import { createApiKey } from '../core/access/api-keys.ts';
 import { LIBRARY_DIR } from './library.ts';
@@ -35,7 +36,17 @@ test('the JSON Schema is published without a key and describes the format', asyn
   assert.equal(schema.$id, 'https://pipework.dev/schemas/service-pattern.json');
   assert.deepEqual(schema.required.sort(), ['description', 'groups', 'id', 'lgsl_codes', 'name', 'process', 'provenance', 'questions', 'version']);
   assert.ok(schema.properties.questions.items.properties.answer_type.anyOf.some((x: { const: string }) => x.const === 'email'));
-  assert.equal((await env.app.inject({ url: '/schemas/service-pattern-bundle.json' })).statusCode, 200);
+  const bundleSchema = json(await env.app.inject({ url: '/schemas/service-pattern-bundle.json' }));
+
+  // The published schema works in a standard validator, on its own: a library pattern passes, a wrong one fails at its path.
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  const check = ajv.addSchema(schema).compile(bundleSchema);
+  const pattern = YAML.parse(potholeYaml);
+  assert.ok(ajv.validate(schema.$id, pattern), JSON.stringify(ajv.errors));
+  assert.ok(check({ bundle: { name: 'Set' }, patterns: [pattern] }), JSON.stringify(check.errors));
+  pattern.process.statuses[0].status = 'resolved';
+  assert.equal(ajv.validate(schema.$id, pattern), false);
+  assert.ok(ajv.errors!.some((e) => e.instancePath === '/process/statuses/0/status'));
 });
 
 test('the admin area needs an admin key', async () => {
