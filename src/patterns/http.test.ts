@@ -41,7 +41,7 @@ test('the JSON Schema is published without a key and describes the format', asyn
   // The published schema works in a standard validator, on its own: a library pattern passes, a wrong one fails at its path.
   const ajv = new Ajv({ allErrors: true, strict: false });
   const check = ajv.addSchema(schema).compile(bundleSchema);
-  const pattern = YAML.parse(potholeYaml);
+  const pattern = YAML.parse(potholeYaml) as { process: { statuses: { status: string }[] } };
   assert.ok(ajv.validate(schema.$id, pattern), JSON.stringify(ajv.errors));
   assert.ok(check({ bundle: { name: 'Set' }, patterns: [pattern] }), JSON.stringify(check.errors));
   pattern.process.statuses[0].status = 'resolved';
