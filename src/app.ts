@@ -5,6 +5,8 @@ import type { Store } from './core/store.ts';
 import { open311Routes } from './standards/open311/routes.ts';
 import { mediaRoutes } from './media/routes.ts';
 import { registerOps } from './ops/routes.ts';
+import { Registry } from 'prom-client';
+import { deliveryMetrics } from './delivery/metrics.ts';
 import { toPipeworkError } from './http/errors.ts';
 import { adminApi } from './admin/plugin.ts';
 import { backendInboundRoutes } from './backends/inbound-routes.ts';
@@ -50,7 +52,9 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
     return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
   });
 
-  registerOps(app, { store });
+  const metrics = new Registry();
+  registerOps(app, { store, registry: metrics });
+  deliveryMetrics(metrics, store);
   await app.register(mediaRoutes, { store });
   await app.register(open311Routes, { prefix: '/open311/v2', store, config });
   // Status updates pushed by back-ends (webhook), signed: /backends/{name}/updates.

@@ -159,3 +159,9 @@ test('admin API: list deliveries with attempts; bad filters are 400s that say wh
   assert.equal(notDead.statusCode, 400);
   assert.equal((await w.app.inject({ url: '/admin/api/deliveries' })).statusCode, 403);
 });
+
+test('/metrics shows the outbox: dead jobs per back-end', async () => {
+  const res = await w.app.inject({ url: '/metrics' });
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, /pipework_deliveries\{state="dead",backend="wrongsecret"\} 1/);
+});

@@ -128,6 +128,8 @@ export interface DeliveryStore {
   releaseLease(name: string, holder: string): Promise<void>;
   cursor(backend: string): Promise<string | undefined>;
   setCursor(backend: string, cursor: string): Promise<void>;
+  /** How many jobs are waiting, in flight and dead (delivered ones are not counted: that table only grows). */
+  backlog(): Promise<{ state: DeliveryState; backend: string; count: number }[]>;
   /** Calls `listener` after a transaction in this process committed new jobs, so an idle relay wakes at once. */
   onQueued(listener: () => void): () => void;
 }

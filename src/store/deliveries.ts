@@ -321,6 +321,16 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
         .execute();
     },
 
+    async backlog() {
+      const rows = await db
+        .selectFrom('deliveries')
+        .select(['state', 'backend', (eb) => eb.fn.countAll<number>().as('count')])
+        .where('state', 'in', ['pending', 'in_flight', 'dead'])
+        .groupBy(['state', 'backend'])
+        .execute();
+      return rows.map((r) => ({ state: r.state as Delivery['state'], backend: r.backend, count: Number(r.count) }));
+    },
+
     onQueued(listener) {
       let set = listeners.get(db);
       if (!set) listeners.set(db, (set = new Set()));

@@ -1,0 +1,21 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { Store } from '../core/store.ts';
+
+/**
+ * Outbox figures on /metrics, read from the database at scrape time (so every
+ * process reports the same, whichever relays): jobs pending, in flight and
+ * dead, per back-end. Alert on `pipework_deliveries{state="dead"} > 0` and on
+ * a pending count that keeps growing.
+ */
+export function deliveryMetrics(registry: Registry, store: Store) {
+  new Gauge({
+    name: 'pipework_deliveries',
+    help: 'Delivery jobs not yet delivered, by state (pending, in_flight, dead) and back-end',
+    labelNames: ['state', 'backend'],
+    registers: [registry],
+    async collect() {
+      this.reset();
+      for (const r of await store.deliveries.backlog()) this.set({ state: r.state, backend: r.backend }, r.count);
+    },
+  });
+}
