@@ -131,6 +131,23 @@ test('private, staff-only and inactive services are neither listed nor reachable
   }
 });
 
+test('security headers cover the pages but not the APIs, and pages are not in the API description', async () => {
+  const page = await ctx.app.inject({ url: '/' });
+  assert.match(String(page.headers['content-security-policy']), /script-src 'self' 'nonce-[\w]+'/);
+  const nonce = /script-src 'self' 'nonce-([\w]+)'/.exec(String(page.headers['content-security-policy']))![1];
+  assert.match(page.body, new RegExp(`<script nonce="${nonce}">`), 'govuk-frontend’s inline script carries the nonce');
+  assert.equal(page.headers['x-frame-options'], 'SAMEORIGIN');
+  const api = await ctx.app.inject({ url: '/open311/v2/services.json' });
+  assert.equal(api.headers['content-security-policy'], undefined);
+  const paths = Object.keys((await ctx.app.inject({ url: '/openapi.json' })).json().paths);
+  assert.ok(!paths.some((p) => p === '/' || p.startsWith('/report') || p.startsWith('/track')));
+  const missing = await ctx.app.inject({ url: '/no-such-page', headers: { accept: 'text/html' } });
+  assert.equal(missing.statusCode, 404);
+  assert.match(missing.body, /Page not found/);
+  const missingJson = await ctx.app.inject({ url: '/no-such-page', headers: { accept: 'application/json' } });
+  assert.equal(missingJson.json().error.code, 'NOT_FOUND');
+});
+
 test('search finds a service by keyword, and an empty search says what to do', async () => {
   const hit = await ctx.app.inject({ url: '/search?q=hole+in+road' });
   assert.match(hit.body, /href="\/report\/pothole">Pothole</);

@@ -41,6 +41,10 @@ export type WebUpload = Upload & { tooBig: boolean };
  * Everything a resident submits goes through the same core as Open311.
  */
 export async function webPlugin(app: FastifyInstance, { store, config }: WebOptions) {
+  // HTML pages for people are not part of the machine-readable API description.
+  app.addHook('onRoute', (route) => {
+    route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
+  });
   await app.register(cookie);
   // Called, not registered: its hooks must cover every route of this plugin.
   await webSessions(app, { store, ttlHours: config.webSessionHours });

@@ -120,7 +120,8 @@ async function reportPothole(page: Page, check: (label: string) => Promise<void>
 
   await follow(page, 'Track this report');
   assert.match(await heading(page), new RegExp(`Report ${reference}`));
-  assert.match(await page.locator('main').innerText(), /Reported/); // the pattern's label for open
+  assert.equal((await page.locator('main .govuk-tag').innerText()).trim(), 'Reported'); // the pattern's label for open
+  assert.match(await page.locator('main').innerText(), /Expected to be dealt with by\s+\d{1,2} \w+ \d{4}/);
   await check('track result');
   return reference;
 }
