@@ -2,6 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayWorld, until, SECRET } from './test-world.ts';
 import { webhookPeer } from '../backends/webhook/test-peer.ts';
+import { recordUpdate } from '../core/requests/record-update.ts';
 
 type World = Awaited<ReturnType<typeof relayWorld>>;
 let w: World;
@@ -78,6 +79,11 @@ test('a back-end that rejects the data (4xx) is dead-lettered at once: retrying 
   const [job] = await w.store.deliveries.forRequest(req.id);
   assert.equal(job.attempts, 1);
   assert.match(job.lastError!, /HTTP 401/);
+  // A resident's comment on that request cannot go before the request itself: dead too, saying why.
+  await recordUpdate(w.store, { requestId: req.id, jurisdictionId: 'example', status: 'unchanged', description: 'Any news?', mediaUrls: [], authorKind: 'resident', contact: {} });
+  await until(async () => (await w.store.deliveries.forRequest(req.id)).some((d) => d.kind === 'update' && d.state === 'dead'), 10_000, 'the update job dead-lettered');
+  const update = (await w.store.deliveries.forRequest(req.id)).find((d) => d.kind === 'update')!;
+  assert.match(update.lastError!, /the request itself was not delivered/);
 });
 
 const inbound = (body: string, headers: Record<string, string>, name = 'hook') =>
@@ -160,8 +166,8 @@ test('admin API: list deliveries with attempts; bad filters are 400s that say wh
   assert.equal((await w.app.inject({ url: '/admin/api/deliveries' })).statusCode, 403);
 });
 
-test('/metrics shows the outbox: dead jobs per back-end', async () => {
+test('/metrics shows the outbox: dead jobs per back-end (the request and its comment)', async () => {
   const res = await w.app.inject({ url: '/metrics' });
   assert.equal(res.statusCode, 200);
-  assert.match(res.body, /pipework_deliveries\{state="dead",backend="wrongsecret"\} 1/);
+  assert.match(res.body, /pipework_deliveries\{state="dead",backend="wrongsecret"\} 2/);
 });

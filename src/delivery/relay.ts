@@ -189,9 +189,14 @@ export class Relay {
         const { reference } = await backend.deliverRequest(await this.requestJob(job));
         return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: reference };
       }
-      if (!job.parentDelivered || !job.parentRef) {
-        // The request job has not been delivered yet; wait for it without spending an attempt.
-        return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'deferred', retryAt: Date.now() + DEFER_MS, error: 'waiting for the request to be delivered first' };
+      if (job.parentState === 'dead' || !job.parentState) {
+        throw new DeliveryError(`the request itself was not delivered to ${job.backend} (its delivery failed); retry that first, then this one`, false);
+      }
+      if (job.parentState !== 'delivered' || !job.parentRef) {
+        // The request job has not been delivered yet; wait for it (at least until it is next tried) without spending an attempt.
+        const parentNext = job.parentState === 'pending' ? (job.parentDueAt?.getTime() ?? 0) : 0;
+        const retryAt = Math.max(Date.now() + DEFER_MS, parentNext);
+        return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'deferred', retryAt, error: 'waiting for the request to be delivered first' };
       }
       await backend.deliverUpdate({ ...(await this.requestJob(job)), reference: job.parentRef, update: job.update! });
       return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: job.parentRef };

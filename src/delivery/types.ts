@@ -69,7 +69,9 @@ export interface ClaimedDelivery extends Delivery {
   update?: RequestUpdate;
   /** For an update job: the request's reference at this back-end, if its request job has been delivered. */
   parentRef?: string;
-  parentDelivered?: boolean;
+  /** For an update job: the state of its request job at this back-end, and when that is next due. */
+  parentState?: DeliveryState;
+  parentDueAt?: Date;
 }
 
 /** A status report a back-end sent back, after mapping, as recorded for the migration report. */

@@ -123,7 +123,8 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
         contact: { firstName: opt(c?.first_name ?? null), lastName: opt(c?.last_name ?? null), email: opt(c?.email ?? null), phone: opt(c?.phone ?? null) },
         update: u && updateFromRow(u),
         parentRef: opt(parent?.external_ref ?? null),
-        parentDelivered: parent ? parent.state === 'delivered' : undefined,
+        parentState: parent ? (parent.state as Delivery['state']) : undefined,
+        parentDueAt: parent ? new Date(parent.due_at) : undefined,
       });
     }
     return out;
