@@ -13,7 +13,7 @@ test('a signature checks out over the exact bytes, and not after tampering, repl
   assert.match(verifySignature(secret, headers, Buffer.from(body.replace('DONE', 'OPEN')))!, /does not match/);
   assert.match(verifySignature('another-secret-0123456789', headers, Buffer.from(body))!, /does not match/);
   const old = Math.floor(Date.now() / 1000) - 600;
-  assert.match(verifySignature(secret, { [TIMESTAMP_HEADER]: String(old), [SIGNATURE_HEADER]: sign(secret, old, body) }, Buffer.from(body))!, /600 s away/);
+  assert.match(verifySignature(secret, { [TIMESTAMP_HEADER]: String(old), [SIGNATURE_HEADER]: sign(secret, old, body) }, Buffer.from(body))!, /6\d\d s away from our clock/);
   assert.match(verifySignature(secret, {}, Buffer.from(body))!, /headers are required/);
   assert.match(verifySignature(secret, { [TIMESTAMP_HEADER]: 'soon', [SIGNATURE_HEADER]: 'v1=00' }, Buffer.from(body))!, /Unix seconds/);
 });
