@@ -182,3 +182,19 @@ test('the Welsh switch translates the pages and is remembered', async () => {
   assert.match(next.body, /Dilyn adroddiad/);
   assert.match(next.body, /href="\/track\?lang=en"/);
 });
+
+test('every question page of every offered service renders', async () => {
+  const { questionsOf, stepsOf } = await import('./draft.ts');
+  const services = (await ctx.store.services.list('example')).filter((s) => s.active && s.visibility === 'public');
+  assert.ok(services.length >= 6);
+  let pages = 0;
+  for (const s of services) {
+    for (const step of stepsOf(s)) {
+      const res = await ctx.app.inject({ url: `/report/${s.code}/${step}`, headers: { accept: 'text/html' } });
+      assert.equal(res.statusCode, 200, `${s.code}/${step}`);
+      pages++;
+    }
+    for (const a of questionsOf(s)) assert.ok((await ctx.app.inject({ url: `/report/${s.code}/question/${a.code}` })).body.includes(a.description.replace(/&/g, '&amp;').replace(/'/g, '&#39;')), `${s.code}: ${a.code}`);
+  }
+  assert.ok(pages > services.length * 5);
+});

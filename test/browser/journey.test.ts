@@ -188,3 +188,30 @@ test('without JavaScript: the same journey, plus a date that is not real', async
   assert.match(await heading(page), /Tell us more/);
   await Promise.all([context.close(), auditContext.close()]);
 });
+
+test('every kind of question passes axe, blank and with its error', async () => {
+  await server.store.services.upsert({
+    jurisdictionId: 'example', code: 'every_control', name: 'Every control', description: 'One question of each kind.', groups: ['Testing'], keywords: [],
+    type: 'realtime', active: true, visibility: 'public',
+    attributes: [
+      { code: 'line', datatype: 'string', required: true, variable: true, order: 1, description: 'One line of text' },
+      { code: 'story', datatype: 'text', required: true, variable: true, order: 2, description: 'What happened?', answerType: 'long_text', hint: 'A sentence or two.' },
+      { code: 'count', datatype: 'number', required: true, variable: true, order: 3, description: 'How many?' },
+      { code: 'day', datatype: 'datetime', required: true, variable: true, order: 4, description: 'Which day?' },
+      { code: 'moment', datatype: 'datetime', required: true, variable: true, order: 5, description: 'When exactly?', answerType: 'datetime' },
+      { code: 'one', datatype: 'singlevaluelist', required: true, variable: true, order: 6, description: 'Pick one', values: [{ key: 'a', name: 'A' }, { key: 'b', name: 'B' }] },
+      { code: 'some', datatype: 'multivaluelist', required: true, variable: true, order: 7, description: 'Pick some', values: [{ key: 'x', name: 'X' }, { key: 'y', name: 'Y' }] },
+      { code: 'listed', datatype: 'singlevaluelist', required: true, variable: true, order: 8, description: 'Choose from the list', answerType: 'select', values: [{ key: 'p', name: 'P' }, { key: 'q', name: 'Q' }] },
+    ],
+  });
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  for (const code of ['line', 'story', 'count', 'day', 'moment', 'one', 'some', 'listed']) {
+    await page.goto(`${server.url}/report/every_control/question/${code}`);
+    await assertAccessible(page, `${code} question`);
+    await press(page, 'Continue');
+    assert.ok(await page.locator('.govuk-error-summary').isVisible(), `${code}: an empty answer is refused`);
+    await assertAccessible(page, `${code} question, refused`);
+  }
+  await context.close();
+});

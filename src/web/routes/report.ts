@@ -234,7 +234,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
         source: 'web',
       });
       writeDraft(req.session, service.code, undefined);
-      req.session.set('submitted', { service: service.code, id: request.id, emailed: !!draft.email, notice: request.serviceNotice ?? '' });
+      req.session.set('submitted', { service: service.code, id: request.id, emailed: !!draft.email, notice: request.serviceNotice ?? '', expectedAt: request.expectedAt?.toISOString() });
       return reply.redirect(reportPath(service, 'confirmation'), 303);
     } catch (err) {
       if (!(err instanceof PipeworkError) || err.code !== 'INVALID_INPUT') throw err;
@@ -245,9 +245,9 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
   app.get<{ Params: Params }>('/report/:service/confirmation', async (req, reply) => {
     const service = await serviceOf(req, reply);
     if (!service) return;
-    const submitted = req.session.get<{ service: string; id: string; emailed: boolean; notice: string }>('submitted');
+    const submitted = req.session.get<{ service: string; id: string; emailed: boolean; notice: string; expectedAt?: string }>('submitted');
     if (!submitted || submitted.service !== service.code) return reply.redirect('/', 303);
-    return render.page(req, reply, 'confirmation.njk', { service, submitted });
+    return render.page(req, reply, 'confirmation.njk', { service, submitted, expectedAt: submitted.expectedAt ? new Date(submitted.expectedAt) : undefined });
   });
 
   /** Problems the core found at the final send, each linked to the page where it can be put right. */
