@@ -82,9 +82,9 @@ export interface Server {
  * Runs a bench server script in a child process of its own (so its memory
  * and CPU are its own) and waits for it to report its port over IPC.
  */
-export function startServer(script: string, env: Record<string, string>, timeoutMs = 60_000): Promise<Server> {
+export function startServer(script: string, env: Record<string, string>, timeoutMs = 60_000, nodeFlags: string[] = []): Promise<Server> {
   const child = fork(script, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: [...nodeFlags, '--import', 'tsx'],
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
@@ -134,10 +134,10 @@ export function freePort(): Promise<number> {
  * Seconds from spawning `npm start`'s command until /readyz answers 200 —
  * what an operator waits for after a restart.
  */
-export async function startupSeconds(databaseUrl: string, timeoutMs = 30_000): Promise<number> {
+export async function startupSeconds(databaseUrl: string, nodeFlags: string[] = [], timeoutMs = 30_000): Promise<number> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/pipework.js', 'serve'], {
+  const child = spawn(process.execPath, [...nodeFlags, 'bin/pipework.js', 'serve'], {
     env: { PATH: process.env.PATH!, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
     stdio: 'ignore',
   });
