@@ -23,7 +23,7 @@ export function checkRows(service: Service, draft: Draft, t: Translate): { headi
   const report = [
     ...questionsOf(service).map((a) => row(a.description, { text: displayAnswer(a, draft.attributes[a.code], t) }, `question/${a.code}`)),
     row(t('details.label'), { text: draft.description || notGiven }, 'details'),
-    row(t('photo.label'), { html: draft.photos.length ? lines(draft.photos.map((p) => p.name)) : escape(notGiven) }, 'photo'),
+    row(t('check.photos'), { html: draft.photos.length ? lines(draft.photos.map((p) => p.name)) : escape(notGiven) }, 'photo'),
     row(
       t('location.label'),
       {
