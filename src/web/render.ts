@@ -46,7 +46,7 @@ export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogu
   async function council(): Promise<Jurisdiction> {
     if (cached && Date.now() - cached.at < 30_000) return cached.value;
     const all = await opts.store.jurisdictions.list();
-    const value = (opts.jurisdictionId ? all.find((j) => j.id === opts.jurisdictionId) : all[0]) ?? { id: opts.jurisdictionId || 'none', name: '' };
+    const value = (opts.jurisdictionId ? all.find((j) => j.id === opts.jurisdictionId) : all[0]) ?? { id: opts.jurisdictionId || 'none', name: opts.jurisdictionId };
     cached = { at: Date.now(), value };
     return value;
   }
