@@ -32,7 +32,15 @@ export async function openStore(
     requests: requestStore(db),
     deliveries: deliveryStore(db, dialect),
     // routeFor is read by every new request; route changes made here clear it at once.
-    routing: cache.wrap('routing', routingStore(db), { routeFor: (j: string, code: string) => `${j}\0${code}` }),
+    // Every read is named, so the relay's once-a-second back-end lookups do not empty the catalogue cache.
+    routing: cache.wrap('routing', routingStore(db), {
+      routeFor: (j: string, code: string) => `${j}\0${code}`,
+      get: (j: string, code: string) => `${j}\0${code}`,
+      list: (j?: string) => j ?? '',
+      changes: (f: object) => JSON.stringify(f),
+      backends: () => '',
+      backend: (name: string) => name,
+    }),
     patterns: patternStore(db),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
