@@ -1,0 +1,32 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import { relayWorld, until } from '../../delivery/test-world.ts';
+import { saveBackend } from '../../routing/manage.ts';
+import { staffUpdate } from '../builtin/cases.ts';
+
+test('two Pipeworks chained over Open311: A forwards to B, B staff close it, A pulls the status back', async () => {
+  const a = await relayWorld();
+  const b = await relayWorld();
+  try {
+    await b.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(b.app.server.address() as AddressInfo).port}/open311/v2`;
+    await saveBackend(a.store, { name: 'county', kind: 'open311-upstream', config: { url, apiKey: b.clientKey, jurisdictionId: 'example', format: 'xml', pollSeconds: 1 } }, 'test');
+    await a.route('pothole', 'county');
+    const req = await a.submit('Chained pothole');
+    a.relay();
+    await until(async () => (await a.store.deliveries.forRequest(req.id))[0].state === 'delivered', 10_000, 'delivery to B');
+    const [job] = await a.store.deliveries.forRequest(req.id);
+    const atB = await b.store.requests.get('example', job.externalRef!);
+    assert.equal(atB?.description, 'Chained pothole');
+    // At B the request sits in B's own case store; B's staff fix it.
+    await staffUpdate(b.store, 'example', atB!.id, { status: 'fixed', description: 'Filled by the county', by: 'county staff' });
+    await until(async () => (await a.store.requests.get('example', req.id))!.status === 'fixed', 15_000, "A's request fixed from B's update");
+    const [u] = (await a.store.requests.history('example', req.id)).filter((x) => x.authorKind === 'backend');
+    assert.equal(u.description, 'Filled by the county');
+    assert.equal(u.externalStatusCode, 'fixed');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+});
