@@ -109,3 +109,41 @@ test('two relays on one database never deliver a job twice', async () => {
     await w.close();
   }
 });
+
+test('two `serve` processes on one PostgreSQL relay side by side and never deliver a job twice', { skip: !process.env.DATABASE_URL?.startsWith('postgres') && 'PostgreSQL only (SQLite has one relay per database, by lease)' }, async () => {
+  const store = await freshStore();
+  const peer = await webhookPeer({ secret: SECRET, honourIdempotency: false, delayMs: 5 });
+  const children: ChildProcess[] = [];
+  try {
+    await seedDemo(store);
+    const { key } = await createApiKey(store, 'client');
+    await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url: peer.url, secret: SECRET } }, 'test');
+    await setPrimary(store, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'test');
+    const env = { DATABASE_URL: store.url, RELAY_BATCH_SIZE: '5', RELAY_IDLE_POLL_MS: '20' };
+    const servers = await Promise.all([serve(env), serve(env)]);
+    children.push(...servers.map((s) => s.child));
+    const ids: string[] = [];
+    await Promise.all(
+      Array.from({ length: 120 }, async (_, i) => {
+        const res = await fetch(`${servers[i % 2].url}/open311/v2/requests.json`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({ api_key: key, service_code: 'pothole', lat: '51.5', long: '-0.12', 'attribute[depth]': 'deep', description: `Two relays ${i}` }),
+        });
+        assert.equal(res.status, 200);
+        ids.push((await res.json())[0].service_request_id);
+      }),
+    );
+    const jobs = async () => (await Promise.all(ids.map((id) => store.deliveries.forRequest(id)))).flat();
+    await until(async () => (await jobs()).every((j) => j.state === 'delivered'), 30_000, 'all delivered');
+    assert.equal(peer.calls.size, 120);
+    assert.ok([...peer.calls.values()].every((n) => n === 1), 'no job delivered twice');
+    const workers = new Set<string>();
+    for (const j of await jobs()) for (const a of await store.deliveries.attempts(j.id)) workers.add(a.worker.split(':')[1]);
+    assert.equal(workers.size, 2, 'both processes delivered');
+  } finally {
+    for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+    await peer.close();
+    await store.close();
+  }
+});
