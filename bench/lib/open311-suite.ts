@@ -131,10 +131,10 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
       rows.push({ section, name: `${name} ratio`, value: round(ratio, 2), unit: '×', target: ratioTarget ? `≥ ${ratioTarget}×` : undefined, met: ratioTarget ? ratio >= ratioTarget : undefined });
       const p99Target = method === 'POST' ? (dialect === 'sqlite' && connections !== 50 ? undefined : t.postP99) : label === 'empty' || connections !== 50 ? undefined : T.listP99;
       if (p99Target) rows.push({ section, name: `${name} pipework p99`, value: p.p99, unit: 'ms', target: `≤ ${p99Target} ms`, met: p.p99 <= p99Target });
-      return p;
+      return { ...p, ratio };
     };
 
-    const emptyPost: Record<number, { rps: number }> = {};
+    const emptyPost: Record<number, { rps: number; ratio: number }> = {};
     for (const c of [8, 50]) emptyPost[c] = await pair('empty', 'POST', c);
     for (const c of [8, 50]) await pair('empty', 'GET', c);
 
@@ -146,7 +146,9 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
       const p = await pair(size, 'POST', c);
       if (t.bigPostRatio) {
         const ratio = p.rps / emptyPost[c].rps;
-        rows.push({ section, name: `POST ${size} c${c} vs empty store`, value: round(ratio, 2), unit: '×', target: `≥ ${t.bigPostRatio}×`, met: ratio >= t.bigPostRatio });
+        // The same comparison measured against the baseline, which cancels out background load that changed between the two runs.
+        const normalised = p.ratio / emptyPost[c].ratio;
+        rows.push({ section, name: `POST ${size} c${c} vs empty store`, value: round(ratio, 2), unit: '×', target: `≥ ${t.bigPostRatio}×`, met: ratio >= t.bigPostRatio, note: `as ratios to the baseline: ${round(normalised, 2)}×` });
       }
     }
     for (const c of [8, 50]) await pair(size, 'GET', c);
@@ -159,8 +161,12 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
     await pair(`${size} relay off`, 'POST', 50, quiet);
 
     rows.push(...(await queryLevel(section, db.url, size, t.queryP99)));
-    const startup = await startupSeconds(db.url, startFlags);
-    rows.push({ section, name: `npm start ready, ${size}-row database`, value: round(startup, 2), unit: 's', target: `< ${T.startup} s`, met: startup < T.startup });
+    // Start-up with nothing else of ours running: the median of three starts.
+    for (const s of servers) await s.stop();
+    const starts = [];
+    for (let k = 0; k < 3; k++) starts.push(await startupSeconds(db.url, startFlags));
+    const startup = starts.sort((a, b) => a - b)[1];
+    rows.push({ section, name: `npm start ready, ${size}-row database`, value: round(startup, 2), unit: 's', target: `< ${T.startup} s`, met: startup < T.startup, note: `median of 3: ${starts.map((x) => round(x, 2)).join(', ')} s` });
     return rows;
   } finally {
     for (const s of servers) await s.stop();
