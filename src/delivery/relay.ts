@@ -46,7 +46,8 @@ export class Relay {
   /** Set when jobs were queued while the relay was busy, so it does not then sleep through them. */
   private woken = false;
   private unsubscribe?: () => void;
-  private leaseRenewedAt = 0;
+  private leaseHeld = false;
+  private leaseCheckedAt = 0;
   /** Batch back-ends (file drop) are only handed jobs once their interval has passed. */
   private batchDueAt = new Map<string, number>();
   private pulling?: Promise<void>;
@@ -103,10 +104,12 @@ export class Relay {
   private async mayWork(): Promise<boolean> {
     if (this.store.dialect !== 'sqlite') return true;
     const now = Date.now();
-    if (now - this.leaseRenewedAt < this.opts.leaseMs / 3) return true;
-    const held = await this.store.deliveries.lease('relay', this.worker, this.opts.leaseMs);
-    this.leaseRenewedAt = held ? now : 0;
-    return held;
+    if (this.leaseHeld && now - this.leaseCheckedAt < this.opts.leaseMs / 3) return true;
+    // A standby relay asks again at most once a second (sooner with a short lease): one small write, not one per poll.
+    if (!this.leaseHeld && now - this.leaseCheckedAt < Math.min(this.opts.leaseMs / 3, 1000)) return false;
+    this.leaseHeld = await this.store.deliveries.lease('relay', this.worker, this.opts.leaseMs);
+    this.leaseCheckedAt = now;
+    return this.leaseHeld;
   }
 
   private idle() {
