@@ -93,6 +93,7 @@ export const routingAdmin: AdminRoutes = async (app, { store, config }) => {
     const q = req.query as Static<typeof ReportQuery>;
     const since = q.since ? new Date(q.since) : new Date(Date.now() - (q.days ?? 30) * 86_400_000);
     const k = key(req);
+    if (!(await store.services.get(k.jurisdictionId, k.serviceCode))) throw new PipeworkError('SERVICE_NOT_FOUND', `service_code "${k.serviceCode}" was not found in ${k.jurisdictionId}`);
     return migrationReport(store, k.jurisdictionId, k.serviceCode, since);
   });
 };
