@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { relayWorld, until } from '../../delivery/test-world.ts';
 import { saveBackend } from '../../routing/manage.ts';
 import { staffUpdate } from '../builtin/cases.ts';
+import { open311UpstreamBackend } from './index.ts';
+import { sampleJob } from '../contract.ts';
 
 test('two Pipeworks chained over Open311: A forwards to B, B staff close it, A pulls the status back', async () => {
   const a = await relayWorld();
@@ -27,6 +29,24 @@ test('two Pipeworks chained over Open311: A forwards to B, B staff close it, A p
     assert.equal(u.externalStatusCode, 'fixed');
   } finally {
     await a.close();
+    await b.close();
+  }
+});
+
+test('pull "requests" mode: statuses read by id from GET requests, each change reported once', async () => {
+  const b = await relayWorld();
+  try {
+    await b.app.listen({ port: 0, host: '127.0.0.1' });
+    const url = `http://127.0.0.1:${(b.app.server.address() as AddressInfo).port}/open311/v2`;
+    const backend = open311UpstreamBackend('county', { url, apiKey: b.clientKey, jurisdictionId: 'example', format: 'json', pull: 'requests', pollSeconds: 60 }, { timeoutMs: 2000 });
+    const { reference } = await backend.deliverRequest(sampleJob());
+    const first = await backend.pullUpdates!(undefined, async () => [reference, 'token:abc']);
+    assert.deepEqual(first.reports.map((r) => [r.reference, r.code]), [[reference, 'open']]);
+    await staffUpdate(b.store, 'example', reference, { status: 'investigating', description: 'Looking', by: 'county' });
+    const second = await backend.pullUpdates!(undefined, async () => [reference]);
+    assert.equal(second.reports[0].code, 'investigating');
+    assert.notEqual(second.reports[0].updateId, first.reports[0].updateId, 'a new status is a new report; the same one again would be dropped');
+  } finally {
     await b.close();
   }
 });
