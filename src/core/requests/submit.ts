@@ -44,7 +44,8 @@ export async function submitRequest(store: Store, s: Submission): Promise<Servic
   // Routing is decided here, by the core, and its jobs commit with the request (the outbox).
   // The canary bucket hashes what the resident sent, so a retried submission lands in the same place.
   const route = await store.routing.routeFor(s.jurisdictionId, service.code);
-  const bucket = canaryBucket([s.jurisdictionId, service.code, desc.description, attrs.answers, loc.location, contact, s.accountId, s.deviceId, s.mediaUrls]);
+  // Only a canary route needs the bucket: hashing the whole submission is skipped otherwise (hot path).
+  const bucket = route?.canary ? canaryBucket([s.jurisdictionId, service.code, desc.description, attrs.answers, loc.location, contact, s.accountId, s.deviceId, s.mediaUrls]) : 0;
   const request = await store.requests.create({
     jurisdictionId: s.jurisdictionId,
     serviceCode: service.code,
