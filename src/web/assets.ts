@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -5,11 +6,18 @@ import fastifyStatic from '@fastify/static';
 
 const require = createRequire(import.meta.url);
 
-/** govuk-frontend's precompiled build: CSS, JS, fonts and images, used as shipped (no Sass step). */
+/** govuk-frontend's precompiled build: CSS, JS and images, used as shipped (no Sass step) but for the font. */
 export const govukDist = () => join(dirname(require.resolve('govuk-frontend/package.json')), 'dist');
 
 // Only these files are served; the rest of the package (Sass, templates) stays private.
-const SERVED = /^\/(?:fonts\/[\w.-]+\.woff2?|images\/[\w.-]+\.(?:png|svg|ico)|manifest\.json|govuk-frontend\.min\.(?:css|js)(?:\.map)?|pipework\.js)$/;
+const SERVED = /^\/(?:images\/[\w.-]+\.(?:png|svg|ico)|manifest\.json|govuk-frontend\.min\.js(?:\.map)?|pipework\.js)$/;
+
+/**
+ * The GDS Transport font is licensed for GOV.UK services only; services
+ * elsewhere must use another, so a council's pages use Arial (the font stack's
+ * own fallback). The precompiled CSS is rewritten once, without its @font-face rules.
+ */
+export const councilCss = (css: string) => css.replace(/@font-face\{[^}]*GDS Transport[^}]*\}/g, '').replace(/GDS Transport,/g, '');
 
 /**
  * Static files for the resident pages at /assets/ (the session hook skips
@@ -17,6 +25,10 @@ const SERVED = /^\/(?:fonts\/[\w.-]+\.woff2?|images\/[\w.-]+\.(?:png|svg|ico)|ma
  */
 export async function webAssets(app: FastifyInstance) {
   const govuk = join(govukDist(), 'govuk');
+  const css = councilCss(readFileSync(join(govuk, 'govuk-frontend.min.css'), 'utf8'));
+  app.get('/assets/govuk-frontend.min.css', { schema: { hide: true } as object }, async (_req, reply) =>
+    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(css),
+  );
   await app.register(fastifyStatic, {
     root: [join(govuk, 'assets'), govuk, join(import.meta.dirname, 'public')],
     prefix: '/assets/',

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { searchServices, byGroup, offered } from './catalogue.ts';
 import { joinDate, splitDate } from './fields.ts';
 import type { Service } from '../core/services/service.ts';
+import { demoApp } from '../../test/support/app.ts';
 
 const svc = (code: string, name: string, keywords: string[], description = '', groups: string[] = []): Service => ({
   jurisdictionId: 'x', code, name, description, groups, keywords, type: 'realtime', attributes: [], active: true, visibility: 'public',
@@ -44,4 +45,18 @@ test('date parts join into ISO 8601 for the core and split back for the page', (
   assert.equal(joinDate({ day: '', month: '', year: '', time: '' }), '');
   assert.equal(joinDate({ day: 'x', month: '3', year: '2026', time: '' }), '2026-03-x', 'left for the core to refuse');
   assert.deepEqual(splitDate('2026-03-01T09:05'), { day: '1', month: '3', year: '2026', time: '09:05' });
+});
+
+test('the pages use Arial: the GOV.UK-only GDS Transport font is neither referenced nor served', async () => {
+  const { app, close } = await demoApp();
+  try {
+    const css = await app.inject({ url: '/assets/govuk-frontend.min.css' });
+    assert.equal(css.statusCode, 200);
+    assert.match(css.headers['content-type'] as string, /^text\/css/);
+    assert.doesNotMatch(css.body, /GDS Transport|\.woff/);
+    assert.match(css.body, /font-family:arial,sans-serif/);
+    assert.equal((await app.inject({ url: '/assets/fonts/light-94a07e06a1-v2.woff2' })).statusCode, 404);
+  } finally {
+    await close();
+  }
 });
