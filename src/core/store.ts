@@ -69,6 +69,7 @@ export interface Store {
     create(input: NewServiceRequest): Promise<ServiceRequest>;
     get(jurisdictionId: string, id: string): Promise<ServiceRequest | undefined>;
     getByToken(jurisdictionId: string, token: string): Promise<ServiceRequest | undefined>;
+    getByIdempotencyKey(jurisdictionId: string, key: string): Promise<ServiceRequest | undefined>;
     contact(jurisdictionId: string, id: string): Promise<Contact | undefined>;
     search(query: RequestQuery): Promise<ServiceRequest[]>;
     /** Records an update and, unless its status is `unchanged`, moves the request to it, in one transaction. */

@@ -33,6 +33,7 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
       jurisdiction_id: input.jurisdictionId,
       service_code: input.serviceCode,
       token: input.token ?? null,
+      idempotency_key: input.idempotencyKey ?? null,
       status: 'open',
       status_notes: null,
       description: input.description ?? null,
@@ -78,6 +79,16 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
         .selectAll()
         .where('id', '=', n)
         .where('jurisdiction_id', '=', jurisdictionId)
+        .executeTakeFirst();
+      return row && requestFromRow(row);
+    },
+
+    async getByIdempotencyKey(jurisdictionId, key) {
+      const row = await db
+        .selectFrom('service_requests')
+        .selectAll()
+        .where('jurisdiction_id', '=', jurisdictionId)
+        .where('idempotency_key', '=', key)
         .executeTakeFirst();
       return row && requestFromRow(row);
     },

@@ -32,6 +32,8 @@ export interface Database extends DeliveryTables {
     jurisdiction_id: string;
     service_code: string;
     token: string | null;
+    /** The client's Idempotency-Key, unique per jurisdiction. */
+    idempotency_key: string | null;
     status: string;
     status_notes: string | null;
     description: string | null;

@@ -21,7 +21,7 @@ export function open311Harness(format: 'json' | 'xml') {
     let closed = false;
     return {
       backend,
-      honoursIdempotency: false,
+      honoursIdempotency: true,
       casesFor: async (d) => (await all()).filter((r) => r.description === d).length,
       commentsFor: async (ref) => (await store.requests.history('example', ref)).filter((u) => u.authorKind === 'resident').map((u) => u.description),
       async reportStatus(reference, code, description) {

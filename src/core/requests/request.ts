@@ -60,6 +60,8 @@ export interface NewServiceRequest {
   mediaUrls: string[];
   source: string;
   /** Set for batch services: the client resolves it to an id later. */
+  /** The client's Idempotency-Key: a second create with the same key returns the first request. */
+  idempotencyKey?: string;
   token?: string;
   agencyResponsible?: string;
   serviceNotice?: string;

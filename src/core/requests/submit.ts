@@ -21,6 +21,8 @@ export interface Submission {
   /** Stores uploaded files once the answers are known to be valid; returns their URLs. */
   attachments?: () => Promise<string[]>;
   source: string;
+  /** From the client's Idempotency-Key header: a retry after a lost reply gets the first request back. */
+  idempotencyKey?: string;
 }
 
 /**
@@ -32,6 +34,8 @@ export async function submitRequest(store: Store, s: Submission): Promise<Servic
   const service = await store.services.get(s.jurisdictionId, s.serviceCode);
   if (!service) throw new PipeworkError('SERVICE_NOT_FOUND', `service_code "${s.serviceCode}" was not found`);
   if (!service.active) throw new PipeworkError('SERVICE_INACTIVE', `${service.name} is not taking new requests`);
+  const earlier = s.idempotencyKey && (await store.requests.getByIdempotencyKey(s.jurisdictionId, s.idempotencyKey));
+  if (earlier) return { ...earlier, serviceType: service.type };
 
   const attrs = validateAttributes(service, s.attributes);
   const loc = validateLocation(s.location, attrs.answers);
@@ -47,6 +51,7 @@ export async function submitRequest(store: Store, s: Submission): Promise<Servic
   // Only a canary route needs the bucket: hashing the whole submission is skipped otherwise (hot path).
   const bucket = route?.canary ? canaryBucket([s.jurisdictionId, service.code, desc.description, attrs.answers, loc.location, contact, s.accountId, s.deviceId, s.mediaUrls]) : 0;
   const request = await store.requests.create({
+    idempotencyKey: s.idempotencyKey,
     jurisdictionId: s.jurisdictionId,
     serviceCode: service.code,
     description: desc.description,
@@ -63,6 +68,11 @@ export async function submitRequest(store: Store, s: Submission): Promise<Servic
     deliveries: deliveriesFor(route, bucket),
     // The pattern version and its target: the request keeps both even when the service moves to a new version.
     ...(await termsForNewRequest(store, service)),
+  }).catch(async (err) => {
+    // Two sends with one key at the same moment: the unique index lets one in; the other gets it back.
+    const first = s.idempotencyKey && (await store.requests.getByIdempotencyKey(s.jurisdictionId, s.idempotencyKey));
+    if (first) return first;
+    throw err;
   });
   return { ...request, serviceType: service.type };
 }

@@ -80,19 +80,21 @@ test('inactive and private services are flagged in keywords; an inactive one tak
 });
 
 test('with two councils, jurisdiction_id is required and chooses the council', async () => {
-  await env.store.jurisdictions.upsert({ id: 'other.gov.uk', name: 'Other Council' });
+  // A database of its own: the second council stays for the rest of its life.
+  const two = await demoApp();
   try {
-    const missing = await env.app.inject({ url: '/open311/v2/services.json' });
+    await two.store.jurisdictions.upsert({ id: 'other.gov.uk', name: 'Other Council' });
+    const missing = await two.app.inject({ url: '/open311/v2/services.json' });
     assert.equal(missing.statusCode, 400);
     assert.match(json(missing)[0].description, /jurisdiction_id was not provided/);
-    assert.deepEqual(json(await env.app.inject({ url: '/open311/v2/services.json?jurisdiction_id=other.gov.uk' })), []);
-    assert.equal((await env.app.inject({ url: '/open311/v2/services.json?jurisdiction_id=example' })).statusCode, 200);
-    const res = await create([...graffiti(), ['jurisdiction_id', 'example']]);
+    assert.deepEqual(json(await two.app.inject({ url: '/open311/v2/services.json?jurisdiction_id=other.gov.uk' })), []);
+    assert.equal((await two.app.inject({ url: '/open311/v2/services.json?jurisdiction_id=example' })).statusCode, 200);
+    const res = await two.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: FORM, payload: form([['api_key', two.key], ...graffiti(), ['jurisdiction_id', 'example']]) });
     assert.equal(res.statusCode, 200, res.body);
     const id = json(res)[0].service_request_id;
-    assert.equal((await env.app.inject({ url: `/open311/v2/requests/${id}.json?jurisdiction_id=other.gov.uk` })).statusCode, 404);
+    assert.equal((await two.app.inject({ url: `/open311/v2/requests/${id}.json?jurisdiction_id=other.gov.uk` })).statusCode, 404);
   } finally {
-    await env.store.db.deleteFrom('jurisdictions').where('id', '=', 'other.gov.uk').execute();
+    await two.close();
   }
 });
 
@@ -115,4 +117,26 @@ test('health, readiness and metrics', async () => {
   const metrics = await env.app.inject({ url: '/metrics' });
   assert.match(metrics.headers['content-type'] as string, /^text\/plain/);
   assert.match(metrics.body, /pipework_http_request_duration_seconds_bucket\{.*route="\/open311\/v2\/services.json"/);
+});
+
+test('a retry with the same Idempotency-Key gets the first request back instead of a second one', async () => {
+  const send = (key: string) =>
+    env.app.inject({
+      method: 'POST',
+      url: '/open311/v2/requests.json',
+      headers: { ...FORM, 'idempotency-key': key },
+      payload: form([['api_key', env.key], ...graffiti([['description', `idempotent ${key}`]])]),
+    });
+  const [a, b] = await Promise.all([send('job-41'), send('job-41')]);
+  const c = await send('job-41');
+  const other = await send('job-42');
+  for (const r of [a, b, c, other]) assert.equal(r.statusCode, 200, r.body);
+  const ids = [a, b, c, other].map((r) => json(r)[0].service_request_id);
+  assert.equal(new Set(ids.slice(0, 3)).size, 1, 'one request for one key');
+  assert.notEqual(ids[3], ids[0]);
+  const stored = await env.store.requests.search({ jurisdictionId: 'example', serviceCodes: ['graffiti'], page: 1, pageSize: 1000 });
+  assert.equal(stored.filter((r) => r.description === 'idempotent job-41').length, 1);
+  const bad = await send('x'.repeat(300));
+  assert.equal(bad.statusCode, 400);
+  assert.match(json(bad)[0].description, /Idempotency-Key/);
 });

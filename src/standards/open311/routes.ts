@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../../core/store.ts';
 import type { Config } from '../../config/schema.ts';
-import { PipeworkError } from '../../core/errors.ts';
+import { PipeworkError, invalid } from '../../core/errors.ts';
 import { resolveJurisdiction } from '../../core/access/jurisdiction.ts';
 import { requireApiKey } from '../../core/access/api-keys.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
@@ -22,6 +22,19 @@ export interface Open311Options {
 type Body = Record<string, unknown>;
 const FORMATS: Format[] = ['xml', 'json'];
 const tags = ['Open311 GeoReport v2'];
+
+/**
+ * The optional `Idempotency-Key` header on POST requests (an extension to
+ * GeoReport v2): a client retrying after a lost reply gets the first request back.
+ */
+function idempotencyKeyOf(req: FastifyRequest): string | undefined {
+  const key = req.headers['idempotency-key'];
+  if (key === undefined) return undefined;
+  if (typeof key !== 'string' || !/^[\x21-\x7e]{1,255}$/.test(key)) {
+    throw invalid([{ field: 'Idempotency-Key', message: 'The Idempotency-Key header must be 1 to 255 visible ASCII characters' }]);
+  }
+  return key;
+}
 
 /** The base URL clients reach us on, for absolute links such as media_url. */
 export const baseUrl = (config: Config, req: FastifyRequest) => config.publicUrl || `${req.protocol}://${req.host}`;
@@ -89,6 +102,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
         mediaUrls: list(body.media_url),
         attachments: async () => (await storeUploads(store, uploadsOf(body))).map((path) => base + path),
         source: 'open311',
+        idempotencyKey: idempotencyKeyOf(req),
       });
       // GeoReport v2: realtime returns the id, batch a token instead, blackbox neither.
       const ids =
