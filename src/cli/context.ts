@@ -25,3 +25,14 @@ export function contextFor(config: Config, out = (l: string) => process.stdout.w
   const close = async () => opened && (await (await opened).close());
   return { ctx, close };
 }
+
+/** Which jurisdiction: --jurisdiction, or the only one there is. */
+export async function jurisdictionFor(ctx: CliContext, requested: string | undefined): Promise<string> {
+  const all = await (await ctx.store()).jurisdictions.list();
+  if (requested) {
+    if (!all.some((j) => j.id === requested)) throw new UsageError(`No jurisdiction "${requested}". Known: ${all.map((j) => j.id).join(', ') || 'none'}`);
+    return requested;
+  }
+  if (all.length === 1) return all[0].id;
+  throw new UsageError(`Say which jurisdiction with --jurisdiction (known: ${all.map((j) => j.id).join(', ') || 'none'})`);
+}

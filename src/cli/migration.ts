@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './context.ts';
 import { migrationReport } from '../routing/report.ts';
-import { jurisdictionFor } from './routes.ts';
+import { jurisdictionFor } from './context.ts';
 
 const ms = (v: number | null) => (v === null ? '-' : v < 10_000 ? `${v} ms` : v < 7_200_000 ? `${Math.round(v / 60_000)} min` : `${(v / 3_600_000).toFixed(1)} h`);
 

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { UsageError, type CliContext, type Command } from './context.ts';
+import { UsageError, jurisdictionFor, type CliContext, type Command } from './context.ts';
 import { describeProblem, readPatternFile, toYaml } from '../patterns/files.ts';
 import { findPattern, importPatterns, parseRef, publishPattern } from '../patterns/lifecycle.ts';
 import { adoptPattern } from '../patterns/adopt.ts';
@@ -17,16 +17,6 @@ const USAGE = `patterns validate FILE…
        patterns adopt ID[@VERSION] [--jurisdiction J] [--code SERVICE_CODE]
        patterns publish ID@VERSION [--jurisdiction J]
        patterns list [--jurisdiction J]`;
-
-async function jurisdictionOf(ctx: CliContext, requested: string | undefined) {
-  const all = await (await ctx.store()).jurisdictions.list();
-  if (requested) {
-    if (!all.some((j) => j.id === requested)) throw new UsageError(`No jurisdiction "${requested}". Known: ${all.map((j) => j.id).join(', ') || 'none'}`);
-    return requested;
-  }
-  if (all.length === 1) return all[0].id;
-  throw new UsageError(`Say which jurisdiction with --jurisdiction (known: ${all.map((j) => j.id).join(', ') || 'none'})`);
-}
 
 /** Reads every file; prints every problem with file, line and path; returns the patterns only if all are valid. */
 async function readAll(ctx: CliContext, files: string[]): Promise<ServicePattern[] | undefined> {
@@ -51,7 +41,7 @@ async function side(ctx: CliContext, ref: string, jurisdiction: string | undefin
   }
   const { id, version } = parseRef(ref);
   const store = await ctx.store();
-  const j = await jurisdictionOf(ctx, jurisdiction).catch(() => undefined);
+  const j = await jurisdictionFor(ctx, jurisdiction).catch(() => undefined);
   if (j) {
     const found = await findPattern(store, j, id, version).catch(() => undefined);
     if (found) return exportPattern(found);
@@ -87,7 +77,7 @@ export const patterns: Command = {
           ctx.err('Nothing was imported.');
           return 1;
         }
-        const j = await jurisdictionOf(ctx, values.jurisdiction);
+        const j = await jurisdictionFor(ctx, values.jurisdiction);
         const done = await importPatterns(await ctx.store(), j, all);
         for (const d of done) ctx.out(`${d.id}@${d.version} (${d.lifecycle}): ${d.outcome}`);
         ctx.out(`Imported ${done.length} pattern(s) into ${j}'s library.`);
@@ -96,7 +86,7 @@ export const patterns: Command = {
       case 'export': {
         if (!positionals.length) throw new UsageError('patterns export needs ID[@VERSION]');
         if (values.format !== 'yaml' && values.format !== 'json') throw new UsageError('--format must be yaml or json');
-        const j = await jurisdictionOf(ctx, values.jurisdiction);
+        const j = await jurisdictionFor(ctx, values.jurisdiction);
         const store = await ctx.store();
         const found = [];
         for (const ref of positionals) {
@@ -130,7 +120,7 @@ export const patterns: Command = {
       }
       case 'adopt': {
         if (positionals.length !== 1) throw new UsageError('patterns adopt needs one ID[@VERSION]');
-        const j = await jurisdictionOf(ctx, values.jurisdiction);
+        const j = await jurisdictionFor(ctx, values.jurisdiction);
         const { id, version } = parseRef(positionals[0]);
         const s = await adoptPattern(await ctx.store(), j, id, { version, serviceCode: values.code });
         ctx.out(`${j}: service ${s.code} now follows ${s.pattern!.id}@${s.pattern!.version}.`);
@@ -139,13 +129,13 @@ export const patterns: Command = {
       case 'publish': {
         const { id, version } = parseRef(positionals[0] ?? '');
         if (!id || !version || positionals.length !== 1) throw new UsageError('patterns publish needs one ID@VERSION');
-        const j = await jurisdictionOf(ctx, values.jurisdiction);
+        const j = await jurisdictionFor(ctx, values.jurisdiction);
         await publishPattern(await ctx.store(), j, id, version);
         ctx.out(`${id}@${version} is published in ${j}'s library; it will not change again.`);
         return;
       }
       case 'list': {
-        const j = await jurisdictionOf(ctx, values.jurisdiction);
+        const j = await jurisdictionFor(ctx, values.jurisdiction);
         const all = (await (await ctx.store()).patterns.list(j)).sort((x, y) => x.id.localeCompare(y.id) || compareVersions(x.version, y.version));
         for (const p of all) ctx.out(`${p.id}@${p.version}\t${p.lifecycle}\t${p.document.name}`);
         if (!all.length) ctx.out(`${j}'s library is empty.`);

@@ -1,22 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { UsageError, type CliContext, type Command } from './context.ts';
+import { UsageError, jurisdictionFor, type CliContext, type Command } from './context.ts';
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
 import { maskConfig } from '../routing/admin.ts';
 import { BackendRegistry, KINDS } from '../backends/registry.ts';
 import type { RouteChange } from '../routing/types.ts';
-
-/** Which jurisdiction: --jurisdiction, or the only one there is. */
-export async function jurisdictionFor(ctx: CliContext, requested: string | undefined): Promise<string> {
-  const all = await (await ctx.store()).jurisdictions.list();
-  if (requested) {
-    if (!all.some((j) => j.id === requested)) throw new UsageError(`No jurisdiction "${requested}". Known: ${all.map((j) => j.id).join(', ') || 'none'}`);
-    return requested;
-  }
-  if (all.length === 1) return all[0].id;
-  throw new UsageError(`Say which jurisdiction with --jurisdiction (known: ${all.map((j) => j.id).join(', ') || 'none'})`);
-}
 
 /** Who is making a change: --by, else the operating-system user. */
 export const actorFor = (by: string | undefined) => `cli:${by?.trim() || safeUser()}`;

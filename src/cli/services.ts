@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { fromServiceFile, toServiceFile } from '../core/services/service-file.ts';
-import { UsageError, type CliContext, type Command } from './context.ts';
+import { UsageError, jurisdictionFor, type Command } from './context.ts';
 
 /** Reads a YAML or JSON document; a syntax error is reported with its line, not thrown. */
 export async function readDocument(file: string): Promise<{ doc?: unknown; error?: string }> {
@@ -19,16 +19,6 @@ export async function readDocument(file: string): Promise<{ doc?: unknown; error
   }
 }
 
-async function jurisdictionOf(ctx: CliContext, requested: string | undefined) {
-  const all = await (await ctx.store()).jurisdictions.list();
-  if (requested) {
-    if (!all.some((j) => j.id === requested)) throw new UsageError(`No jurisdiction "${requested}". Known: ${all.map((j) => j.id).join(', ') || 'none'}`);
-    return requested;
-  }
-  if (all.length === 1) return all[0].id;
-  throw new UsageError(`Say which jurisdiction with --jurisdiction (known: ${all.map((j) => j.id).join(', ') || 'none'})`);
-}
-
 export const services: Command = {
   usage: 'services import FILE… [--jurisdiction J] | services export [--jurisdiction J] [--format yaml|json]',
   summary: 'Import or export service definitions as YAML or JSON',
@@ -42,7 +32,7 @@ export const services: Command = {
     const store = await ctx.store();
     if (sub === 'import') {
       if (!positionals.length) throw new UsageError('services import needs at least one FILE');
-      const jurisdictionId = await jurisdictionOf(ctx, values.jurisdiction);
+      const jurisdictionId = await jurisdictionFor(ctx, values.jurisdiction);
       let failed = false;
       const all = [];
       for (const file of positionals) {
@@ -68,7 +58,7 @@ export const services: Command = {
     }
     if (sub === 'export') {
       if (values.format !== 'yaml' && values.format !== 'json') throw new UsageError('--format must be yaml or json');
-      const jurisdictionId = await jurisdictionOf(ctx, values.jurisdiction);
+      const jurisdictionId = await jurisdictionFor(ctx, values.jurisdiction);
       const doc = { services: toServiceFile(await store.services.list(jurisdictionId)) };
       ctx.out(values.format === 'json' ? JSON.stringify(doc, null, 2) : YAML.stringify(doc).trimEnd());
       return;

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from '../../cli/context.ts';
-import { actorFor, jurisdictionFor } from '../../cli/routes.ts';
+import { actorFor } from '../../cli/routes.ts';
+import { jurisdictionFor } from '../../cli/context.ts';
 import { builtinCases, staffUpdate } from './cases.ts';
 
 /** `npx pipework cases`: the built-in case store from the command line, until the staff console. */
