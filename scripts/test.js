@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every *.test.ts beside the code and in test/, through node:test and tsx.
+// `npm test`: the type check, then every *.test.ts beside the code and in test/, through node:test and tsx.
 // The database under test comes from DATABASE_URL (unset: SQLite in a temporary folder).
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,12 @@ const find = (dir) =>
 
 const only = process.argv.slice(2);
 const files = only.length ? only : [...find('src'), ...find('test')].sort();
+// The whole suite starts with the type check: strict TypeScript is part of what "passes" means.
+if (!only.length) {
+  console.log('Type-checking (tsc --noEmit)');
+  const tsc = spawnSync(process.execPath, ['node_modules/typescript/bin/tsc', '--noEmit'], { stdio: 'inherit' });
+  if (tsc.status !== 0) process.exit(tsc.status ?? 1);
+}
 const db = process.env.DATABASE_URL?.startsWith('postgres') ? 'PostgreSQL' : 'SQLite';
 console.log(`Running ${files.length} test files on ${db}`);
 const result = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=2', ...files], {
