@@ -1,6 +1,7 @@
 /**
  * `npm run bench:seed -- [--rows N] [--database URL] [--jurisdiction ID]`:
- * fills a Pipework database with N synthetic requests, fast, for the
+ * fills a Pipework database (default `sqlite:./data/bench.db`, never
+ * DATABASE_URL) with N synthetic requests (default 1,000,000), fast, for the
  * benchmarks and for trying list queries at national scale.
  *
  * The rows are generated inside the database (a recursive CTE on SQLite,
@@ -119,7 +120,8 @@ async function main(argv: string[]) {
   }
   const rows = Number(opts.rows ?? 1_000_000);
   if (!Number.isInteger(rows) || rows < 1 || rows > 50_000_000) usage(`--rows must be a whole number from 1 to 50000000, got "${opts.rows}"`);
-  const url = opts.database ?? process.env.DATABASE_URL ?? 'sqlite:./data/bench.db';
+  // Never DATABASE_URL by default: synthetic rows must not land in a council's real database by accident.
+  const url = opts.database ?? 'sqlite:./data/bench.db';
   if (!/^(sqlite:.+|postgres(ql)?:\/\/.+)$/.test(url)) usage(`--database must be sqlite:PATH or postgres://…, got "${url}"`);
   const jurisdiction = opts.jurisdiction ?? 'example';
   if (!/^[\w-]{1,64}$/.test(jurisdiction)) usage(`--jurisdiction must be letters, digits, _ or -, got "${jurisdiction}"`);
