@@ -42,3 +42,11 @@ test('a TTL of 0 turns the cache off', async () => {
   await part.get('x');
   assert.equal(c.reads(), 2);
 });
+
+test('lookups of ever new keys (unknown service codes from clients) do not grow the cache without bound', async () => {
+  const c = counter();
+  const part = catalogueCache({ ttlMs: 60_000 }).wrap('t', c.part, { get: (k: string) => k });
+  for (let i = 0; i < 25_000; i++) await part.get(`code-${i}`);
+  // Still correct after the cache has started again.
+  assert.equal(await part.get('code-1'), 'a:code-1');
+});

@@ -21,6 +21,9 @@ interface Entry {
   value: Promise<unknown>;
 }
 
+/** More entries than any council's catalogue needs; past it the cache starts again. */
+const MAX_ENTRIES = 10_000;
+
 export function catalogueCache({ ttlMs, externalVersion }: CacheOptions) {
   const entries = new Map<string, Entry>();
   const version = () => externalVersion?.() ?? 0;
@@ -29,6 +32,8 @@ export function catalogueCache({ ttlMs, externalVersion }: CacheOptions) {
     const now = Date.now();
     const hit = entries.get(key);
     if (hit && now - hit.at < ttlMs && hit.version === version()) return hit.value as Promise<T>;
+    // Keys come from clients (any service_code): bound the map so unknown codes cannot grow it without end.
+    if (entries.size >= MAX_ENTRIES) entries.clear();
     // The promise is cached, so a burst of misses shares one query.
     const value = load();
     const entry = { at: now, version: version(), value };
