@@ -11,6 +11,8 @@ export interface RelayOptions {
   batchSize: number;
   concurrency: number;
   idlePollMs: number;
+  /** Shortest time between two rounds that found work (0: none). */
+  minRoundMs?: number;
   leaseMs: number;
   timeoutMs: number;
   maxAttempts: number;
@@ -88,6 +90,7 @@ export class Relay {
   private async run() {
     while (this.running) {
       let worked = 0;
+      const started = Date.now();
       try {
         if (await this.mayWork()) {
           worked = await this.runOnce();
@@ -97,6 +100,11 @@ export class Relay {
         this.log.error({ err }, 'relay: round failed; trying again shortly');
       }
       if (!worked && this.running) await this.idle();
+      // Under load, a short pause between busy rounds lets jobs gather: one claim and one
+      // outcome commit then serve many jobs, instead of a pair of commits per request that
+      // would compete with the requests' own writes. An idle relay still wakes at once.
+      const rest = (this.opts.minRoundMs ?? 0) - (Date.now() - started);
+      if (worked && rest > 0 && this.running) await new Promise((r) => setTimeout(r, rest));
     }
   }
 

@@ -8,6 +8,7 @@ export const relayOptions = (config: Config) => ({
   batchSize: config.relayBatchSize,
   concurrency: config.relayConcurrency,
   idlePollMs: config.relayIdlePollMs,
+  minRoundMs: config.relayMinRoundMs,
   leaseMs: config.relayLeaseMs,
   timeoutMs: config.deliveryTimeoutMs,
   maxAttempts: config.deliveryMaxAttempts,
