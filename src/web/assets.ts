@@ -13,11 +13,14 @@ export const govukDist = () => join(dirname(require.resolve('govuk-frontend/pack
 const SERVED = /^\/(?:images\/[\w.-]+\.(?:png|svg|ico)|manifest\.json|govuk-frontend\.min\.js(?:\.map)?|pipework\.js)$/;
 
 /**
- * The GDS Transport font is licensed for GOV.UK services only; services
- * elsewhere must use another, so a council's pages use Arial (the font stack's
- * own fallback). The precompiled CSS is rewritten once, without its @font-face rules.
+ * The GDS Transport font, the crown and the royal crest are for GOV.UK services
+ * only. A council's pages use Arial (the font stack's own fallback) and show
+ * neither emblem: the precompiled CSS is rewritten once, without its
+ * @font-face rules, with the footer's crown and crest hidden.
  */
-export const councilCss = (css: string) => css.replace(/@font-face\{[^}]*GDS Transport[^}]*\}/g, '').replace(/GDS Transport,/g, '');
+export const councilCss = (css: string) =>
+  css.replace(/@font-face\{[^}]*GDS Transport[^}]*\}/g, '').replace(/GDS Transport,/g, '') +
+  '.govuk-footer__crown,.govuk-footer__copyright-logo:before{display:none}';
 
 /**
  * Static files for the resident pages at /assets/ (the session hook skips

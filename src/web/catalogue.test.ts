@@ -47,7 +47,7 @@ test('date parts join into ISO 8601 for the core and split back for the page', (
   assert.deepEqual(splitDate('2026-03-01T09:05'), { day: '1', month: '3', year: '2026', time: '09:05' });
 });
 
-test('the pages use Arial: the GOV.UK-only GDS Transport font is neither referenced nor served', async () => {
+test('the pages use Arial and no crown or crest: the GOV.UK-only font is neither referenced nor served', async () => {
   const { app, close } = await demoApp();
   try {
     const css = await app.inject({ url: '/assets/govuk-frontend.min.css' });
@@ -55,6 +55,7 @@ test('the pages use Arial: the GOV.UK-only GDS Transport font is neither referen
     assert.match(css.headers['content-type'] as string, /^text\/css/);
     assert.doesNotMatch(css.body, /GDS Transport|\.woff/);
     assert.match(css.body, /font-family:arial,sans-serif/);
+    assert.match(css.body, /\.govuk-footer__crown,\.govuk-footer__copyright-logo:before\{display:none\}$/);
     assert.equal((await app.inject({ url: '/assets/fonts/light-94a07e06a1-v2.woff2' })).statusCode, 404);
   } finally {
     await close();
