@@ -135,7 +135,7 @@ export const configSchema = {
   },
   relayMinRoundMs: {
     env: 'RELAY_MIN_ROUND_MS',
-    default: '15',
+    default: '50',
     description: 'Shortest time between two busy relay rounds, in ms: under load each round then takes many jobs at once, so claiming and recording cost fewer commits (0: no pause).',
     parse: integer(0, 1000),
   },
