@@ -4,11 +4,21 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { freshStore } from '../../test/support/db.ts';
 import { openStore } from '../store/index.ts';
+import type { Store } from '../core/store.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { createApiKey } from '../core/access/api-keys.ts';
 import { saveBackend, setPrimary } from '../routing/manage.ts';
 import { webhookPeer } from '../backends/webhook/test-peer.ts';
 import { relayWorld, until, SECRET } from './test-world.ts';
+
+/** The demo council with potholes routed to a webhook back-end at `url`; returns a client API key. */
+async function potholesToHook(store: Store, url: string): Promise<string> {
+  await seedDemo(store);
+  const { key } = await createApiKey(store, 'client');
+  await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url, secret: SECRET } }, 'test');
+  await setPrimary(store, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'test');
+  return key;
+}
 
 /** Runs `pipework serve` as a real child process; resolves with its base URL once it listens. */
 async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
@@ -37,10 +47,7 @@ test('kill -9 of Pipework mid-delivery, then restart: every accepted request del
   const peer = await webhookPeer({ secret: SECRET, delayMs: 150 });
   const children: ChildProcess[] = [];
   try {
-    await seedDemo(store);
-    const { key } = await createApiKey(store, 'client');
-    await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url: peer.url, secret: SECRET } }, 'test');
-    await setPrimary(store, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'test');
+    const key = await potholesToHook(store, peer.url);
     const env = { DATABASE_URL: store.url, RELAY_LEASE_MS: '1000', DELIVERY_TIMEOUT_MS: '500', RELAY_IDLE_POLL_MS: '50', RELAY_CONCURRENCY: '4', DELIVERY_BACKOFF_MS: '20' };
 
     const first = await serve(env);
@@ -115,10 +122,7 @@ test('two `serve` processes on one PostgreSQL relay side by side and never deliv
   const peer = await webhookPeer({ secret: SECRET, honourIdempotency: false, delayMs: 5 });
   const children: ChildProcess[] = [];
   try {
-    await seedDemo(store);
-    const { key } = await createApiKey(store, 'client');
-    await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url: peer.url, secret: SECRET } }, 'test');
-    await setPrimary(store, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'test');
+    const key = await potholesToHook(store, peer.url);
     const env = { DATABASE_URL: store.url, RELAY_BATCH_SIZE: '5', RELAY_IDLE_POLL_MS: '20' };
     const servers = await Promise.all([serve(env), serve(env)]);
     children.push(...servers.map((s) => s.child));

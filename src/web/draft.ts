@@ -22,7 +22,6 @@ export interface Draft {
 
 /** The pages of a report after its questions, in order. */
 export const FIXED_STEPS = ['details', 'photo', 'location', 'contact', 'check'] as const;
-export type FixedStep = (typeof FIXED_STEPS)[number];
 
 export const questionsOf = (service: Service): ServiceAttribute[] =>
   service.attributes.filter(askable).sort((a, b) => a.order - b.order);

@@ -1,19 +1,14 @@
 import { DATATYPES, SERVICE_TYPES, VISIBILITIES, type Service, type ServiceAttribute } from './service.ts';
 import type { FieldProblem } from '../errors.ts';
 
-/**
- * The portable service file (YAML or JSON): a list of services in Open311's
- * own spelling, so a council can copy a definition from any GeoReport v2
- * server. `fromServiceFile` reports every problem with its path.
- */
-export interface ServiceFile {
-  jurisdiction?: { id: string; name: string };
-  services: Record<string, unknown>[];
-}
-
 const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 const CODE = /^[A-Za-z0-9_-]{1,64}$/;
 
+/**
+ * Reads the portable service file (YAML or JSON): a list of services, or
+ * `{ services: [...] }`, in Open311's own spelling, so a council can copy a
+ * definition from any GeoReport v2 server. Reports every problem with its path.
+ */
 export function fromServiceFile(doc: unknown, jurisdictionId: string): { services: Service[]; problems: FieldProblem[] } {
   const problems: FieldProblem[] = [];
   const p = (field: string, message: string) => problems.push({ field, message: `${field}: ${message}` });
