@@ -21,7 +21,7 @@ const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(
 
 /** The webhook back-end in a process of its own, as a real one would be. */
 async function peerProcess() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/backends/webhook/peer-main.ts', SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/backends/webhook-peer-main.ts', SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`webhook peer exited with ${code}`)));

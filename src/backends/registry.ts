@@ -1,9 +1,9 @@
 import type { TSchema } from '@sinclair/typebox';
 import type { Backend, BackendDeps } from './port.ts';
-import type { RoutingStore } from '../routing/types.ts';
+import type { RoutingStore } from '../core/routing/route.ts';
 import type { FieldProblem } from '../core/errors.ts';
 import { checkConfig } from './config.ts';
-import { BUILTIN_BACKEND } from '../routing/decide.ts';
+import { BUILTIN_BACKEND } from '../core/routing/decide.ts';
 import { BuiltinConfig, builtinBackend } from './builtin/index.ts';
 import { WebhookConfig, webhookBackend } from './webhook/index.ts';
 import { Open311UpstreamConfig, open311UpstreamBackend } from './open311-upstream/index.ts';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { UsageError, type Command } from './context.ts';
-import type { Delivery } from '../delivery/types.ts';
+import type { Delivery } from '../core/delivery/outbox.ts';
 
 const STATES = ['pending', 'in_flight', 'delivered', 'dead', 'failed'];
 const line = (d: Delivery) =>

@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COMMANDS } from './commands.ts';
 import { contextFor, UsageError } from './context.ts';
-import { relayWorld, until, SECRET } from '../delivery/test-world.ts';
-import { webhookPeer } from '../backends/webhook/test-peer.ts';
+import { relayWorld, until, SECRET } from '../../test/support/delivery-world.ts';
+import { webhookPeer } from '../../test/support/backends/webhook-peer.ts';
 
 // routes, deliveries and migration commands, in-process on a fresh database.
 let w: Awaited<ReturnType<typeof relayWorld>>;

@@ -5,7 +5,7 @@ import { UsageError, jurisdictionFor, type CliContext, type Command } from './co
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
 import { maskConfig } from '../routing/admin.ts';
 import { BackendRegistry, KINDS } from '../backends/registry.ts';
-import type { RouteChange } from '../routing/types.ts';
+import type { RouteChange } from '../core/routing/route.ts';
 
 /** Who is making a change: --by, else the operating-system user. */
 export const actorFor = (by: string | undefined) => `cli:${by?.trim() || safeUser()}`;

@@ -1,9 +1,9 @@
 import type { Jurisdiction, Service } from './services/service.ts';
 import type { AuthorKind, Contact, NewRequestUpdate, NewServiceRequest, RequestUpdate, ServiceRequest } from './requests/request.ts';
 import type { Status } from './statuses.ts';
-import type { PatternStore } from '../patterns/stored.ts';
-import type { DeliveryStore } from '../delivery/types.ts';
-import type { RoutingStore } from '../routing/types.ts';
+import type { PatternStore } from './patterns/stored.ts';
+import type { DeliveryStore } from './delivery/outbox.ts';
+import type { RoutingStore } from './routing/route.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {

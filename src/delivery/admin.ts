@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { AdminRoutes } from '../admin/plugin.ts';
 import { PipeworkError } from '../core/errors.ts';
-import type { Delivery, DeliveryAttempt, BackendEvent } from './types.ts';
+import type { Delivery, DeliveryAttempt, BackendEvent } from '../core/delivery/outbox.ts';
 
 const iso = (d?: Date) => (d ? d.toISOString() : null);
 

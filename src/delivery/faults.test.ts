@@ -8,8 +8,8 @@ import type { Store } from '../core/store.ts';
 import { seedDemo } from '../demo/seed.ts';
 import { createApiKey } from '../core/access/api-keys.ts';
 import { saveBackend, setPrimary } from '../routing/manage.ts';
-import { webhookPeer } from '../backends/webhook/test-peer.ts';
-import { relayWorld, until, SECRET } from './test-world.ts';
+import { webhookPeer } from '../../test/support/backends/webhook-peer.ts';
+import { relayWorld, until, SECRET } from '../../test/support/delivery-world.ts';
 
 /** The demo council with potholes routed to a webhook back-end at `url`; returns a client API key. */
 async function potholesToHook(store: Store, url: string): Promise<string> {

@@ -1,7 +1,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { relayWorld, until, SECRET } from './test-world.ts';
-import { webhookPeer } from '../backends/webhook/test-peer.ts';
+import { relayWorld, until, SECRET } from '../../test/support/delivery-world.ts';
+import { webhookPeer } from '../../test/support/backends/webhook-peer.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
 
 type World = Awaited<ReturnType<typeof relayWorld>>;

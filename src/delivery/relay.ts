@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store } from '../core/store.ts';
-import type { ClaimedDelivery, DeliveryOutcome } from './types.ts';
+import type { ClaimedDelivery, DeliveryOutcome } from '../core/delivery/outbox.ts';
 import { DeliveryError, type Backend, type RequestJob } from '../backends/port.ts';
 import type { BackendRegistry } from '../backends/registry.ts';
 import { backoffMs } from './backoff.ts';

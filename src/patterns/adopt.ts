@@ -2,7 +2,7 @@ import type { Store } from '../core/store.ts';
 import type { Service, ServiceAttribute } from '../core/services/service.ts';
 import type { Status } from '../core/statuses.ts';
 import { PipeworkError } from '../core/errors.ts';
-import type { PatternQuestion, ServicePattern } from './schema.ts';
+import { asServicePattern, type PatternQuestion, type ServicePattern } from './schema.ts';
 import { findPattern, importPatterns } from './lifecycle.ts';
 import { starterPattern } from './library.ts';
 
@@ -76,7 +76,7 @@ export async function adoptPattern(
   }
   const code = options.serviceCode ?? id;
   const existing = await store.services.get(jurisdictionId, code);
-  const service = serviceFromPattern(stored.document, jurisdictionId, code, existing);
+  const service = serviceFromPattern(asServicePattern(stored.document), jurisdictionId, code, existing);
   await store.services.upsert(service);
   return service;
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { readPatternFile, describeProblem } from './files.ts';
 import { LIBRARY_DIR, starterLibrary } from './library.ts';
 import { lgslServices } from './lgsl.ts';
-import { compileProcess, checkTransition } from './process.ts';
+import { compileProcess, checkTransition } from '../core/process/process.ts';
 import { CLOSED_STATUSES } from '../core/statuses.ts';
 
 // The starter library ships with Pipework: every file must validate, and it

@@ -9,7 +9,7 @@ import { findPattern, importPatterns, publishPattern, withoutAdoption } from './
 import { exportDocument, exportPattern } from './export.ts';
 import { readPatternText, toYaml } from './files.ts';
 import { diffPatterns, formatChanges } from './diff.ts';
-import { addDuration } from './duration.ts';
+import { addDuration } from '../core/process/duration.ts';
 import type { ServicePattern } from './schema.ts';
 
 // The done-when journeys of service patterns, on a real store (SQLite or
@@ -196,7 +196,7 @@ test("a resident's OPEN from FixMyStreet is a comment on an unfinished request a
 });
 
 test('process state: label, next statuses and overdue come from the request\'s pattern version', async () => {
-  const { processState } = await import('./rules.ts');
+  const { processState } = await import('../core/process/rules.ts');
   const r = await submitRequest(env.store, { ...pothole('deep'), serviceCode: 'dead_animal', attributes: { animal: 'fox', in_road: 'yes' } });
   const state = await processState(env.store, r);
   assert.equal(state?.label, 'Reported');

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../core/store.ts';
 import { PipeworkError } from '../core/errors.ts';
-import type { ServicePattern } from './schema.ts';
-import type { StoredPattern } from './stored.ts';
+import { asServicePattern, type ServicePattern } from './schema.ts';
+import type { StoredPattern } from '../core/patterns/stored.ts';
 import { latest } from './semver.ts';
 
 export interface ImportOutcome {
@@ -31,7 +31,7 @@ export async function importPatterns(store: Store, jurisdictionId: string, patte
   const conflicts: string[] = [];
   for (const doc of patterns) {
     const existing = await store.patterns.get(jurisdictionId, doc.id, doc.version);
-    if (existing?.lifecycle === 'published' && !isDeepStrictEqual(withoutAdoption(existing.document), withoutAdoption({ ...doc, lifecycle: 'published' }))) {
+    if (existing?.lifecycle === 'published' && !isDeepStrictEqual(withoutAdoption(asServicePattern(existing.document)), withoutAdoption({ ...doc, lifecycle: 'published' }))) {
       conflicts.push(`${doc.id}@${doc.version} is published and differs from what is in the library; give the changed pattern a new version`);
     }
     plans.push({ doc, existing });

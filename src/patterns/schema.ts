@@ -1,4 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
+import type { ProcessDocument } from '../core/process/process.ts';
+import type { PatternDocument } from '../core/patterns/stored.ts';
 import { STATUSES } from '../core/statuses.ts';
 import { DATATYPES, SERVICE_TYPES } from '../core/services/service.ts';
 
@@ -149,3 +151,12 @@ export type ServicePattern = Static<typeof ServicePatternSchema>;
 export type PatternQuestion = Static<typeof QuestionSchema>;
 export type PatternProcess = Static<typeof ProcessSchema>;
 export type PatternBundle = { bundle: { name: string; publisher?: string; description?: string }; patterns: ServicePattern[] };
+
+// The core reads documents through its own narrower types; these fail to compile if the format drifts from them.
+const processFitsCore = (p: PatternProcess): ProcessDocument => p;
+const patternFitsCore = (p: ServicePattern): PatternDocument => p;
+void processFitsCore;
+void patternFitsCore;
+
+/** A stored document as the whole format: every document is validated against ServicePatternSchema before it is saved. */
+export const asServicePattern = (doc: PatternDocument): ServicePattern => doc as ServicePattern;

@@ -1,6 +1,6 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { relayWorld } from '../delivery/test-world.ts';
+import { relayWorld } from '../../test/support/delivery-world.ts';
 
 let w: Awaited<ReturnType<typeof relayWorld>>;
 before(async () => {

@@ -5,7 +5,7 @@ import type { Store } from '../core/store.ts';
 import { PipeworkError } from '../core/errors.ts';
 import { requireApiKey } from '../core/access/api-keys.ts';
 import { BackendRegistry } from '../backends/registry.ts';
-import type { BackendConfig, Route, RouteChange } from './types.ts';
+import type { BackendConfig, Route, RouteChange } from '../core/routing/route.ts';
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from './manage.ts';
 import { migrationReport } from './report.ts';
 

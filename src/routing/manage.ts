@@ -1,7 +1,7 @@
 import type { Store } from '../core/store.ts';
 import { PipeworkError } from '../core/errors.ts';
-import type { Route, RouteChange } from './types.ts';
-import { BUILTIN_BACKEND } from './decide.ts';
+import type { Route, RouteChange } from '../core/routing/route.ts';
+import { BUILTIN_BACKEND } from '../core/routing/decide.ts';
 import { checkBackend } from '../backends/registry.ts';
 
 /** Which route: a service of a jurisdiction, or '*' for the jurisdiction's default. */

@@ -1,9 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relayWorld, until, SECRET } from '../delivery/test-world.ts';
-import { webhookPeer } from '../backends/webhook/test-peer.ts';
+import { relayWorld, until, SECRET } from '../../test/support/delivery-world.ts';
+import { webhookPeer } from '../../test/support/backends/webhook-peer.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
-import { canaryBucket } from './decide.ts';
+import { canaryBucket } from '../core/routing/decide.ts';
 
 test('one service walks from the built-in store to a webhook back-end: shadow, canary 50%, promote; nothing lost', async () => {
   const w = await relayWorld();

@@ -1,7 +1,7 @@
 import type { Store } from '../core/store.ts';
-import type { BackendEvent, Delivery } from '../delivery/types.ts';
+import type { BackendEvent, Delivery } from '../core/delivery/outbox.ts';
 import { CLOSED_STATUSES, isStatus } from '../core/statuses.ts';
-import type { RouteChange, Route } from './types.ts';
+import type { RouteChange, Route } from '../core/routing/route.ts';
 
 export interface BackendFigures {
   backend: string;

@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { Database } from './schema.ts';
-import type { ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryOutcome, DeliveryStore, NewDelivery } from '../delivery/types.ts';
+import type { ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryOutcome, DeliveryStore, NewDelivery } from '../core/delivery/outbox.ts';
 import { requestFromRow, updateFromRow } from './rows.ts';
 import { deliveryStateStore } from './delivery-state.ts';
 

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.ts';
-import type { BackendEvent, DeliveryStore } from '../delivery/types.ts';
+import type { BackendEvent, DeliveryStore } from '../core/delivery/outbox.ts';
 
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
 

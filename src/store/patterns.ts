@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.ts';
-import type { PatternStore, StoredPattern } from '../patterns/stored.ts';
+import type { PatternStore, StoredPattern } from '../core/patterns/stored.ts';
 import { updateFromRow } from './rows.ts';
 
 const fromRow = (r: Selectable<Database['service_patterns']>): StoredPattern => ({

@@ -1,6 +1,6 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.ts';
-import type { BackendConfig, Route, RouteChange, RoutingStore } from '../routing/types.ts';
+import type { BackendConfig, Route, RouteChange, RoutingStore } from '../core/routing/route.ts';
 
 type RouteRow = Selectable<Database['routes']>;
 

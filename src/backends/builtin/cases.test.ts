@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relayWorld } from '../../delivery/test-world.ts';
+import { relayWorld } from '../../../test/support/delivery-world.ts';
 import { contextFor } from '../../cli/context.ts';
 import { cases } from './cli.ts';
 

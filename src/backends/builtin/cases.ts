@@ -3,7 +3,7 @@ import type { RequestUpdate, ServiceRequest } from '../../core/requests/request.
 import { PipeworkError } from '../../core/errors.ts';
 import { isStatus } from '../../core/statuses.ts';
 import { recordUpdate } from '../../core/requests/record-update.ts';
-import { BUILTIN_BACKEND } from '../../routing/decide.ts';
+import { BUILTIN_BACKEND } from '../../core/routing/decide.ts';
 
 /**
  * The built-in case store's work list: requests whose owning back-end is

@@ -1,4 +1,4 @@
-import { backendContract } from '../contract.ts';
-import { builtinHarness } from './harness.ts';
+import { backendContract } from '../../../test/support/backend-contract.ts';
+import { builtinHarness } from '../../../test/support/backends/builtin.ts';
 
 backendContract('builtin', builtinHarness);

@@ -1,4 +1,4 @@
-import { backendContract } from '../contract.ts';
-import { emailHarness } from './harness.ts';
+import { backendContract } from '../../../test/support/backend-contract.ts';
+import { emailHarness } from '../../../test/support/backends/email.ts';
 
 backendContract('email', emailHarness);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { emailBackend } from './index.ts';
-import { sampleJob } from '../contract.ts';
+import { sampleJob } from '../../../test/support/backend-contract.ts';
 import { DeliveryError } from '../port.ts';
 
 async function smtp(options: { rejectRecipient?: boolean } = {}) {

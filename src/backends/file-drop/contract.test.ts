@@ -1,4 +1,4 @@
-import { backendContract } from '../contract.ts';
-import { fileDropHarness } from './harness.ts';
+import { backendContract } from '../../../test/support/backend-contract.ts';
+import { fileDropHarness } from '../../../test/support/backends/file-drop.ts';
 
 backendContract('file-drop', fileDropHarness);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { relayWorld, until } from '../../delivery/test-world.ts';
+import { relayWorld, until } from '../../../test/support/delivery-world.ts';
 import { saveBackend } from '../../routing/manage.ts';
 import { parseCsv, toCsv } from './csv.ts';
 

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
-import { relayWorld, until } from '../../delivery/test-world.ts';
+import { relayWorld, until } from '../../../test/support/delivery-world.ts';
 import { saveBackend } from '../../routing/manage.ts';
 import { staffUpdate } from '../builtin/cases.ts';
 import { open311UpstreamBackend } from './index.ts';
-import { sampleJob } from '../contract.ts';
+import { sampleJob } from '../../../test/support/backend-contract.ts';
 
 test('two Pipeworks chained over Open311: A forwards to B, B staff close it, A pulls the status back', async () => {
   const a = await relayWorld();

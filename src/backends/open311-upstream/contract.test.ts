@@ -1,4 +1,4 @@
-import { backendContract } from '../contract.ts';
-import { open311Harness } from './harness.ts';
+import { backendContract } from '../../../test/support/backend-contract.ts';
+import { open311Harness } from '../../../test/support/backends/open311-upstream.ts';
 
 backendContract('open311-upstream', open311Harness('json'));

@@ -1,4 +1,4 @@
-import { backendContract } from '../contract.ts';
-import { webhookHarness } from './harness.ts';
+import { backendContract } from '../../../test/support/backend-contract.ts';
+import { webhookHarness } from '../../../test/support/backends/webhook.ts';
 
 backendContract('webhook', webhookHarness);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { webhookBackend } from './index.ts';
-import { sampleJob } from '../contract.ts';
+import { sampleJob } from '../../../test/support/backend-contract.ts';
 import { DeliveryError } from '../port.ts';
 
 // A back-end that misbehaves in a chosen way per path, on 127.0.0.1.

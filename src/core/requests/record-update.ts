@@ -1,7 +1,7 @@
 import type { Store } from '../store.ts';
 import type { NewRequestUpdate, RequestUpdate } from './request.ts';
-import { updateDeliveriesFor } from '../../routing/decide.ts';
-import { applyProcessRules, type ProcessRuleOptions } from '../../patterns/rules.ts';
+import { updateDeliveriesFor } from '../routing/decide.ts';
+import { applyProcessRules, type ProcessRuleOptions } from '../process/rules.ts';
 
 /**
  * The one way a status change or comment enters a request's history, whoever

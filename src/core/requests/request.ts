@@ -1,6 +1,6 @@
 import type { Status, UpdateStatus } from '../statuses.ts';
 import type { PatternRef } from '../services/service.ts';
-import type { NewDelivery } from '../../delivery/types.ts';
+import type { NewDelivery } from '../delivery/outbox.ts';
 
 export type AttributeAnswers = Record<string, string | string[]>;
 

@@ -3,9 +3,9 @@ import type { Store } from '../store.ts';
 import type { AttributeAnswers, Contact, ServiceRequest } from './request.ts';
 import type { ServiceType } from '../services/service.ts';
 import { PipeworkError, invalid } from '../errors.ts';
-import { canaryBucket, deliveriesFor } from '../../routing/decide.ts';
+import { canaryBucket, deliveriesFor } from '../routing/decide.ts';
 import { validateAttributes, validateDescription, validateEmail, validateLocation, type LocationInput } from './validate.ts';
-import { termsForNewRequest } from '../../patterns/rules.ts';
+import { termsForNewRequest } from '../process/rules.ts';
 
 /** What any front end (Open311, the resident web, staff) hands over for a new request. */
 export interface Submission {

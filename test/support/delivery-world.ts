@@ -1,14 +1,14 @@
-import { buildApp } from '../app.ts';
-import { seedDemo } from '../demo/seed.ts';
-import { createApiKey } from '../core/access/api-keys.ts';
-import { submitRequest } from '../core/requests/submit.ts';
-import type { Config } from '../config/schema.ts';
-import type { Store } from '../core/store.ts';
-import { freshStore, testConfig } from '../../test/support/db.ts';
-import { BackendRegistry } from '../backends/registry.ts';
-import { Relay } from './relay.ts';
-import { relayOptions } from './start.ts';
-import { saveBackend, setPrimary } from '../routing/manage.ts';
+import { buildApp } from '../../src/app.ts';
+import { seedDemo } from '../../src/demo/seed.ts';
+import { createApiKey } from '../../src/core/access/api-keys.ts';
+import { submitRequest } from '../../src/core/requests/submit.ts';
+import type { Config } from '../../src/config/schema.ts';
+import type { Store } from '../../src/core/store.ts';
+import { freshStore, testConfig } from './db.ts';
+import { BackendRegistry } from '../../src/backends/registry.ts';
+import { Relay } from '../../src/delivery/relay.ts';
+import { relayOptions } from '../../src/delivery/start.ts';
+import { saveBackend, setPrimary } from '../../src/routing/manage.ts';
 
 /** Settings that make a relay quick in tests: short backoff, short idle poll. */
 export const FAST: Partial<Config> = {

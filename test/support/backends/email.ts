@@ -1,8 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import { simpleParser, type ParsedMail } from 'mailparser';
-import type { ContractHarness } from '../contract.ts';
-import { emailBackend } from './index.ts';
+import type { ContractHarness } from '../backend-contract.ts';
+import { emailBackend } from '../../../src/backends/email/index.ts';
 
 /** The email adapter against a real SMTP server (smtp-server) on 127.0.0.1, messages read back with mailparser. */
 export async function emailHarness(): Promise<ContractHarness> {

@@ -1,6 +1,16 @@
-import type { Status } from '../core/statuses.ts';
-import type { PatternProcess } from './schema.ts';
+import type { Status } from '../statuses.ts';
 import { addDuration } from './duration.ts';
+
+/**
+ * A pattern's process as written in its document (the format is defined in
+ * src/patterns/schema.ts, which checks it stays assignable to this).
+ */
+export interface ProcessDocument {
+  statuses: { status: string; label: string; description?: string; target?: string }[];
+  transitions: { from: string | string[]; to: string | string[]; notify?: boolean }[];
+  closing: string[];
+  target?: string;
+}
 
 /** A pattern's process, ready to answer "may a request move from A to B?" quickly. */
 export interface Process {
@@ -13,7 +23,7 @@ export interface Process {
 
 const arr = <T>(v: T | T[]): T[] => (Array.isArray(v) ? v : [v]);
 
-export function compileProcess(p: PatternProcess): Process {
+export function compileProcess(p: ProcessDocument): Process {
   const transitions = new Map<string, { notify: boolean }>();
   for (const t of p.transitions) {
     for (const from of arr(t.from)) {

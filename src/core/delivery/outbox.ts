@@ -1,4 +1,4 @@
-import type { Contact, RequestUpdate, ServiceRequest } from '../core/requests/request.ts';
+import type { Contact, RequestUpdate, ServiceRequest } from '../requests/request.ts';
 
 /**
  * Which part a back-end plays for one request: `primary` and `canary` own it

@@ -1,8 +1,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { DeliveryError, type Backend, type RequestJob, type StatusReport } from './port.ts';
-import { mapStatus } from './status-map.ts';
+import { DeliveryError, type Backend, type RequestJob, type StatusReport } from '../../src/backends/port.ts';
+import { mapStatus } from '../../src/backends/status-map.ts';
 
 /**
  * What an adapter's test file gives the shared contract suite: the adapter,

@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Route } from './types.ts';
-import type { NewDelivery } from '../delivery/types.ts';
+import type { Route } from './route.ts';
+import type { NewDelivery } from '../delivery/outbox.ts';
 
 /** The back-end every request goes to when its service has no route: Pipework's own case store. */
 export const BUILTIN_BACKEND = 'builtin';

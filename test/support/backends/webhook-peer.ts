@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { signedHeaders, verifySignature } from './signing.ts';
+import { signedHeaders, verifySignature } from '../../../src/backends/webhook/signing.ts';
 
 export interface PeerOptions {
   secret: string;

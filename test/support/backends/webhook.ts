@@ -1,6 +1,6 @@
-import type { ContractHarness } from '../contract.ts';
-import { webhookBackend } from './index.ts';
-import { webhookPeer } from './test-peer.ts';
+import type { ContractHarness } from '../backend-contract.ts';
+import { webhookBackend } from '../../../src/backends/webhook/index.ts';
+import { webhookPeer } from './webhook-peer.ts';
 
 /** The webhook adapter against a real HTTP back-end on 127.0.0.1 that honours Idempotency-Key. */
 export async function webhookHarness(): Promise<ContractHarness> {

@@ -1,9 +1,9 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ContractHarness } from '../contract.ts';
-import { fileDropBackend } from './index.ts';
-import { parseCsv, toCsv } from './csv.ts';
+import type { ContractHarness } from '../backend-contract.ts';
+import { fileDropBackend } from '../../../src/backends/file-drop/index.ts';
+import { parseCsv, toCsv } from '../../../src/backends/file-drop/csv.ts';
 
 /** The file-drop adapter against real directories in a temporary folder. */
 export async function fileDropHarness(): Promise<ContractHarness> {

@@ -1,11 +1,11 @@
 import type { AddressInfo } from 'node:net';
-import type { ContractHarness } from '../contract.ts';
-import { open311UpstreamBackend } from './index.ts';
-import { buildApp } from '../../app.ts';
-import { seedDemo } from '../../demo/seed.ts';
-import { createApiKey } from '../../core/access/api-keys.ts';
-import { recordUpdate } from '../../core/requests/record-update.ts';
-import { freshStore, testConfig } from '../../../test/support/db.ts';
+import type { ContractHarness } from '../backend-contract.ts';
+import { open311UpstreamBackend } from '../../../src/backends/open311-upstream/index.ts';
+import { buildApp } from '../../../src/app.ts';
+import { seedDemo } from '../../../src/demo/seed.ts';
+import { createApiKey } from '../../../src/core/access/api-keys.ts';
+import { recordUpdate } from '../../../src/core/requests/record-update.ts';
+import { freshStore, testConfig } from '../db.ts';
 
 /** The Open311 upstream adapter against a second, real Pipework (its own fresh database) listening on 127.0.0.1. */
 export function open311Harness(format: 'json' | 'xml') {

@@ -1,8 +1,8 @@
-import type { Store } from '../core/store.ts';
-import type { NewRequestUpdate, ServiceRequest } from '../core/requests/request.ts';
-import type { Status } from '../core/statuses.ts';
-import type { PatternRef, Service } from '../core/services/service.ts';
-import { PipeworkError } from '../core/errors.ts';
+import type { Store } from '../store.ts';
+import type { NewRequestUpdate, ServiceRequest } from '../requests/request.ts';
+import type { Status } from '../statuses.ts';
+import type { PatternRef, Service } from '../services/service.ts';
+import { PipeworkError } from '../errors.ts';
 import { checkTransition, compileProcess, expectedAtOnEntry, expectedAtStart, isOverdue, type Process } from './process.ts';
 
 // Published versions never change, so a compiled process can be kept for the life of the process.

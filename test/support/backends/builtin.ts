@@ -1,5 +1,5 @@
-import type { ContractHarness } from '../contract.ts';
-import { builtinBackend } from './index.ts';
+import type { ContractHarness } from '../backend-contract.ts';
+import { builtinBackend } from '../../../src/backends/builtin/index.ts';
 
 /**
  * The built-in case store: its "peer" is Pipework itself, so a delivery

@@ -1,7 +1,19 @@
-import type { ServicePattern } from './schema.ts';
-import type { RequestUpdate } from '../core/requests/request.ts';
+import type { ProcessDocument } from '../process/process.ts';
+import type { RequestUpdate } from '../requests/request.ts';
 
 export type Lifecycle = 'draft' | 'published';
+
+/**
+ * What the core reads of a pattern document: its name, lifecycle and process.
+ * The whole format (questions, provenance…) is defined and validated at the
+ * edge, in src/patterns/schema.ts, before a document is saved.
+ */
+export interface PatternDocument {
+  name: string;
+  lifecycle?: Lifecycle;
+  process: ProcessDocument;
+  [field: string]: unknown;
+}
 
 /** One version of a pattern in a council's library. */
 export interface StoredPattern {
@@ -9,7 +21,7 @@ export interface StoredPattern {
   id: string;
   version: string;
   lifecycle: Lifecycle;
-  document: ServicePattern;
+  document: PatternDocument;
   createdAt: Date;
   publishedAt?: Date;
 }
