@@ -3,16 +3,21 @@ import { buildApp } from './app.ts';
 import { openStore } from './store/index.ts';
 import { seedDemo } from './demo/seed.ts';
 import { startRelay } from './delivery/start.ts';
+import { BackendRegistry } from './backends/registry.ts';
+import { systemClock } from './core/clock.ts';
 
 /** Opens the store, migrates, seeds the demo council on an empty database, and listens. */
 export async function serve(config: Config) {
   const store = await openStore(config.databaseUrl);
   if (config.seedDemo) await seedDemo(store);
-  const app = await buildApp(config, { store });
-  // The relay delivers the outbox from inside this process; it stops before the store closes.
-  const relay = config.relayEnabled ? startRelay(config, store, app.log) : undefined;
+  // One registry of live back-ends and one clock, shared by the HTTP surfaces and the relay.
+  const backends = new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });
+  const app = await buildApp(config, { store, backends, clock: systemClock });
+  // The relay delivers the outbox from inside this process; it stops before the back-ends and the store close.
+  const relay = config.relayEnabled ? startRelay(config, store, backends, app.log) : undefined;
   app.addHook('onClose', async () => {
     await relay?.stop();
+    await backends.close();
     await store.close();
   });
   const stop = async () => {
