@@ -70,6 +70,7 @@ export function notifyQueued(db: object) {
 }
 
 export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): DeliveryStore {
+  const state = deliveryStateStore(db);
   const attemptFromRow = (r: Selectable<Database['delivery_attempts']>): DeliveryAttempt => ({
     id: String(r.id),
     deliveryId: String(r.delivery_id),
@@ -117,7 +118,11 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
   }
 
   return {
-    ...deliveryStateStore(db),
+    ...state,
+
+    // PostgreSQL relays are kept apart by SKIP LOCKED in `claim`; SQLite has one writer, so one relay by lease.
+    mayRelay: (worker, leaseMs) => (dialect === 'postgres' ? Promise.resolve(true) : state.lease('relay', worker, leaseMs)),
+    stopRelaying: (worker) => (dialect === 'postgres' ? Promise.resolve() : state.releaseLease('relay', worker)),
 
     async claim({ worker, limit, leaseMs, skipBackends = [], now = Date.now() }) {
       const rows = await db
