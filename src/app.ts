@@ -23,6 +23,8 @@ export interface AppDeps {
   /** The one registry of live back-ends; `server.ts` shares it with the relay. Built here when absent (tests). */
   backends?: BackendRegistry;
   clock?: Clock;
+  /** Where /metrics figures are kept; `server.ts` also serves it on METRICS_PORT. */
+  metrics?: Registry;
 }
 
 /**
@@ -62,8 +64,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
   });
 
-  const metrics = new Registry();
-  registerOps(app, { store, registry: metrics });
+  const metrics = deps.metrics ?? new Registry();
+  registerOps(app, { store, registry: metrics, metricsToken: config.metricsToken });
   deliveryMetrics(metrics, store);
   await app.register(mediaRoutes, { store });
   await app.register(open311Routes, { prefix: '/open311/v2', store, config });

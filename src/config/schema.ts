@@ -73,6 +73,30 @@ export const configSchema = {
     description: 'Log detail: fatal, error, warn, info, debug, trace or silent.',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
   },
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    default: '',
+    description: 'Serve /metrics on the public port to requests with `Authorization: Bearer TOKEN`. Empty: not served there (use METRICS_PORT).',
+    parse: (s: string) => s,
+  },
+  metricsPort: {
+    env: 'METRICS_PORT',
+    default: '0',
+    description: 'A second port, on METRICS_HOST, that serves /metrics alone without a token, for a scraper inside the network. 0: none.',
+    parse: integer(0, 65535),
+  },
+  metricsHost: {
+    env: 'METRICS_HOST',
+    default: '127.0.0.1',
+    description: 'Address the METRICS_PORT listener binds to.',
+    parse: (s: string) => s,
+  },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    default: '20000',
+    description: 'On SIGTERM or SIGINT, how long in-flight requests and back-end calls may take to finish before the process exits anyway, in ms.',
+    parse: integer(0, 600_000),
+  },
   bodyLimitBytes: {
     env: 'BODY_LIMIT_BYTES',
     default: '1048576',

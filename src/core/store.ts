@@ -102,6 +102,8 @@ export interface Store {
     /** Deletes expired sessions; returns how many. */
     purgeExpired(now?: Date): Promise<number>;
   };
+  /** Migrations the database has, those this version would still apply, and any it does not know (a newer Pipework's). */
+  schemaState(): Promise<{ applied: string[]; pending: string[]; unknown: string[] }>;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

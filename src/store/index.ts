@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Store } from '../core/store.ts';
-import { connect, migrate } from './connect.ts';
+import { DatabaseError, connect, migrate, safeUrl, schemaState } from './connect.ts';
 import { jurisdictionStore, serviceStore } from './catalogue.ts';
 import { requestStore } from './requests.ts';
 import { apiKeyStore, mediaStore } from './keys.ts';
@@ -10,7 +10,7 @@ import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
 import { catalogueCache } from './cache.ts';
 
-export { connect, migrate };
+export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
 /**
  * Opens the store named by a DATABASE_URL and brings its schema up to date.
@@ -20,13 +20,27 @@ export { connect, migrate };
 export async function openStore(
   databaseUrl: string,
   options: { migrate?: boolean; /** How long catalogue reads are trusted; 0 turns the cache off. */ catalogueCacheMs?: number } = {},
-): Promise<Store & { db: ReturnType<typeof connect>['db'] }> {
-  const { db, dialect, dataVersion } = connect(databaseUrl);
+): Promise<Store & { db: ReturnType<typeof connect>['db']; migrationsRun: string[] }> {
+  let connection;
+  try {
+    connection = connect(databaseUrl);
+  } catch (err) {
+    throw new DatabaseError(`Cannot open the database named by DATABASE_URL (${safeUrl(databaseUrl)}): ${(err as Error).message}`);
+  }
+  const { db, dialect, dataVersion } = connection;
   const cache = catalogueCache({ ttlMs: options.catalogueCacheMs ?? 1000, externalVersion: dataVersion });
-  if (options.migrate !== false) await migrate(db);
+  let migrationsRun: string[] = [];
+  try {
+    if (options.migrate !== false) migrationsRun = await migrate(db, databaseUrl);
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    throw err;
+  }
   return {
     db,
     dialect,
+    migrationsRun,
+    schemaState: () => schemaState(db, databaseUrl),
     jurisdictions: cache.wrap('jurisdictions', jurisdictionStore(db), { list: () => '' }),
     services: cache.wrap('services', serviceStore(db), { list: (j: string) => j, get: (j: string, code: string) => `${j}\0${code}` }),
     requests: requestStore(db),
