@@ -17,7 +17,7 @@ import { pipeworkVersion } from './version.ts';
  * SHUTDOWN_TIMEOUT_MS), then exit 0.
  */
 export async function serve(config: Config) {
-  const store = await openStore(config.databaseUrl);
+  const store = await openStore(config.databaseUrl, { secretKey: config.secretKey, previousSecretKeys: config.secretKeysPrevious });
   const seeded = config.seedDemo ? await seedDemo(store) : false;
   // One registry of live back-ends, one clock and one metrics registry, shared by the HTTP surfaces and the relay.
   const backends = new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });

@@ -9,6 +9,7 @@ import { migration } from './migration.ts';
 import { cases } from '../backends/builtin/cli.ts';
 import { patterns } from './patterns.ts';
 import { backup, restore } from './backup.ts';
+import { secrets } from './secrets.ts';
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
 export const COMMANDS: Record<string, Command> = {
@@ -42,4 +43,5 @@ export const COMMANDS: Record<string, Command> = {
   patterns,
   backup,
   restore,
+  secrets,
 };

@@ -1,3 +1,4 @@
+import { parseSecretKey } from '../core/secrets.ts';
 /**
  * Every configuration key Pipework reads: its environment variable, a default
  * and a description. The README's configuration table is checked against this
@@ -44,6 +45,12 @@ const url = (raw: string): string => {
     throw new Error(`must be an http(s) URL such as https://reports.example.gov.uk, got "${raw}"`);
   }
   return raw.replace(/\/+$/, '');
+};
+
+const secretKey = (raw: string): string => {
+  if (raw.trim() === '') return '';
+  parseSecretKey(raw);
+  return raw.trim();
 };
 
 export const configSchema = {
@@ -96,6 +103,18 @@ export const configSchema = {
     default: '20000',
     description: 'On SIGTERM or SIGINT, how long in-flight requests and back-end calls may take to finish before the process exits anyway, in ms.',
     parse: integer(0, 600_000),
+  },
+  secretKey: {
+    env: 'PIPEWORK_SECRET_KEY',
+    default: '',
+    description: 'Encrypts back-end secrets in the database (AES-256-GCM): 32 random bytes as hex or base64, e.g. from `openssl rand -hex 32`. Empty: secrets are stored as given.',
+    parse: secretKey,
+  },
+  secretKeysPrevious: {
+    env: 'PIPEWORK_SECRET_KEY_PREVIOUS',
+    default: '',
+    description: 'During a key rotation, the old key(s), comma-separated, so secrets sealed with them still open until `npx pipework secrets rotate` has re-sealed them.',
+    parse: (raw: string) => raw.split(',').map((k) => secretKey(k)).filter(Boolean),
   },
   bodyLimitBytes: {
     env: 'BODY_LIMIT_BYTES',

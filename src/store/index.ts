@@ -9,6 +9,7 @@ import { routingStore } from './routing.ts';
 import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
 import { catalogueCache } from './cache.ts';
+import { SecretKeyError, keyring } from '../core/secrets.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -19,7 +20,14 @@ export { DatabaseError, connect, migrate, safeUrl, schemaState };
  */
 export async function openStore(
   databaseUrl: string,
-  options: { migrate?: boolean; /** How long catalogue reads are trusted; 0 turns the cache off. */ catalogueCacheMs?: number } = {},
+  options: {
+    migrate?: boolean;
+    /** How long catalogue reads are trusted; 0 turns the cache off. */
+    catalogueCacheMs?: number;
+    /** PIPEWORK_SECRET_KEY and any previous keys: back-end secrets are sealed with the first. */
+    secretKey?: string;
+    previousSecretKeys?: string[];
+  } = {},
 ): Promise<Store & { db: ReturnType<typeof connect>['db']; migrationsRun: string[] }> {
   let connection;
   try {
@@ -30,8 +38,16 @@ export async function openStore(
   const { db, dialect, dataVersion } = connection;
   const cache = catalogueCache({ ttlMs: options.catalogueCacheMs ?? 1000, externalVersion: dataVersion });
   let migrationsRun: string[] = [];
+  const keys = keyring(options.secretKey || undefined, options.previousSecretKeys);
+  const routing = routingStore(db, keys);
   try {
-    if (options.migrate !== false) migrationsRun = await migrate(db, databaseUrl);
+    if (options.migrate !== false) {
+      migrationsRun = await migrate(db, databaseUrl);
+      // Refuse to start rather than fail each delivery later: every sealed secret must open with the keys given.
+      await routing.backends().catch((err) => {
+        throw err instanceof SecretKeyError ? new DatabaseError(`Cannot start: ${err.message}`) : err;
+      });
+    }
   } catch (err) {
     await db.destroy().catch(() => {});
     throw err;
@@ -47,7 +63,7 @@ export async function openStore(
     deliveries: deliveryStore(db, dialect),
     // routeFor is read by every new request; route changes made here clear it at once.
     // Every read is named, so the relay's once-a-second back-end lookups do not empty the catalogue cache.
-    routing: cache.wrap('routing', routingStore(db), {
+    routing: cache.wrap('routing', routing, {
       routeFor: (j: string, code: string) => `${j}\0${code}`,
       get: (j: string, code: string) => `${j}\0${code}`,
       list: (j?: string) => j ?? '',
