@@ -9,6 +9,7 @@ import { BackendRegistry } from './backends/registry.ts';
 import { systemClock } from './core/clock.ts';
 import { metricsRoutes } from './ops/routes.ts';
 import { pipeworkVersion } from './version.ts';
+import { startRetention } from './ops/retention.ts';
 
 /**
  * Opens the store, migrates, seeds the demo council on an empty database, and
@@ -25,10 +26,12 @@ export async function serve(config: Config) {
   const app = await buildApp(config, { store, backends, clock: systemClock, metrics });
   // The relay delivers the outbox from inside this process; it stops before the back-ends and the store close.
   const relay = config.relayEnabled ? startRelay(config, store, backends, app.log) : undefined;
+  const retention = config.retentionIntervalMinutes ? startRetention(store, systemClock, config.retentionIntervalMinutes * 60_000, app.log) : undefined;
   const metricsApp = config.metricsPort ? Fastify({ logger: false }) : undefined;
   if (metricsApp) metricsRoutes(metricsApp, metrics);
   app.addHook('onClose', async () => {
     await metricsApp?.close();
+    await retention?.stop();
     await relay?.stop();
     await backends.close();
     await store.close();

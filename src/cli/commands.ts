@@ -10,6 +10,7 @@ import { cases } from '../backends/builtin/cli.ts';
 import { patterns } from './patterns.ts';
 import { backup, restore } from './backup.ts';
 import { secrets } from './secrets.ts';
+import { records } from './records.ts';
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
 export const COMMANDS: Record<string, Command> = {
@@ -44,4 +45,5 @@ export const COMMANDS: Record<string, Command> = {
   backup,
   restore,
   secrets,
+  records,
 };

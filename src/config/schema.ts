@@ -104,6 +104,12 @@ export const configSchema = {
     description: 'On SIGTERM or SIGINT, how long in-flight requests and back-end calls may take to finish before the process exits anyway, in ms.',
     parse: integer(0, 600_000),
   },
+  retentionIntervalMinutes: {
+    env: 'RETENTION_INTERVAL_MINUTES',
+    default: '360',
+    description: 'How often `serve` applies each service\'s retention rule (one process at a time), in minutes. 0: never (run `npx pipework records retention` yourself).',
+    parse: integer(0, 100_000),
+  },
   secretKey: {
     env: 'PIPEWORK_SECRET_KEY',
     default: '',

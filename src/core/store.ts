@@ -4,6 +4,7 @@ import type { Status } from './statuses.ts';
 import type { PatternStore } from './patterns/stored.ts';
 import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
+import type { RecordsStore } from './records/port.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -104,6 +105,8 @@ export interface Store {
   };
   /** Migrations the database has, those this version would still apply, and any it does not know (a newer Pipework's). */
   schemaState(): Promise<{ applied: string[]; pending: string[]; unknown: string[] }>;
+  /** Retention, legal holds, subject access and erasure (src/core/records/). */
+  records: RecordsStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

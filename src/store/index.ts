@@ -8,6 +8,7 @@ import { deliveryStore } from './deliveries.ts';
 import { routingStore } from './routing.ts';
 import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
+import { recordsStore } from './records.ts';
 import { catalogueCache } from './cache.ts';
 import { SecretKeyError, keyring } from '../core/secrets.ts';
 
@@ -75,6 +76,7 @@ export async function openStore(
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
     webSessions: webSessionStore(db),
+    records: recordsStore(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);
