@@ -5,13 +5,16 @@ type RequestRow = Selectable<Database['service_requests']>;
 
 /**
  * A row committed in the same transaction as a new request (its contact
- * details, its delivery jobs…). The new request's id goes into `idColumn`.
+ * details, its delivery jobs…). The new request's id goes into `idColumn`
+ * (into each, when several: a built-in job's reference is the request id too).
  */
 export interface LinkedRow {
   table: keyof Database;
-  idColumn: string;
+  idColumn: string | string[];
   values: Record<string, unknown>;
 }
+
+const idColumns = (l: LinkedRow) => (Array.isArray(l.idColumn) ? l.idColumn : [l.idColumn]);
 
 /** Everything one new request writes: the request row, then its linked rows. */
 export interface NewRequestRows {
@@ -49,7 +52,7 @@ export async function insertRequestRows(trx: Transaction<Database> | Kysely<Data
   const text = insertSql('service_requests', req.map(([c]) => c), () => '?', ' returning *');
   const [row] = (await trx.executeQuery<RequestRow>(CompiledQuery.raw(text, req.map(([, v]) => v)))).rows;
   for (const l of rows.linked) {
-    const cols = [...entries(l.values), [l.idColumn, row.id] as [string, unknown]];
+    const cols = [...entries(l.values).filter(([c]) => !idColumns(l).includes(c)), ...idColumns(l).map((c) => [c, row.id] as [string, unknown])];
     await trx.executeQuery(CompiledQuery.raw(insertSql(l.table, cols.map(([c]) => c), () => '?'), cols.map(([, v]) => v)));
   }
   return row;
@@ -71,9 +74,9 @@ async function insertOneStatement(db: Kysely<Database>, rows: NewRequestRows): P
   const req = entries(rows.request);
   const parts = [`with r as (${insertSql('service_requests', req.map(([c]) => c), bind(req), ' returning *')})`];
   rows.linked.forEach((l, i) => {
-    const vals = entries(l.values);
+    const vals = entries(l.values).filter(([c]) => !idColumns(l).includes(c));
     const at = bind(vals);
-    const cols = [...vals.map(([c]) => c), l.idColumn];
+    const cols = [...vals.map(([c]) => c), ...idColumns(l)];
     parts.push(`l${i} as (${insertSql(l.table, cols, (k) => (k < vals.length ? at(k) : '(select id from r)'))})`);
   });
   const [row] = (await db.executeQuery<RequestRow>(CompiledQuery.raw(`${parts.join(', ')} select * from r`, params))).rows;
