@@ -28,7 +28,7 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
   }
   // The outbox: delivery jobs commit with the request or not at all.
   for (const values of deliveryValues(input, input.deliveries ?? [], now)) {
-    linked.push({ table: 'deliveries', idColumn: values.state === 'delivered' ? ['request_id', 'external_ref'] : 'request_id', values });
+    linked.push({ table: 'deliveries', idColumn: 'request_id', ...(values.state === 'delivered' ? { idTextColumn: 'external_ref' } : {}), values });
   }
   const requestedAt = input.requestedAt?.getTime() ?? now;
   return {
