@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 
 /**
- * One change, once (docs/decisions/0050, 0051). Frozen: never import application code here.
+ * One change, once (docs/decisions/0050 to 0052). Frozen: never import application code here.
  *
  * - An Idempotency-Key belongs to the client that sent it: `idempotency_client`
  *   (the API key's id for Open311, '' when the front end names none) joins the
