@@ -37,7 +37,7 @@ export async function backendInboundRoutes(app: FastifyInstance, { store, backen
       try {
         const r = await applyStatusReport(store, backend, report);
         if (!r.known) req.log.warn({ backend: backend.name, request: r.requestId, code: report.code }, 'unknown back-end status code kept, not mapped');
-        results.push({ reference: report.reference ?? null, service_request_id: r.requestId, status: r.status, known_status: r.known, duplicate: r.duplicate });
+        results.push({ reference: report.reference ?? null, service_request_id: r.requestId, status: r.status, known_status: r.known, duplicate: r.duplicate, update_id: r.updateId ?? null });
       } catch (e) {
         const err = toPipeworkError(e);
         req.log.warn({ backend: backend.name, reference: report.reference ?? report.requestId, error: err.message }, 'inbound status update not applied');

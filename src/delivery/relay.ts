@@ -37,6 +37,8 @@ const DEFER_MS = 500;
  * works. A claimed job is held for `leaseMs`: if its process dies, another
  * relay takes it over when the lease runs out and sends it again with the same
  * Idempotency-Key. Outcomes of a batch commit together (one fsync, not one per job).
+ * Jobs for the built-in case store never reach it: they are delivered as they
+ * are written (docs/decisions/0051).
  *
  * @example const relay = new Relay(store, registry, options, app.log); relay.start(); … await relay.stop();
  */

@@ -32,8 +32,12 @@ export interface Database extends DeliveryTables {
     jurisdiction_id: string;
     service_code: string;
     token: string | null;
-    /** The client's Idempotency-Key, unique per jurisdiction. */
+    /** The client's Idempotency-Key, unique per jurisdiction and client (0007). */
     idempotency_key: string | null;
+    /** Who sent the key (0007): the API key's id for Open311, '' when the front end names none. */
+    idempotency_client?: string | null;
+    /** A hash of what was submitted under the key (0007), so a re-send with a different body is refused. */
+    submission_hash?: string | null;
     status: string;
     status_notes: string | null;
     description: string | null;

@@ -17,6 +17,12 @@ export interface NewDelivery {
   kind: DeliveryKind;
   /** Sent to the back-end with every attempt, so a retry after a lost response does not create a second case. */
   idempotencyKey: string;
+  /**
+   * Done as it is written (the built-in case store, which is Pipework itself):
+   * stored delivered, its reference the request id, never claimed by a relay,
+   * no attempts.
+   */
+  deliveredOnWrite?: boolean;
 }
 
 export interface Delivery {
