@@ -59,7 +59,7 @@ const cases: [string, () => Promise<{ statusCode: number; body: string }>, numbe
     400, /JSON/i],
   ['truncated multipart body', () =>
     env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'multipart/form-data; boundary=XYZ' }, payload: `--XYZ\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n${env.key}\r\n--XYZ\r\nContent-Disposition: form-data; name="service_code"\r\n\r\npothole` }),
-    400, /location is required/],
+    400, /multipart body could not be read/],
   ['unsupported content type', () =>
     env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/pdf' }, payload: '%PDF' }),
     415, /content-type|media type/i],
