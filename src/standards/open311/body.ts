@@ -65,8 +65,10 @@ async function readMultipart(req: FastifyRequest, limits: BodyLimits): Promise<R
   const body: Record<string, unknown> = Object.create(null);
   let keyChecked = false;
   let total = 0;
+  const parts = req.parts();
+  const ended = closingBoundarySeen(req);
   try {
-    for await (const part of req.parts()) {
+    for await (const part of parts) {
       if (part.type === 'field') {
         addField(body, part.fieldname, part.value);
         continue;
@@ -90,7 +92,20 @@ async function readMultipart(req: FastifyRequest, limits: BodyLimits): Promise<R
     // No boundary, a body cut off before its closing boundary, a malformed part: the client's mistake.
     throw invalid([{ field: 'body', message: `The multipart body could not be read: ${(err as Error).message}` }]);
   }
+  // The parser stops quietly at a body cut off before its closing boundary; the last field would be lost.
+  if (!ended()) throw invalid([{ field: 'body', message: 'The multipart body could not be read: it ends before its closing boundary' }]);
   return body;
+}
+
+/** Watches the tail of the raw body for `--BOUNDARY--`; call before reading the parts. */
+function closingBoundarySeen(req: FastifyRequest): () => boolean {
+  const boundary = /boundary=(?:"([^"]+)"|([^\s;]+))/i.exec(String(req.headers['content-type']));
+  const closing = `--${boundary?.[1] ?? boundary?.[2]}--`;
+  let tail = '';
+  req.raw.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.subarray(-closing.length - 8).toString('latin1')).slice(-closing.length - 8);
+  });
+  return () => tail.includes(closing);
 }
 
 export const isUpload = (v: unknown): v is Upload => !!v && typeof v === 'object' && Buffer.isBuffer((v as Upload).data);
