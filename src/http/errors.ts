@@ -18,6 +18,8 @@ export function toPipeworkError(err: unknown): PipeworkError {
     });
     return new PipeworkError('INVALID_INPUT', problems.map((p) => p.message).join('; '), problems);
   }
+  // The multipart parser throws plain Errors for bodies a client got wrong.
+  if (MULTIPART_CLIENT_ERRORS.test(e?.message ?? '')) return new PipeworkError('INVALID_INPUT', `The multipart body could not be read: ${e.message}`);
   const status = e?.statusCode ?? 500;
   if (status === 413 || e?.code === 'FST_REQ_FILE_TOO_LARGE') return new PipeworkError('BODY_TOO_LARGE', clientMessage(e, ERRORS.BODY_TOO_LARGE.message));
   if (status === 415) return new PipeworkError('UNSUPPORTED_MEDIA_TYPE', clientMessage(e, ERRORS.UNSUPPORTED_MEDIA_TYPE.message));
@@ -25,6 +27,8 @@ export function toPipeworkError(err: unknown): PipeworkError {
   if (status >= 400 && status < 500) return new PipeworkError('INVALID_INPUT', clientMessage(e, 'The request could not be read'));
   return new PipeworkError('INTERNAL');
 }
+
+const MULTIPART_CLIENT_ERRORS = /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Malformed part header)$/;
 
 type AjvError = { keyword?: string; message?: string; params: Record<string, unknown> };
 

@@ -5,7 +5,16 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { PipeworkError, invalid } from '../../core/errors.ts';
 import { FILES_PER_REQUEST, type Upload } from '../../media/intake.ts';
 
-const xml = new XMLParser({ processEntities: false, ignoreDeclaration: true, parseTagValue: false, ignoreAttributes: true });
+const xml = new XMLParser({
+  processEntities: false,
+  ignoreDeclaration: true,
+  parseTagValue: false,
+  ignoreAttributes: true,
+  // The parser would rename <toString> to __toString; refuse such names instead, as forms and JSON do.
+  onDangerousProperty: (name: string) => {
+    throw new Error(`"${name}" is not accepted as an element name`);
+  },
+});
 
 export interface BodyLimits {
   /** Largest single file. */

@@ -32,8 +32,8 @@ export function open311ErrorHandler(error: FastifyError, req: FastifyRequest, re
 
 /** The methods each Open311 resource answers; another method gets 405 with these in `Allow`. */
 const METHODS: [RegExp, string[]][] = [
-  [/\/(discovery|services|tokens\/[^/]+|services\/[^/]+|requests\/[^/]+)\.(xml|json)$/i, ['GET', 'HEAD']],
-  [/\/(requests|servicerequestupdates)\.(xml|json)$/i, ['GET', 'HEAD', 'POST']],
+  [/\/(discovery|services|tokens\/[^/]+|services\/[^/]+|requests\/[^/]+)\.(xml|json)\/*$/i, ['GET', 'HEAD']],
+  [/\/(requests|servicerequestupdates)\.(xml|json)\/*$/i, ['GET', 'HEAD', 'POST']],
 ];
 
 export function open311NotFound(req: FastifyRequest, reply: FastifyReply) {

@@ -19,7 +19,8 @@ export function splitFormat(file: string): { name: string; format?: Format } {
 }
 
 /** The format a URL asks for, for rendering errors; XML when it cannot tell, as XML is the spec's required format. */
-export const formatOfUrl = (url: string): Format => (/\.json(\?|$)/i.test(url) ? 'json' : 'xml');
+// The router ignores trailing slashes, so `requests.json/` asks for JSON too.
+export const formatOfUrl = (url: string): Format => (/\.json\/*(\?|$)/i.test(url) ? 'json' : 'xml');
 
 const builder = new XMLBuilder({ format: true, indentBy: '  ', suppressEmptyNode: false });
 
