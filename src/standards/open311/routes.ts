@@ -14,7 +14,10 @@ import { attributeWire, requestWire, serviceWire, updateWire } from './wire.ts';
 import { attributesOf, dropEmpty, list, statusesOf, str, windowOf } from './params.ts';
 import { removeControlChars, validatePaging } from '../../core/requests/validate.ts';
 import type { ServiceRequest } from '../../core/requests/request.ts';
-import { Jurisdiction, NewRequestBody, NewUpdateBody, RequestsQuery, UpdatesQuery } from './schemas.ts';
+import {
+  Created, Discovery, Jurisdiction, NewRequestBody, NewUpdateBody, RequestList, RequestsQuery, ServiceDefinition, ServiceList, TokenList,
+  UpdateCreated, UpdateList, UpdatesQuery, responses,
+} from './schemas.ts';
 
 export interface Open311Options {
   store: Store;
@@ -80,7 +83,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
     new Map((await store.services.list(jurisdictionId)).map((s) => [s.code, s.name]));
 
   for (const format of FORMATS) {
-    app.get(`/discovery.${format}`, { schema: { tags, summary: 'Service discovery' } }, async (req, reply) => {
+    app.get(`/discovery.${format}`, { schema: { tags, summary: 'Service discovery', response: responses(Discovery, 'discovery', format) } }, async (req, reply) => {
       const endpoint = {
         specification: 'http://wiki.open311.org/GeoReport_v2',
         // FixMyStreet appends paths to the endpoint as configured: it ends with `/`.
@@ -97,12 +100,12 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
       );
     });
 
-    app.get(`/services.${format}`, { schema: { tags, summary: 'List services', querystring: Jurisdiction } }, async (req, reply) => {
+    app.get(`/services.${format}`, { schema: { tags, summary: 'List services', querystring: Jurisdiction, response: responses(ServiceList, 'services', format) } }, async (req, reply) => {
       const services = await store.services.list(await jurisdiction(req));
       return send(reply, format, renderList(format, 'services', 'service', services.map((s) => serviceWire(s, format === 'json'))));
     });
 
-    app.post(`/requests.${format}`, { schema: { tags, summary: 'Create a request', body: NewRequestBody }, preValidation: withKey }, async (req, reply) => {
+    app.post(`/requests.${format}`, { schema: { tags, summary: 'Create a request', body: NewRequestBody, response: responses(Created, 'service_requests', format) }, preValidation: withKey }, async (req, reply) => {
       const body = req.body as Body;
       const jurisdictionId = await jurisdiction(req);
       const base = baseUrl(config, req);
@@ -128,7 +131,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
       return send(reply, format, renderList(format, 'service_requests', 'request', [item]));
     });
 
-    app.get(`/requests.${format}`, { schema: { tags, summary: 'Search requests', querystring: RequestsQuery } }, async (req, reply) => {
+    app.get(`/requests.${format}`, { schema: { tags, summary: 'Search requests', querystring: RequestsQuery, response: responses(RequestList, 'service_requests', format) } }, async (req, reply) => {
       const q = req.query as RequestsQuery;
       const jurisdictionId = await jurisdiction(req);
       const ids = list(q.service_request_id);
@@ -147,7 +150,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
       return send(reply, format, renderList(format, 'service_requests', 'request', requests.map((r) => requestWire(r, names.get(r.serviceCode) ?? r.serviceCode))));
     });
 
-    app.get(`/servicerequestupdates.${format}`, { schema: { tags, summary: 'List updates (UK profile)', querystring: UpdatesQuery } }, async (req, reply) => {
+    app.get(`/servicerequestupdates.${format}`, { schema: { tags, summary: 'List updates (UK profile)', querystring: UpdatesQuery, response: responses(UpdateList, 'service_request_updates', format) } }, async (req, reply) => {
       const q = req.query as UpdatesQuery;
       const updates = await store.requests.updates({
         jurisdictionId: await jurisdiction(req),
@@ -159,20 +162,20 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
       return send(reply, format, renderList(format, 'service_request_updates', 'request_update', updates.map(updateWire)));
     });
 
-    app.post(`/servicerequestupdates.${format}`, { schema: { tags, summary: 'Post an update (UK profile)', body: NewUpdateBody }, preValidation: withKey }, async (req, reply) => {
+    app.post(`/servicerequestupdates.${format}`, { schema: { tags, summary: 'Post an update (UK profile)', body: NewUpdateBody, response: responses(UpdateCreated, 'service_request_updates', format) }, preValidation: withKey }, async (req, reply) => {
       const update = await postUpdate(store, await jurisdiction(req), req.body as Body);
       return send(reply, format, renderList(format, 'service_request_updates', 'request_update', [{ update_id: update.id }]));
     });
   }
 
-  const byFile = (path: string, summary: string, handler: (jurisdictionId: string, name: string, format: Format) => Promise<string>) =>
-    app.get<{ Params: { file: string } }>(path, { schema: { tags, summary, querystring: Jurisdiction } }, async (req, reply) => {
+  const byFile = (path: string, summary: string, doc: [object, string], handler: (jurisdictionId: string, name: string, format: Format) => Promise<string>) =>
+    app.get<{ Params: { file: string } }>(path, { schema: { tags, summary, querystring: Jurisdiction, response: responses(doc[0], doc[1], 'both') } }, async (req, reply) => {
       const { name, format } = splitFormat(req.params.file);
       if (!format) throw new PipeworkError('FORMAT_UNSUPPORTED', `Unsupported format in "${req.params.file}": use .xml or .json`);
       return send(reply, format, await handler(await jurisdiction(req), name, format));
     });
 
-  byFile('/services/:file', 'Service definition', async (jurisdictionId, code, format) => {
+  byFile('/services/:file', 'Service definition', [ServiceDefinition, 'service_definition'], async (jurisdictionId, code, format) => {
     const service = await store.services.get(jurisdictionId, code);
     if (!service) throw new PipeworkError('SERVICE_NOT_FOUND', `service_code "${code}" was not found`);
     const attributes = [...service.attributes].sort((a, b) => a.order - b.order).map((a) => attributeWire(a, format === 'xml'));
@@ -183,14 +186,14 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
     );
   });
 
-  byFile('/requests/:file', 'Get one request', async (jurisdictionId, id, format) => {
+  byFile('/requests/:file', 'Get one request', [RequestList, 'service_requests'], async (jurisdictionId, id, format) => {
     const request = await store.requests.get(jurisdictionId, id);
     if (!request) throw new PipeworkError('REQUEST_NOT_FOUND', `service_request_id "${id}" was not found`);
     const names = await serviceNames(jurisdictionId);
     return renderList(format, 'service_requests', 'request', [requestWire(request, names.get(request.serviceCode) ?? request.serviceCode)]);
   });
 
-  byFile('/tokens/:file', 'Request id from a token', async (jurisdictionId, token, format) => {
+  byFile('/tokens/:file', 'Request id from a token', [TokenList, 'service_requests'], async (jurisdictionId, token, format) => {
     const request = await store.requests.getByToken(jurisdictionId, token);
     if (!request) throw new PipeworkError('TOKEN_NOT_FOUND', `token "${token}" was not found`);
     return renderList(format, 'service_requests', 'request', [{ service_request_id: request.id, token }]);

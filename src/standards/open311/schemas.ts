@@ -87,3 +87,124 @@ export const NewUpdateBody = Type.Object(
   },
   { additionalProperties: true },
 );
+
+// Response documents, as the JSON form; the XML form is the same tree under the root element the
+// spec names (`<services><service>…`). Handlers send rendered text, so these describe and never re-serialise.
+
+const nullable = (description?: string) => Type.Union([Type.String(), Type.Null()], description ? { description } : {});
+const Id = Type.String({ description: 'Never `0`: FixMyStreet reads 0 as a failed send.' });
+
+export const ErrorList = Type.Array(Type.Object({ code: Type.Integer({ description: 'The HTTP status.' }), description: Type.String() }), {
+  description: 'GeoReport v2 errors: one per problem found.',
+});
+
+export const Discovery = Type.Object({
+  changeset: Type.String(),
+  contact: Type.String(),
+  key_service: Type.String(),
+  endpoints: Type.Array(
+    Type.Object({
+      specification: Type.String(),
+      url: Type.String({ description: 'Ends with `/`, ready to have paths appended.' }),
+      changeset: Type.String(),
+      type: Type.String(),
+      formats: Type.Array(Type.String()),
+    }),
+  ),
+});
+
+export const ServiceList = Type.Array(
+  Type.Object({
+    service_code: Type.String(),
+    service_name: Type.String(),
+    description: Type.String(),
+    metadata: Type.Boolean(),
+    type: Type.Union([Type.Literal('realtime'), Type.Literal('batch'), Type.Literal('blackbox')]),
+    keywords: Type.String({ description: 'Comma separated without spaces; may include private, staff, inactive.' }),
+    group: nullable(),
+    groups: Type.Array(Type.String()),
+  }),
+);
+
+export const ServiceDefinition = Type.Object({
+  service_code: Type.String(),
+  attributes: Type.Array(
+    Type.Object({
+      variable: Type.Boolean(),
+      code: Type.String(),
+      datatype: Type.String(),
+      required: Type.Boolean(),
+      datatype_description: nullable(),
+      order: Type.Integer(),
+      description: Type.String(),
+      automated: Type.Optional(Type.Union([Type.Literal('hidden_field'), Type.Literal('server_set')])),
+      values: Type.Optional(Type.Array(Type.Object({ key: Type.String(), name: Type.String() }))),
+    }),
+  ),
+});
+
+export const Created = Type.Array(
+  Type.Object({
+    service_request_id: Type.Optional(Id),
+    token: Type.Optional(Type.String({ description: 'Batch services: resolve it with GET tokens/{token}.' })),
+    service_notice: nullable(),
+    account_id: nullable(),
+  }),
+);
+
+export const RequestList = Type.Array(
+  Type.Object({
+    service_request_id: Id,
+    status: Type.String({ description: `Lower case; a reopened case is told as open: ${STATUSES.filter((s) => s !== 'reopen').join(', ')}.` }),
+    status_notes: nullable(),
+    service_name: Type.String(),
+    service_code: Type.String(),
+    description: nullable(),
+    agency_responsible: nullable(),
+    service_notice: nullable(),
+    requested_datetime: nullable('W3C datetime, UTC, whole seconds.'),
+    updated_datetime: nullable(),
+    expected_datetime: nullable(),
+    address: nullable(),
+    address_id: nullable(),
+    zipcode: nullable(),
+    lat: Type.Union([Type.Number(), Type.Null()]),
+    long: Type.Union([Type.Number(), Type.Null()]),
+    media_url: nullable(),
+  }),
+);
+
+export const TokenList = Type.Array(Type.Object({ service_request_id: Id, token: Type.String() }));
+
+export const UpdateList = Type.Array(
+  Type.Object({
+    update_id: Type.String(),
+    service_request_id: Type.String(),
+    status: Type.String(),
+    updated_datetime: Type.String(),
+    description: Type.String(),
+    media_url: nullable(),
+    external_status_code: Type.Optional(Type.String()),
+  }),
+);
+
+export const UpdateCreated = Type.Array(Type.Object({ update_id: Type.String() }));
+
+const XML_TYPE = 'text/xml';
+const JSON_TYPE = 'application/json';
+const asXml = (root: string) => ({ type: 'string', description: `The same document in XML, rooted at <${root}>.` });
+
+/**
+ * The `response` part of a route schema for /openapi.json: the document on 200, the spec's error list on
+ * 4xx, for the format(s) the route serves. `formats` is both for routes whose path carries either extension.
+ */
+export function responses(schema: object, root: string, formats: 'xml' | 'json' | 'both') {
+  const content = (doc: object, xmlRoot: string) => ({
+    ...(formats !== 'json' ? { [XML_TYPE]: { schema: asXml(xmlRoot) } } : {}),
+    ...(formats !== 'xml' ? { [JSON_TYPE]: { schema: doc } } : {}),
+  });
+  return {
+    200: { description: 'The document.', content: content(schema, root) },
+    '4XX': { description: 'GeoReport v2 errors.', content: content(ErrorList, 'errors') },
+  };
+}
