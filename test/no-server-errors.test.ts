@@ -139,12 +139,17 @@ test('5,000 seeded hostile requests: no 5xx, Open311 errors in the spec shape an
   const env = await demoApp({ bodyLimitBytes: 256 * 1024, mediaLimitBytes: 64 * 1024, uploadLimitBytes: 128 * 1024 });
   try {
     const r = prng(seed);
+    const requests = Array.from({ length: count }, () => hostileRequest(r, env.key));
     const failures: string[] = [];
-    for (let i = 0; i < count && failures.length < 20; i++) {
-      const req = hostileRequest(r, env.key);
-      const res = await env.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.payload });
-      const problem = open311Problem(req, res);
-      if (problem) failures.push(`#${i} ${req.method} ${req.url.slice(0, 160)} [${req.headers['content-type'] ?? ''}] ${String(req.payload ?? '').slice(0, 120)} → ${problem}`);
+    // A few at a time, as clients arrive: the database works while Node parses the next.
+    for (let from = 0; from < count && failures.length < 20; from += 8) {
+      await Promise.all(
+        requests.slice(from, from + 8).map(async (req, j) => {
+          const res = await env.app.inject({ method: req.method as 'GET', url: req.url, headers: req.headers, payload: req.payload });
+          const problem = open311Problem(req, res);
+          if (problem) failures.push(`#${from + j} ${req.method} ${req.url.slice(0, 160)} [${req.headers['content-type'] ?? ''}] ${String(req.payload ?? '').slice(0, 120)} → ${problem}`);
+        }),
+      );
     }
     assert.deepEqual(failures, [], `replay with HOSTILE_SEED=${seed}`);
   } finally {

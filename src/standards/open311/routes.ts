@@ -61,6 +61,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
   // Dropping empty values before validation also stops `lat=` being coerced to 0.
   // Characters XML cannot carry are removed from every field, by the core's one rule.
   app.addHook('preValidation', async (req) => {
+    cleanFields(req.params);
     cleanFields(req.query);
     cleanFields(req.body);
     dropEmpty(req.query);
