@@ -7,7 +7,7 @@ import { mediaRoutes } from './media/routes.ts';
 import { registerOps } from './ops/routes.ts';
 import { Registry } from 'prom-client';
 import { deliveryMetrics } from './delivery/metrics.ts';
-import { toPipeworkError } from './http/errors.ts';
+import { closeIfBodyUnread, toPipeworkError } from './http/errors.ts';
 import { clientErrorHandler, watchRequestHeads } from './http/client-errors.ts';
 import { requestForLog } from './http/request-log.ts';
 import { isOpen311Url, open311ErrorHandler, open311RawRefusal } from './standards/open311/errors.ts';
@@ -74,6 +74,7 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   app.setErrorHandler((error, req, reply) => {
     const err = toPipeworkError(error);
     if (err.status >= 500) req.log.error({ err: error }, 'request failed');
+    closeIfBodyUnread(req, reply);
     return reply.code(err.status).send(adminError(error));
   });
 

@@ -1,4 +1,4 @@
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, PipeworkError, type FieldProblem } from '../core/errors.ts';
 
 /**
@@ -43,3 +43,11 @@ function explain(v: AjvError): string {
 
 // Fastify's own 4xx messages describe the client's mistake; strip its internal prefixes.
 const clientMessage = (e: FastifyError, fallback: string) => (e?.message ? e.message.replace(/^FST_\w+:\s*/, '') : fallback);
+
+/**
+ * A refusal sent before the client's body was read (a 403 before the photos, a 413) closes the
+ * connection: advertising keep-alive would leave the rest of the upload to be read or to hang.
+ */
+export function closeIfBodyUnread(req: FastifyRequest, reply: FastifyReply) {
+  if (req.raw.complete === false) reply.header('connection', 'close');
+}

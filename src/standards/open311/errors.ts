@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { PipeworkError } from '../../core/errors.ts';
-import { toPipeworkError } from '../../http/errors.ts';
+import { closeIfBodyUnread, toPipeworkError } from '../../http/errors.ts';
 import type { RawRefusal } from '../../http/client-errors.ts';
 import { CONTENT_TYPES, formatOfUrl, render, send, type Format } from './format.ts';
 
@@ -13,14 +13,6 @@ export function renderErrors(format: Format, err: PipeworkError): string {
 
 export const OPEN311_PREFIX = '/open311/';
 export const isOpen311Url = (url: string) => url.startsWith(OPEN311_PREFIX);
-
-/**
- * A refusal sent before the client's body was read (a 403 before the photos, a 413) closes the
- * connection: advertising keep-alive would leave the rest of the upload to be read or to hang.
- */
-export function closeIfBodyUnread(req: FastifyRequest, reply: FastifyReply) {
-  if (req.raw.complete === false) reply.header('connection', 'close');
-}
 
 export function open311ErrorHandler(error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   const err = toPipeworkError(error);
