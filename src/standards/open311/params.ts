@@ -43,8 +43,9 @@ export function attributesOf(body: Record<string, unknown>): AttributeAnswers {
   const out = new Map<string, string[]>();
   const add = (code: string, value: unknown) => {
     const values = Array.isArray(value) ? value : [value];
-    if (!out.has(code)) out.set(code, []);
-    out.get(code)!.push(...values.map((v) => answerText(code, v)));
+    const answers = out.get(code) ?? [];
+    out.set(code, answers);
+    for (const v of values) answers.push(answerText(code, v));
   };
   for (const [key, value] of Object.entries(body)) {
     const m = /^attribute\[([^\]]+)\](\[\])?$/.exec(key);

@@ -124,9 +124,9 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
         source: 'open311',
         idempotencyKey: idempotencyKeyOf(req),
       });
-      // GeoReport v2: realtime returns the id, batch a token instead, blackbox neither.
-      // Blackbox is answered with the id too: FixMyStreet takes an answer with neither as a failed send
-      // and sends the report again and again (docs/decisions/0055).
+      // GeoReport v2: realtime returns the id, batch a token instead, blackbox neither. Blackbox is answered
+      // with the id too: FixMyStreet takes an answer with neither as a failed send and sends the report
+      // again and again (docs/decisions/0055).
       const ids = request.serviceType === 'batch' ? { token: request.token! } : { service_request_id: request.id };
       const item = { ...ids, service_notice: request.serviceNotice ?? null, account_id: request.accountId ?? null };
       return send(reply, format, renderList(format, 'service_requests', 'request', [item]));
