@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import swagger from '@fastify/swagger';
 import type { Config } from './config/schema.ts';
 import type { Store } from './core/store.ts';
@@ -7,7 +7,10 @@ import { mediaRoutes } from './media/routes.ts';
 import { registerOps } from './ops/routes.ts';
 import { Registry } from 'prom-client';
 import { deliveryMetrics } from './delivery/metrics.ts';
-import { toPipeworkError } from './http/errors.ts';
+import { closeIfBodyUnread, toPipeworkError } from './http/errors.ts';
+import { clientErrorHandler, watchRequestHeads } from './http/client-errors.ts';
+import { requestForLog } from './http/request-log.ts';
+import { isOpen311Url, open311ErrorHandler, open311RawRefusal } from './standards/open311/errors.ts';
 import { adminApi } from './admin/plugin.ts';
 import { backendInboundRoutes } from './backends/inbound-routes.ts';
 import { deliveriesAdmin } from './delivery/admin.ts';
@@ -17,6 +20,14 @@ import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 import { BackendRegistry } from './backends/registry.ts';
 import { systemClock, type Clock } from './core/clock.ts';
+
+/** Request line and headers together; a bound, well above the 64 KB id lists FixMyStreet sends. */
+export const MAX_HEADER_BYTES = 128 * 1024;
+
+const adminError = (error: unknown) => {
+  const err = toPipeworkError(error);
+  return { error: { code: err.code, message: err.message, problems: err.problems } };
+};
 
 export interface AppDeps {
   store: Store;
@@ -38,13 +49,27 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   const backends = deps.backends ?? new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });
   const clock = deps.clock ?? systemClock;
   const app = Fastify({
-    logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
+    logger: {
+      level: config.logLevel,
+      redact: ['req.headers.authorization', 'req.headers.cookie'],
+      serializers: { req: requestForLog },
+    },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    // FixMyStreet asks for every open report by id in one URL, tens of kilobytes long (Node's default is 16 KB).
+    http: { maxHeaderSize: MAX_HEADER_BYTES },
+    // Requests the HTTP parser refuses (URL or headers over that bound) and URLs the router cannot decode
+    // are answered in the format of the interface they named.
+    clientErrorHandler: clientErrorHandler([open311RawRefusal]),
+    frameworkErrors: (error, req, reply) => {
+      if (isOpen311Url(req.url)) return open311ErrorHandler(error, req, reply);
+      return (reply as FastifyReply).code(toPipeworkError(error).status).send(adminError(error));
+    },
   });
   // A registry made here is this app's to close; one passed in belongs to the caller.
   if (!deps.backends) app.addHook('onClose', () => backends.close());
+  watchRequestHeads(app.server);
 
   await app.register(swagger, {
     openapi: {
@@ -61,7 +86,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.setErrorHandler((error, req, reply) => {
     const err = toPipeworkError(error);
     if (err.status >= 500) req.log.error({ err: error }, 'request failed');
-    return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
+    closeIfBodyUnread(req, reply);
+    return reply.code(err.status).send(adminError(error));
   });
 
   const metrics = deps.metrics ?? new Registry();

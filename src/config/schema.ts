@@ -134,6 +134,12 @@ export const configSchema = {
     description: 'Largest photo accepted per file.',
     parse: integer(1024, 100 * 1024 * 1024),
   },
+  uploadLimitBytes: {
+    env: 'UPLOAD_LIMIT_BYTES',
+    default: '26214400',
+    description: 'Largest total of the photos uploaded with one Open311 request; nothing is read before its api_key is checked.',
+    parse: integer(1024, 1024 * 1024 * 1024),
+  },
   seedDemo: {
     env: 'SEED_DEMO',
     default: 'true',

@@ -1,4 +1,4 @@
-import type { FastifyError } from 'fastify';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ERRORS, PipeworkError, type FieldProblem } from '../core/errors.ts';
 
 /**
@@ -18,6 +18,8 @@ export function toPipeworkError(err: unknown): PipeworkError {
     });
     return new PipeworkError('INVALID_INPUT', problems.map((p) => p.message).join('; '), problems);
   }
+  // The multipart parser throws plain Errors for bodies a client got wrong.
+  if (MULTIPART_CLIENT_ERRORS.test(e?.message ?? '')) return new PipeworkError('INVALID_INPUT', `The multipart body could not be read: ${e.message}`);
   const status = e?.statusCode ?? 500;
   if (status === 413 || e?.code === 'FST_REQ_FILE_TOO_LARGE') return new PipeworkError('BODY_TOO_LARGE', clientMessage(e, ERRORS.BODY_TOO_LARGE.message));
   if (status === 415) return new PipeworkError('UNSUPPORTED_MEDIA_TYPE', clientMessage(e, ERRORS.UNSUPPORTED_MEDIA_TYPE.message));
@@ -25,6 +27,8 @@ export function toPipeworkError(err: unknown): PipeworkError {
   if (status >= 400 && status < 500) return new PipeworkError('INVALID_INPUT', clientMessage(e, 'The request could not be read'));
   return new PipeworkError('INTERNAL');
 }
+
+const MULTIPART_CLIENT_ERRORS = /^(Multipart: Boundary not found|Unexpected end of (form|multipart data)|Malformed part header)$/;
 
 type AjvError = { keyword?: string; message?: string; params: Record<string, unknown> };
 
@@ -39,3 +43,11 @@ function explain(v: AjvError): string {
 
 // Fastify's own 4xx messages describe the client's mistake; strip its internal prefixes.
 const clientMessage = (e: FastifyError, fallback: string) => (e?.message ? e.message.replace(/^FST_\w+:\s*/, '') : fallback);
+
+/**
+ * A refusal sent before the client's body was read (a 403 before the photos, a 413) closes the
+ * connection: advertising keep-alive would leave the rest of the upload to be read or to hang.
+ */
+export function closeIfBodyUnread(req: FastifyRequest, reply: FastifyReply) {
+  if (req.raw.complete === false) reply.header('connection', 'close');
+}

@@ -2,6 +2,9 @@ import { randomUUID } from 'node:crypto';
 import type { Store } from '../core/store.ts';
 import { invalid } from '../core/errors.ts';
 
+/** Most files one request may carry (each at most MEDIA_LIMIT_BYTES, together at most UPLOAD_LIMIT_BYTES). */
+export const FILES_PER_REQUEST = 10;
+
 /** An uploaded file as the HTTP layer hands it over, before we trust anything about it. */
 export interface Upload {
   field: string;

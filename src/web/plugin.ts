@@ -5,6 +5,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
+import { toPipeworkError } from '../http/errors.ts';
 import view from '@fastify/view';
 import nunjucks from 'nunjucks';
 import { join } from 'node:path';
@@ -117,7 +118,8 @@ const acceptsHtml = (req: FastifyRequest) => /text\/html|\*\/\*/.test(req.header
 /** Errors as pages a resident can act on; detail of unexpected ones goes to the log only. */
 function errorPage(render: Renderer, error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   const t = render.t(req);
-  const status = error.statusCode ?? 500;
+  // A client's mistake without a status of its own (a multipart body without a boundary) is still a 4xx.
+  const status = error.statusCode ?? toPipeworkError(error).status;
   const back = req.headers.referer && URL.canParse(req.headers.referer) ? new URL(req.headers.referer).pathname : '/';
   let key = 'problem';
   if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') key = 'expired';

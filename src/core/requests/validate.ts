@@ -7,6 +7,18 @@ export const MAX_DESCRIPTION = 4000;
 /** Client line endings vary (FixMyStreet sends CRLF); store one kind. */
 export const normaliseNewlines = (s: string) => s.replace(/\r\n?/g, '\n');
 
+// Characters XML 1.0 cannot carry (C0 controls other than tab, LF and CR, the
+// two non-characters and unpaired surrogates): they are removed from input, so
+// a stored text can always be written into an Open311 XML answer.
+const NOT_XML = /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const removeControlChars = (s: string) => s.replace(NOT_XML, '');
+
+/** The one normalisation of free text from any front end: controls removed, LF newlines, trimmed. */
+export const normaliseText = (s: string) => normaliseNewlines(removeControlChars(s)).trim();
+
+/** Codes that are names on every JavaScript object; as attribute codes they would break the answers map. */
+const RESERVED_CODES = new Set(Object.getOwnPropertyNames(Object.prototype));
+
 const NUMBER = /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/;
 // ISO 8601 / W3C datetime; the time zone is optional because FixMyStreet sends datetime-local values.
 const DATETIME = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -31,7 +43,7 @@ export function isRealDatetime(s: string): boolean {
 
 function checkAttribute(a: ServiceAttribute, raw: string | string[] | undefined, problems: FieldProblem[]): string | string[] | undefined {
   const field = `attribute[${a.code}]`;
-  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((v) => normaliseNewlines(v).trim()).filter((v) => v !== '');
+  const values = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(normaliseText).filter((v) => v !== '');
   if (!values.length) {
     if (a.required && a.variable && a.automated !== 'server_set') problems.push({ field, message: `${field} is required: ${a.description}` });
     return undefined;
@@ -76,10 +88,14 @@ export function validateAttributes(service: Service, answers: AttributeAnswers):
   const problems: FieldProblem[] = [];
   const out: AttributeAnswers = {};
   for (const [code, value] of Object.entries(answers)) {
-    out[code] = Array.isArray(value) ? value.map(normaliseNewlines) : normaliseNewlines(value);
+    if (RESERVED_CODES.has(code)) {
+      problems.push({ field: `attribute[${code}]`, message: `attribute[${code}] is not an attribute code this server accepts` });
+      continue;
+    }
+    out[code] = Array.isArray(value) ? value.map(normaliseText) : normaliseText(value);
   }
   for (const a of service.attributes) {
-    const checked = checkAttribute(a, answers[a.code], problems);
+    const checked = checkAttribute(a, Object.hasOwn(answers, a.code) ? answers[a.code] : undefined, problems);
     if (checked === undefined) delete out[a.code];
     else out[a.code] = checked;
   }
@@ -109,7 +125,7 @@ export function validateLocation(input: LocationInput, answers: AttributeAnswers
     else if (long === undefined || long < -180 || long > 180) problems.push({ field: 'long', message: `long must be a number from -180 to 180, got "${input.long}"` });
     else Object.assign(location, { lat, long });
   }
-  if (input.address?.trim()) location.address = normaliseNewlines(input.address.trim());
+  if (input.address && normaliseText(input.address)) location.address = normaliseText(input.address);
   if (input.addressId?.trim()) location.addressId = input.addressId.trim();
   if (input.zipcode?.trim()) location.zipcode = input.zipcode.trim();
   if (location.lat === undefined && !location.address && !location.addressId && !problems.length) {
@@ -127,8 +143,9 @@ export function validateLocation(input: LocationInput, answers: AttributeAnswers
 }
 
 export function validateDescription(description: string | undefined): { description?: string; problems: FieldProblem[] } {
-  if (description === undefined || description.trim() === '') return { problems: [] };
-  const text = normaliseNewlines(description);
+  // Counted after normalising, so a CRLF client gets the same 4000 characters as any other.
+  const text = normaliseText(description ?? '');
+  if (text === '') return { problems: [] };
   if (text.length > MAX_DESCRIPTION) {
     return { problems: [{ field: 'description', message: `description must be ${MAX_DESCRIPTION} characters or fewer, got ${text.length}` }] };
   }
@@ -136,6 +153,18 @@ export function validateDescription(description: string | undefined): { descript
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+/** Paging of list calls: pages from 1, at most 1000 items a page, and a page number the databases can offset by. */
+export const MAX_PAGE_SIZE = 1000;
+export const MAX_PAGE = 1_000_000;
+export function validatePaging(page = 1, pageSize = MAX_PAGE_SIZE): { page: number; pageSize: number; problems: FieldProblem[] } {
+  const problems: FieldProblem[] = [];
+  if (!Number.isInteger(page) || page < 1 || page > MAX_PAGE) problems.push({ field: 'page', message: `page must be a whole number from 1 to ${MAX_PAGE}` });
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+    problems.push({ field: 'page_size', message: `page_size must be a whole number from 1 to ${MAX_PAGE_SIZE}` });
+  }
+  return { page, pageSize, problems };
+}
+
 export function validateEmail(email: string | undefined, field = 'email'): FieldProblem[] {
   if (!email?.trim() || EMAIL.test(email.trim())) return [];
   return [{ field, message: `${field} must be an email address such as name@example.com, got "${email}"` }];

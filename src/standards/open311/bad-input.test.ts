@@ -59,7 +59,7 @@ const cases: [string, () => Promise<{ statusCode: number; body: string }>, numbe
     400, /JSON/i],
   ['truncated multipart body', () =>
     env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'multipart/form-data; boundary=XYZ' }, payload: `--XYZ\r\nContent-Disposition: form-data; name="api_key"\r\n\r\n${env.key}\r\n--XYZ\r\nContent-Disposition: form-data; name="service_code"\r\n\r\npothole` }),
-    400, /location is required/],
+    400, /multipart body could not be read/],
   ['unsupported content type', () =>
     env.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/pdf' }, payload: '%PDF' }),
     415, /content-type|media type/i],
@@ -89,4 +89,30 @@ test('errors on .xml paths are XML', async () => {
   const res = await post(without(valid(), 'attribute[depth]'), 'xml');
   assert.equal(res.statusCode, 400);
   assert.match(res.body, /<errors>\s*<error>\s*<code>400<\/code>\s*<description>attribute\[depth\] is required/);
+});
+
+test('4000 characters counted after CRLF becomes LF: a FixMyStreet description at the limit is accepted', async () => {
+  const text = 'abc\r\n'.repeat(1000);
+  assert.ok(text.length > 4000);
+  const res = await post([...valid(), ['description', text]]);
+  assert.equal(res.statusCode, 200, res.body);
+  const id = JSON.parse(res.body)[0].service_request_id;
+  assert.equal((await env.store.requests.get('example', id))!.description, 'abc\n'.repeat(1000).trim());
+});
+
+test('photos over UPLOAD_LIMIT_BYTES together are refused with 413, and nothing is stored', async () => {
+  const small = await demoApp({ mediaLimitBytes: 64 * 1024, uploadLimitBytes: 100 * 1024 });
+  try {
+    const jpeg = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(60 * 1024)]);
+    const pairs: [string, string][] = [['api_key', small.key], ['service_code', 'pothole'], ['lat', '51.5'], ['long', '-0.12'], ['attribute[depth]', 'deep']];
+    const one = await multipart(pairs, [{ field: 'photo1', name: 'a.jpg', data: jpeg }]);
+    assert.equal((await small.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', ...one })).statusCode, 200);
+    const two = await multipart(pairs, [{ field: 'photo1', name: 'a.jpg', data: jpeg }, { field: 'photo2', name: 'b.jpg', data: jpeg }]);
+    const res = await small.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', ...two });
+    assert.equal(res.statusCode, 413, res.body);
+    assert.match(res.body, /<code>413<\/code>\s*<description>The photos together are larger than 102400 bytes/);
+    assert.equal((await small.store.requests.search({ jurisdictionId: 'example', page: 1, pageSize: 10 })).length, 1);
+  } finally {
+    await small.close();
+  }
 });

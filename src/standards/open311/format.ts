@@ -1,5 +1,6 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { FastifyReply } from 'fastify';
+import { removeControlChars } from '../../core/requests/validate.ts';
 
 /** GeoReport v2 picks the response format from the path's extension: XML is required, JSON optional. */
 export type Format = 'xml' | 'json';
@@ -18,7 +19,8 @@ export function splitFormat(file: string): { name: string; format?: Format } {
 }
 
 /** The format a URL asks for, for rendering errors; XML when it cannot tell, as XML is the spec's required format. */
-export const formatOfUrl = (url: string): Format => (/\.json(\?|$)/i.test(url) ? 'json' : 'xml');
+// The router ignores trailing slashes, so `requests.json/` asks for JSON too.
+export const formatOfUrl = (url: string): Format => (/\.json\/*(\?|$)/i.test(url) ? 'json' : 'xml');
 
 const builder = new XMLBuilder({ format: true, indentBy: '  ', suppressEmptyNode: false });
 
@@ -29,7 +31,8 @@ function forXml(value: Wire): unknown {
   if (value === null || value === undefined) return '';
   if (Array.isArray(value)) return value.map(forXml);
   if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forXml(v)]));
-  return String(value);
+  // Rows stored before input was cleaned may hold characters XML 1.0 cannot carry: never write them.
+  return removeControlChars(String(value));
 }
 
 /**
@@ -47,5 +50,7 @@ export function renderList(format: Format, root: string, item: string, items: Re
 }
 
 export function send(reply: FastifyReply, format: Format, body: string, status = 200) {
-  return reply.code(status).header('content-type', CONTENT_TYPES[format]).send(body);
+  reply.code(status).header('content-type', CONTENT_TYPES[format]);
+  // A HEAD answer has the headers of the GET and never a body.
+  return reply.send(reply.request.method === 'HEAD' ? '' : body);
 }

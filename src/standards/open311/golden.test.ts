@@ -7,7 +7,8 @@ import { recordUpdate } from '../../core/requests/record-update.ts';
 
 // Whole-document comparisons for every endpoint in both formats, errors included.
 // Times and random tokens vary per run, so they are replaced with placeholders
-// before comparing. `UPDATE_GOLDEN=1 npm test -- this-file` rewrites the files.
+// before comparing. `UPDATE_GOLDEN=1 node --import tsx --test this-file` writes or rewrites the files;
+// without it a missing file fails.
 
 const DIR = join(import.meta.dirname, 'golden');
 const normalise = (s: string) =>
@@ -28,7 +29,9 @@ function golden(name: string, res: { statusCode: number; headers: Record<string,
   assert.equal(res.statusCode, status, res.body);
   const body = ext === 'json' ? JSON.stringify(JSON.parse(res.body), null, 2) + '\n' : res.body + '\n';
   const file = join(DIR, name);
-  if (process.env.UPDATE_GOLDEN || !existsSync(file)) writeFileSync(file, normalise(body));
+  if (process.env.UPDATE_GOLDEN) writeFileSync(file, normalise(body));
+  // A missing file is a failure: writing it silently would make a new document pass unseen.
+  assert.ok(existsSync(file), `${name} has no golden file: run with UPDATE_GOLDEN=1 to write it, then review it`);
   assert.equal(normalise(body), readFileSync(file, 'utf8'), `${name} differs from its golden file`);
 }
 

@@ -26,26 +26,39 @@ export function dropEmpty(params: unknown) {
   }
 }
 
+/** An answer arrives as text (form, XML) or as a JSON scalar; anything deeper is not an answer. */
+function answerText(code: string, v: unknown): string {
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  throw invalid([{ field: `attribute[${code}]`, message: `attribute[${code}] must be text or a list of text` }]);
+}
+
 /**
  * Collects `attribute[code]=v`, `attribute[code][]=v` and repeated
- * `attribute[code]=v` keys (FixMyStreet) into one map of answers.
+ * `attribute[code]=v` keys (FixMyStreet) into one map of answers. The map has
+ * no prototype, so a code such as `constructor` is only a key; the core
+ * decides whether that code is acceptable.
  */
 export function attributesOf(body: Record<string, unknown>): AttributeAnswers {
-  const out: Record<string, string[]> = {};
+  const out = new Map<string, string[]>();
+  const add = (code: string, value: unknown) => {
+    const values = Array.isArray(value) ? value : [value];
+    const answers = out.get(code) ?? [];
+    out.set(code, answers);
+    for (const v of values) answers.push(answerText(code, v));
+  };
   for (const [key, value] of Object.entries(body)) {
     const m = /^attribute\[([^\]]+)\](\[\])?$/.exec(key);
-    if (!m) continue;
-    const values = (Array.isArray(value) ? value : [value]).filter((v): v is string => typeof v === 'string');
-    (out[m[1]] ??= []).push(...values);
+    if (m) add(m[1], value);
   }
   const nested = body.attribute;
   if (nested && typeof nested === 'object' && !Array.isArray(nested)) {
     // Bodies parsed into objects (JSON or XML) carry answers as { attribute: { code: value } }.
-    for (const [code, value] of Object.entries(nested)) {
-      (out[code] ??= []).push(...(Array.isArray(value) ? value : [value]).map(String));
-    }
+    for (const [code, value] of Object.entries(nested)) add(code, value);
   }
-  return Object.fromEntries(Object.entries(out).map(([k, v]) => [k, v.length === 1 ? v[0] : v]));
+  const answers: AttributeAnswers = Object.create(null);
+  for (const [k, v] of out) answers[k] = v.length === 1 ? v[0] : v;
+  return answers;
 }
 
 /** Validated status list, or a 400 naming the value that is not a status. */
@@ -59,6 +72,7 @@ export function statusesOf(v: unknown): Status[] | undefined {
 /**
  * The date window of GET requests and updates: default the last 90 days;
  * with one end given, 90 days from it; never more than 90 days (GeoReport v2).
+ * An end_date without fractions includes the whole second it names.
  */
 export function windowOf(start: string | undefined, end: string | undefined, now = new Date()): { from: Date; to: Date } {
   const s = start ? new Date(start) : undefined;
@@ -69,5 +83,7 @@ export function windowOf(start: string | undefined, end: string | undefined, now
   if (to.getTime() - from.getTime() > MAX_WINDOW_DAYS * DAY) {
     throw new PipeworkError('INVALID_INPUT', `start_date and end_date may not span more than ${MAX_WINDOW_DAYS} days`);
   }
+  // W3C datetimes on the wire are whole seconds: an end_date of 10:00:00Z includes 10:00:00.999.
+  if (end && e && !/[.,]\d/.test(end)) return { from, to: new Date(to.getTime() + 999) };
   return { from, to };
 }

@@ -12,7 +12,12 @@ import { open311ErrorHandler, open311NotFound } from './errors.ts';
 import { renderList, render, send, splitFormat, type Format } from './format.ts';
 import { attributeWire, requestWire, serviceWire, updateWire } from './wire.ts';
 import { attributesOf, dropEmpty, list, statusesOf, str, windowOf } from './params.ts';
-import { Jurisdiction, NewRequestBody, NewUpdateBody, RequestsQuery, UpdatesQuery } from './schemas.ts';
+import { removeControlChars, validatePaging } from '../../core/requests/validate.ts';
+import type { ServiceRequest } from '../../core/requests/request.ts';
+import {
+  Created, Discovery, Jurisdiction, NewRequestBody, NewUpdateBody, RequestList, RequestsQuery, ServiceDefinition, ServiceList, TokenList,
+  UpdateCreated, UpdateList, UpdatesQuery, responses,
+} from './schemas.ts';
 
 export interface Open311Options {
   store: Store;
@@ -45,33 +50,48 @@ export const baseUrl = (config: Config, req: FastifyRequest) => config.publicUrl
  * the core decides everything else.
  */
 export async function open311Routes(app: FastifyInstance, { store, config }: Open311Options) {
-  await open311Bodies(app, { mediaLimitBytes: config.mediaLimitBytes });
+  // The key is checked before the body is validated, so a client without one always gets the spec's 403.
+  // Which key it was is the client's identity: its Idempotency-Keys are its own.
+  const clientOf = new WeakMap<FastifyRequest, string>();
+  const checkKey = async (req: FastifyRequest, body: Body | undefined) => {
+    const key = await requireApiKey(store, str(body?.api_key) ?? str((req.query as Body).api_key));
+    clientOf.set(req, `api_key:${key.id}`);
+  };
+  await open311Bodies(app, { mediaLimitBytes: config.mediaLimitBytes, uploadLimitBytes: config.uploadLimitBytes, checkKey });
   app.setErrorHandler(open311ErrorHandler);
   app.setNotFoundHandler(open311NotFound);
   // GeoReport v2: "a null parameter should be treated as equivalent to a non-declared parameter".
   // Dropping empty values before validation also stops `lat=` being coerced to 0.
+  // Characters XML cannot carry are removed from every field, by the core's one rule.
   app.addHook('preValidation', async (req) => {
+    cleanFields(req.params);
+    cleanFields(req.query);
+    cleanFields(req.body);
     dropEmpty(req.query);
     dropEmpty(req.body);
   });
 
   const jurisdiction = (req: FastifyRequest) =>
     resolveJurisdiction(store, str((req.body as Body | undefined)?.jurisdiction_id) ?? str((req.query as Body).jurisdiction_id));
-  // The key is checked before the body is validated, so a client without one always gets the spec's 403.
-  // Which key it was is the client's identity: its Idempotency-Keys are its own.
-  const clientOf = new WeakMap<FastifyRequest, string>();
-  const withKey = async (req: FastifyRequest) => {
-    const key = await requireApiKey(store, str((req.body as Body | undefined)?.api_key) ?? str((req.query as Body).api_key));
-    clientOf.set(req, `api_key:${key.id}`);
+  const withKey = (req: FastifyRequest) => checkKey(req, req.body as Body | undefined);
+  // A list of ids is answered whole, however long (FixMyStreet refreshes every open report at once),
+  // in slices the databases take as one IN list each.
+  const byIds = async (jurisdictionId: string, ids: string[]): Promise<ServiceRequest[]> => {
+    const unique = [...new Set(ids)];
+    const slices: string[][] = [];
+    for (let i = 0; i < unique.length; i += ID_SLICE) slices.push(unique.slice(i, i + ID_SLICE));
+    const found = (await Promise.all(slices.map((part) => store.requests.search({ jurisdictionId, ids: part, page: 1, pageSize: part.length })))).flat();
+    return slices.length > 1 ? found.sort(newestFirst) : found;
   };
   const serviceNames = async (jurisdictionId: string) =>
     new Map((await store.services.list(jurisdictionId)).map((s) => [s.code, s.name]));
 
   for (const format of FORMATS) {
-    app.get(`/discovery.${format}`, { schema: { tags, summary: 'Service discovery' } }, async (req, reply) => {
+    app.get(`/discovery.${format}`, { schema: { tags, summary: 'Service discovery', response: responses(Discovery, 'discovery', format) } }, async (req, reply) => {
       const endpoint = {
         specification: 'http://wiki.open311.org/GeoReport_v2',
-        url: `${baseUrl(config, req)}/open311/v2`,
+        // FixMyStreet appends paths to the endpoint as configured: it ends with `/`.
+        url: `${baseUrl(config, req)}/open311/v2/`,
         changeset: DISCOVERY_CHANGESET,
         type: 'production',
       };
@@ -84,12 +104,12 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
       );
     });
 
-    app.get(`/services.${format}`, { schema: { tags, summary: 'List services', querystring: Jurisdiction } }, async (req, reply) => {
+    app.get(`/services.${format}`, { schema: { tags, summary: 'List services', querystring: Jurisdiction, response: responses(ServiceList, 'services', format) } }, async (req, reply) => {
       const services = await store.services.list(await jurisdiction(req));
       return send(reply, format, renderList(format, 'services', 'service', services.map((s) => serviceWire(s, format === 'json'))));
     });
 
-    app.post(`/requests.${format}`, { schema: { tags, summary: 'Create a request', body: NewRequestBody }, preValidation: withKey }, async (req, reply) => {
+    app.post(`/requests.${format}`, { schema: { tags, summary: 'Create a request', body: NewRequestBody, response: responses(Created, 'service_requests', format) }, preValidation: withKey }, async (req, reply) => {
       const body = req.body as Body;
       const jurisdictionId = await jurisdiction(req);
       const base = baseUrl(config, req);
@@ -108,54 +128,59 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
         idempotencyKey: idempotencyKeyOf(req),
         clientId: clientOf.get(req),
       });
-      // GeoReport v2: realtime returns the id, batch a token instead, blackbox neither.
-      const ids =
-        request.serviceType === 'realtime' ? { service_request_id: request.id } : request.serviceType === 'batch' ? { token: request.token! } : {};
+      // GeoReport v2: realtime returns the id, batch a token instead, blackbox neither. Blackbox is answered
+      // with the id too: FixMyStreet takes an answer with neither as a failed send and sends the report
+      // again and again (docs/decisions/0055).
+      const ids = request.serviceType === 'batch' ? { token: request.token! } : { service_request_id: request.id };
       const item = { ...ids, service_notice: request.serviceNotice ?? null, account_id: request.accountId ?? null };
       return send(reply, format, renderList(format, 'service_requests', 'request', [item]));
     });
 
-    app.get(`/requests.${format}`, { schema: { tags, summary: 'Search requests', querystring: RequestsQuery } }, async (req, reply) => {
+    app.get(`/requests.${format}`, { schema: { tags, summary: 'Search requests', querystring: RequestsQuery, response: responses(RequestList, 'service_requests', format) } }, async (req, reply) => {
       const q = req.query as RequestsQuery;
       const jurisdictionId = await jurisdiction(req);
       const ids = list(q.service_request_id);
-      const query = ids.length
-        ? { jurisdictionId, ids }
-        : { jurisdictionId, serviceCodes: list(q.service_code), statuses: statusesOf(q.status), ...windowOf(q.start_date, q.end_date) };
       const [requests, names] = await Promise.all([
-        store.requests.search({ ...query, page: q.page ?? 1, pageSize: q.page_size ?? 1000 }),
+        ids.length
+          ? byIds(jurisdictionId, ids)
+          : store.requests.search({
+              jurisdictionId,
+              serviceCodes: list(q.service_code),
+              statuses: wireStatuses(statusesOf(q.status)),
+              ...windowOf(q.start_date, q.end_date),
+              ...pagingOf(q),
+            }),
         serviceNames(jurisdictionId),
       ]);
       return send(reply, format, renderList(format, 'service_requests', 'request', requests.map((r) => requestWire(r, names.get(r.serviceCode) ?? r.serviceCode))));
     });
 
-    app.get(`/servicerequestupdates.${format}`, { schema: { tags, summary: 'List updates (UK profile)', querystring: UpdatesQuery } }, async (req, reply) => {
+    app.get(`/servicerequestupdates.${format}`, { schema: { tags, summary: 'List updates (UK profile)', querystring: UpdatesQuery, response: responses(UpdateList, 'service_request_updates', format) } }, async (req, reply) => {
       const q = req.query as UpdatesQuery;
       const updates = await store.requests.updates({
         jurisdictionId: await jurisdiction(req),
         ...windowOf(q.start_date, q.end_date),
-        page: q.page ?? 1,
-        pageSize: q.page_size ?? 1000,
+        ...pagingOf(q),
         // Residents' own comments came from the client; sending them back would show them twice.
         authorKinds: ['staff', 'backend', 'system'],
       });
       return send(reply, format, renderList(format, 'service_request_updates', 'request_update', updates.map(updateWire)));
     });
 
-    app.post(`/servicerequestupdates.${format}`, { schema: { tags, summary: 'Post an update (UK profile)', body: NewUpdateBody }, preValidation: withKey }, async (req, reply) => {
+    app.post(`/servicerequestupdates.${format}`, { schema: { tags, summary: 'Post an update (UK profile)', body: NewUpdateBody, response: responses(UpdateCreated, 'service_request_updates', format) }, preValidation: withKey }, async (req, reply) => {
       const update = await postUpdate(store, await jurisdiction(req), req.body as Body);
       return send(reply, format, renderList(format, 'service_request_updates', 'request_update', [{ update_id: update.id }]));
     });
   }
 
-  const byFile = (path: string, summary: string, handler: (jurisdictionId: string, name: string, format: Format) => Promise<string>) =>
-    app.get<{ Params: { file: string } }>(path, { schema: { tags, summary, querystring: Jurisdiction } }, async (req, reply) => {
+  const byFile = (path: string, summary: string, doc: [object, string], handler: (jurisdictionId: string, name: string, format: Format) => Promise<string>) =>
+    app.get<{ Params: { file: string } }>(path, { schema: { tags, summary, querystring: Jurisdiction, response: responses(doc[0], doc[1], 'both') } }, async (req, reply) => {
       const { name, format } = splitFormat(req.params.file);
       if (!format) throw new PipeworkError('FORMAT_UNSUPPORTED', `Unsupported format in "${req.params.file}": use .xml or .json`);
       return send(reply, format, await handler(await jurisdiction(req), name, format));
     });
 
-  byFile('/services/:file', 'Service definition', async (jurisdictionId, code, format) => {
+  byFile('/services/:file', 'Service definition', [ServiceDefinition, 'service_definition'], async (jurisdictionId, code, format) => {
     const service = await store.services.get(jurisdictionId, code);
     if (!service) throw new PipeworkError('SERVICE_NOT_FOUND', `service_code "${code}" was not found`);
     const attributes = [...service.attributes].sort((a, b) => a.order - b.order).map((a) => attributeWire(a, format === 'xml'));
@@ -166,18 +191,44 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
     );
   });
 
-  byFile('/requests/:file', 'Get one request', async (jurisdictionId, id, format) => {
+  byFile('/requests/:file', 'Get one request', [RequestList, 'service_requests'], async (jurisdictionId, id, format) => {
     const request = await store.requests.get(jurisdictionId, id);
     if (!request) throw new PipeworkError('REQUEST_NOT_FOUND', `service_request_id "${id}" was not found`);
     const names = await serviceNames(jurisdictionId);
     return renderList(format, 'service_requests', 'request', [requestWire(request, names.get(request.serviceCode) ?? request.serviceCode)]);
   });
 
-  byFile('/tokens/:file', 'Request id from a token', async (jurisdictionId, token, format) => {
+  byFile('/tokens/:file', 'Request id from a token', [TokenList, 'service_requests'], async (jurisdictionId, token, format) => {
     const request = await store.requests.getByToken(jurisdictionId, token);
     if (!request) throw new PipeworkError('TOKEN_NOT_FOUND', `token "${token}" was not found`);
     return renderList(format, 'service_requests', 'request', [{ service_request_id: request.id, token }]);
   });
+}
+
+const ID_SLICE = 2000;
+const newestFirst = (a: ServiceRequest, b: ServiceRequest) =>
+  b.requestedAt.getTime() - a.requestedAt.getTime() || Number(b.id) - Number(a.id);
+
+/** `page` and `page_size`, checked by the core's one rule. */
+function pagingOf(q: { page?: number; page_size?: number }) {
+  const { page, pageSize, problems } = validatePaging(q.page, q.page_size);
+  if (problems.length) throw invalid(problems);
+  return { page, pageSize };
+}
+
+/** A reopened case is `open` to UK clients (FixMyStreet knows no `reopen`), so asking for open finds it too. */
+const wireStatuses = (statuses: ServiceRequest['status'][] | undefined) =>
+  statuses?.includes('open') && !statuses.includes('reopen') ? [...statuses, 'reopen' as const] : statuses;
+
+/** Removes what XML cannot carry from every text field of a query or body, in place. */
+function cleanFields(fields: unknown) {
+  if (!fields || typeof fields !== 'object') return;
+  const f = fields as Record<string, unknown>;
+  for (const [k, v] of Object.entries(f)) {
+    if (typeof v === 'string') f[k] = removeControlChars(v);
+    else if (Array.isArray(v)) f[k] = v.map((x) => (typeof x === 'string' ? removeControlChars(x) : x));
+    else if (k === 'attribute') cleanFields(v);
+  }
 }
 
 /** When this endpoint's definition last changed (Service Discovery `changeset`). */

@@ -7,13 +7,22 @@ import type { Wire } from './format.ts';
 /** W3C datetime in UTC, whole seconds (GeoReport v2 "Date/time format"). */
 export const w3c = (d: Date | undefined) => (d ? d.toISOString().replace(/\.\d{3}Z$/, 'Z') : null);
 
-/** FixMyStreet reads `private`, `staff` and `inactive` from keywords to hide or mark a category. */
+/**
+ * FixMyStreet reads `private`, `staff` and `inactive` from keywords to hide or mark a category.
+ * It splits on `,` without trimming, so the list is written without spaces.
+ */
 function keywordsOf(s: Service): string {
   const flags = [...s.keywords];
   if (s.visibility !== 'public') flags.push(s.visibility);
   if (!s.active) flags.push('inactive');
-  return flags.join(', ');
+  return flags.map((k) => k.trim()).filter(Boolean).join(',');
 }
+
+/**
+ * The status as UK clients read it: FixMyStreet has no `reopen` state and skips a change
+ * to one, so a reopened case is told as `open` (MYSOCIETY-EXTENSIONS.md, "Extended statuses").
+ */
+export const statusWire = (status: string) => (status === 'reopen' ? 'open' : status);
 
 export function serviceWire(s: Service, groupsAsList: boolean): Record<string, Wire> {
   return {
@@ -47,7 +56,7 @@ export function attributeWire(a: ServiceAttribute, forXml: boolean): Record<stri
 export function requestWire(r: ServiceRequest, serviceName: string): Record<string, Wire> {
   return {
     service_request_id: r.id,
-    status: r.status,
+    status: statusWire(r.status),
     status_notes: r.statusNotes ?? null,
     service_name: serviceName,
     service_code: r.serviceCode,
@@ -70,7 +79,7 @@ export function updateWire(u: RequestUpdate): Record<string, Wire> {
   return {
     update_id: u.id,
     service_request_id: u.requestId,
-    status: u.status,
+    status: statusWire(u.status),
     updated_datetime: w3c(u.updatedAt),
     description: u.description,
     media_url: u.mediaUrls[0] ?? null,

@@ -1,0 +1,18 @@
+import type { FastifyRequest } from 'fastify';
+
+// Query parameters that carry a secret: an Open311 api_key may arrive in the query string.
+const SECRET_PARAMS = /([?&](?:api_key|key|token)=)[^&#]*/gi;
+
+/** A URL as it may be written to the log: secrets in the query string replaced. */
+export const redactUrl = (url: string) => url.replace(SECRET_PARAMS, '$1[Redacted]');
+
+/** The request as the log records it (Fastify's default fields, with the URL redacted). */
+export function requestForLog(req: FastifyRequest) {
+  return {
+    method: req.method,
+    url: redactUrl(req.url),
+    host: req.host,
+    remoteAddress: req.ip,
+    remotePort: req.socket?.remotePort,
+  };
+}
