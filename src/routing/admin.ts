@@ -8,6 +8,7 @@ import { BackendRegistry } from '../backends/registry.ts';
 import type { BackendConfig, Route, RouteChange } from '../core/routing/route.ts';
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from './manage.ts';
 import { migrationReport } from './report.ts';
+import { maskConfig } from './mask.ts';
 
 const iso = (d: Date) => d.toISOString();
 export const routeWire = (r: Route) => ({
@@ -22,13 +23,6 @@ export const routeWire = (r: Route) => ({
 });
 export const changeWire = (c: RouteChange) => ({ id: c.id, jurisdiction_id: c.jurisdictionId, service_code: c.serviceCode, action: c.action, before: c.before ?? null, after: c.after ?? null, actor: c.actor, at: iso(c.at) });
 
-/** Secrets never leave through the API or the CLI. */
-const SECRET = /secret|pass|key|token/i;
-export function maskConfig(config: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [k, SECRET.test(k) && typeof v === 'string' ? '********' : v && typeof v === 'object' && !Array.isArray(v) ? maskConfig(v as Record<string, unknown>) : v]),
-  );
-}
 export const backendWire = (b: BackendConfig) => ({ name: b.name, kind: b.kind, config: maskConfig(b.config), updated_at: iso(b.updatedAt), updated_by: b.updatedBy });
 
 const Key = Type.Object({ jurisdiction: Type.String({ minLength: 1 }), service: Type.String({ minLength: 1 }) });
