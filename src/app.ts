@@ -7,13 +7,10 @@ import { mediaRoutes } from './media/routes.ts';
 import { registerOps } from './ops/routes.ts';
 import { Registry } from 'prom-client';
 import { deliveryMetrics } from './delivery/metrics.ts';
-import { toPipeworkError } from './http/errors.ts';
-import { adminApi } from './admin/plugin.ts';
+import { jsonErrorHandler } from './http/json-errors.ts';
+import { adminPlugin } from './admin/index.ts';
 import { backendInboundRoutes } from './backends/inbound-routes.ts';
-import { deliveriesAdmin } from './delivery/admin.ts';
-import { routingAdmin } from './routing/admin.ts';
-import { casesAdmin } from './backends/builtin/admin.ts';
-import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
+import { patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 
 export interface AppDeps {
@@ -46,11 +43,7 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
 
   // A generic 500 that never leaks detail; each front end sets its own handler for its own format.
-  app.setErrorHandler((error, req, reply) => {
-    const err = toPipeworkError(error);
-    if (err.status >= 500) req.log.error({ err: error }, 'request failed');
-    return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
-  });
+  app.setErrorHandler(jsonErrorHandler());
 
   const metrics = new Registry();
   registerOps(app, { store, registry: metrics });
@@ -61,8 +54,8 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   await app.register(backendInboundRoutes, { store, config });
   // The resident web at `/`: GOV.UK pages over the same core as Open311.
   await app.register(webPlugin, { store, config });
-  // Each area of the admin API adds its routes function to this list.
   await app.register(patternSchemaRoutes);
-  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin]), { prefix: '/admin/api', store, config });
+  // The admin API: every area in src/admin/, one key check, one error shape.
+  await app.register(adminPlugin, { prefix: '/admin/api', store, config });
   return app;
 }
