@@ -10,7 +10,6 @@ import { starterPattern } from '../patterns/library.ts';
 import { compareVersions } from '../patterns/semver.ts';
 import type { ServicePattern } from '../patterns/schema.ts';
 
-
 /** Reads every file; prints every problem with file, line and path; returns the patterns only if all are valid. */
 async function readAll(ctx: CliContext, files: string[]): Promise<ServicePattern[] | undefined> {
   const patterns: ServicePattern[] = [];

@@ -29,7 +29,6 @@ const printed = (ctx: CliContext, c: RouteChange): ExitCode => {
   return EXIT.ok;
 };
 
-
 export const routes: Command = {
   usage: [
     'routes show [--jurisdiction J]',
