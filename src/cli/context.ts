@@ -1,9 +1,8 @@
 import type { Config } from '../config/schema.ts';
 import type { Store } from '../core/store.ts';
 import { chooseJurisdiction } from '../core/access/jurisdiction.ts';
-import { openStore } from '../store/index.ts';
 
-/** What every command gets: configuration, output streams, and the store opened on demand. */
+/** What every command gets: configuration, output streams, and the store opened (and its drivers loaded) on demand. */
 export interface CliContext {
   config: Config;
   out: (line: string) => void;
@@ -44,7 +43,7 @@ const stderr: Print = (l) => void process.stderr.write(l + '\n');
 
 export function contextFor(config: Config, out: Print = stdout, err: Print = stderr) {
   let opened: Promise<Store> | undefined;
-  const ctx: CliContext = { config, out, err, store: () => (opened ??= openStore(config.databaseUrl)) };
+  const ctx: CliContext = { config, out, err, store: () => (opened ??= import('../store/index.ts').then((m) => m.openStore(config.databaseUrl))) };
   const close = async () => opened && (await (await opened).close());
   return { ctx, close };
 }
