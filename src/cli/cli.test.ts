@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { freshDatabaseUrl } from '../../test/support/db.ts';
 import { pipework as run } from '../../test/support/cli.ts';
 import { openStore } from '../store/index.ts';
@@ -155,4 +157,36 @@ test('services import reports every problem with its path and imports nothing; a
   const exported = await pipework(['services', 'export', '--format', 'json']);
   assert.equal(exported.code, 0, exported.err);
   assert.equal(JSON.parse(exported.out).services[0].lgsl_code, 584);
+});
+
+test('serve answers over HTTP, and stops with exit 0 on SIGTERM', async () => {
+  const port = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+  const child = spawn(process.execPath, ['bin/pipework.js', 'serve'], {
+    env: { PATH: process.env.PATH!, DATABASE_URL: db.url, LOG_LEVEL: 'silent', PORT: String(port), HOST: '127.0.0.1', RELAY_ENABLED: 'false' },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d) => (err += d));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  try {
+    const end = Date.now() + 90_000;
+    let health: Response | undefined;
+    while (!health && Date.now() < end && child.exitCode === null) {
+      health = await fetch(`http://127.0.0.1:${port}/healthz`).catch(() => undefined);
+      if (!health) await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(health?.status, 200, `serve did not come up: ${err}`);
+    // The same database the commands above wrote: the service imported by services import is served.
+    const services = await fetch(`http://127.0.0.1:${port}/open311/v2/services.json`);
+    assert.equal(services.status, 200);
+    assert.ok(((await services.json()) as { service_code: string }[]).some((s) => s.service_code === 'graffiti'));
+  } finally {
+    child.kill('SIGTERM');
+  }
+  assert.equal(await exited, 0, err);
 });
