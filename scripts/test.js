@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: the type check, then every *.test.ts beside the code and in test/, through node:test and tsx.
 // The database under test comes from DATABASE_URL (unset: SQLite in a temporary folder).
+// Chromium for the browser tests is installed first when missing (as root with apt-get), or the run stops saying how.
 import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
+import { ensureChromium } from './chromium.js';
 
 const find = (dir) =>
   readdirSync(dir).flatMap((name) => {
@@ -14,6 +16,14 @@ const find = (dir) =>
 
 const only = process.argv.slice(2);
 const files = only.length ? only : [...find('src'), ...find('test')].sort();
+// First, so a missing browser stops the run at once rather than after minutes of tests.
+if (files.some((f) => f.split(sep).includes('browser'))) {
+  const chromium = ensureChromium();
+  if (!chromium.ok) {
+    console.error(chromium.message);
+    process.exit(1);
+  }
+}
 // The whole suite starts with the type check: strict TypeScript is part of what "passes" means.
 if (!only.length) {
   console.log('Type-checking (tsc --noEmit)');

@@ -7,27 +7,20 @@ import { mediaRoutes } from './media/routes.ts';
 import { registerOps } from './ops/routes.ts';
 import { Registry } from 'prom-client';
 import { deliveryMetrics } from './delivery/metrics.ts';
-import { closeIfBodyUnread, toPipeworkError } from './http/errors.ts';
+import { toPipeworkError } from './http/errors.ts';
 import { clientErrorHandler, watchRequestHeads } from './http/client-errors.ts';
 import { requestForLog } from './http/request-log.ts';
 import { isOpen311Url, open311ErrorHandler, open311RawRefusal } from './standards/open311/errors.ts';
-import { adminApi } from './admin/plugin.ts';
+import { jsonError, jsonErrorHandler } from './http/json-errors.ts';
+import { adminPlugin } from './admin/index.ts';
 import { backendInboundRoutes } from './backends/inbound-routes.ts';
-import { deliveriesAdmin } from './delivery/admin.ts';
-import { routingAdmin } from './routing/admin.ts';
-import { casesAdmin } from './backends/builtin/admin.ts';
-import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
+import { patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 import { BackendRegistry } from './backends/registry.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 
 /** Request line and headers together; a bound, well above the 64 KB id lists FixMyStreet sends. */
 export const MAX_HEADER_BYTES = 128 * 1024;
-
-const adminError = (error: unknown) => {
-  const err = toPipeworkError(error);
-  return { error: { code: err.code, message: err.message, problems: err.problems } };
-};
 
 export interface AppDeps {
   store: Store;
@@ -64,7 +57,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     clientErrorHandler: clientErrorHandler([open311RawRefusal]),
     frameworkErrors: (error, req, reply) => {
       if (isOpen311Url(req.url)) return open311ErrorHandler(error, req, reply);
-      return (reply as FastifyReply).code(toPipeworkError(error).status).send(adminError(error));
+      return (reply as FastifyReply).code(toPipeworkError(error).status).send(jsonError(toPipeworkError(error)));
     },
   });
   // A registry made here is this app's to close; one passed in belongs to the caller.
@@ -83,12 +76,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   app.get('/openapi.json', { schema: { hide: true } as object }, async () => app.swagger());
 
   // A generic 500 that never leaks detail; each front end sets its own handler for its own format.
-  app.setErrorHandler((error, req, reply) => {
-    const err = toPipeworkError(error);
-    if (err.status >= 500) req.log.error({ err: error }, 'request failed');
-    closeIfBodyUnread(req, reply);
-    return reply.code(err.status).send(adminError(error));
-  });
+  app.setErrorHandler(jsonErrorHandler());
 
   const metrics = deps.metrics ?? new Registry();
   registerOps(app, { store, registry: metrics, metricsToken: config.metricsToken });
@@ -99,8 +87,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(backendInboundRoutes, { store, backends });
   // The resident web at `/`: GOV.UK pages over the same core as Open311.
   await app.register(webPlugin, { store, config });
-  // Each area of the admin API adds its routes function to this list.
   await app.register(patternSchemaRoutes);
-  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin]), { prefix: '/admin/api', store, config, backends, clock });
+  // The admin API: every area in src/admin/, one key check, one error shape.
+  await app.register(adminPlugin, { prefix: '/admin/api', store, config, backends, clock });
   return app;
 }

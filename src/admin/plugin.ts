@@ -1,10 +1,11 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Store } from '../core/store.ts';
+import type { ApiKey, Store } from '../core/store.ts';
 import type { Config } from '../config/schema.ts';
 import type { BackendRegistry } from '../backends/registry.ts';
 import type { Clock } from '../core/clock.ts';
+import { PipeworkError } from '../core/errors.ts';
 import { requireApiKey } from '../core/access/api-keys.ts';
-import { toPipeworkError } from '../http/errors.ts';
+import { jsonError, jsonErrorHandler } from '../http/json-errors.ts';
 
 export interface AdminOptions {
   store: Store;
@@ -13,29 +14,39 @@ export interface AdminOptions {
   clock: Clock;
 }
 
-/** Admin routes register themselves here: one function per area (deliveries, routes, patterns…). */
+/** Admin routes register themselves here: one function per area, one file each in src/admin/ (deliveries, routing, cases, patterns…). */
 export type AdminRoutes = (app: FastifyInstance, opts: AdminOptions) => Promise<void>;
 
-const bearer = (req: FastifyRequest) => /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
+const HOW_TO_SEND = 'Send an admin key as "Authorization: Bearer KEY"; create one with: npx pipework keys create --name NAME --admin';
+
+const keys = new WeakMap<FastifyRequest, ApiKey>();
+
+/** Who is calling, for the change log: the name of the admin key the request was let in with. */
+export function adminActor(req: FastifyRequest): string {
+  const key = keys.get(req);
+  if (!key) throw new Error('adminActor called outside the admin API');
+  return `api:${key.name}`;
+}
 
 /**
  * The authenticated admin API at /admin/api: JSON in and out, an admin-scope
- * key (`npx pipework keys create --name N --admin`) as `Authorization: Bearer KEY`.
- * Errors: `{ "error": { "code", "message", "problems": [{ "field", "message" }] } }`.
+ * key (`npx pipework keys create --name N --admin`) as `Authorization: Bearer KEY`,
+ * checked once here for every area. Errors: the shared JSON shape (src/http/json-errors.ts).
  */
 export function adminApi(areas: AdminRoutes[]) {
   return async function admin(app: FastifyInstance, opts: AdminOptions) {
     app.addHook('onRequest', async (req) => {
-      await requireApiKey(opts.store, bearer(req), 'admin');
+      const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+      if (!bearer) throw new PipeworkError('API_KEY_INVALID', `The admin API needs a key. ${HOW_TO_SEND}`);
+      try {
+        keys.set(req, await requireApiKey(opts.store, bearer, 'admin'));
+      } catch (e) {
+        if (e instanceof PipeworkError && e.code === 'API_KEY_INVALID') throw new PipeworkError('API_KEY_INVALID', `${e.message}. ${HOW_TO_SEND}`);
+        throw e;
+      }
     });
-    app.setErrorHandler((error, req, reply) => {
-      const err = toPipeworkError(error);
-      if (err.status >= 500) req.log.error({ err: error }, 'admin request failed');
-      return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
-    });
-    app.setNotFoundHandler((req, reply) =>
-      reply.code(404).send({ error: { code: 'NOT_FOUND', message: `No such admin resource: ${req.method} ${req.url.split('?')[0]}`, problems: [] } }),
-    );
+    app.setErrorHandler(jsonErrorHandler('admin request failed'));
+    app.setNotFoundHandler((req, reply) => reply.code(404).send(jsonError(new PipeworkError('NOT_FOUND', `No such admin resource: ${req.method} ${req.url.split('?')[0]}`))));
     for (const area of areas) await area(app, opts);
   };
 }

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Store } from '../core/store.ts';
 import { PipeworkError } from '../core/errors.ts';
 import { toPipeworkError } from '../http/errors.ts';
+import { jsonErrorHandler } from '../http/json-errors.ts';
 import type { BackendRegistry } from './registry.ts';
 import { InboundError } from './port.ts';
 import { applyStatusReport } from '../delivery/status-in.ts';
@@ -14,11 +15,7 @@ import { applyStatusReport } from '../delivery/status-in.ts';
  */
 export async function backendInboundRoutes(app: FastifyInstance, { store, backends: registry }: { store: Store; backends: BackendRegistry }) {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  app.setErrorHandler((error, req, reply) => {
-    const err = toPipeworkError(error);
-    if (err.status >= 500) req.log.error({ err: error }, 'back-end inbound call failed');
-    return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
-  });
+  app.setErrorHandler(jsonErrorHandler('back-end inbound call failed'));
 
   app.post<{ Params: { name: string } }>('/backends/:name/updates', { schema: { hide: true } as object }, async (req) => {
     const { backend } = await registry.get(req.params.name);

@@ -1,5 +1,5 @@
-import { main } from './main.ts';
+import { main, RUNNING } from './main.ts';
 
 // The only place the command line touches process state.
 const code = await main(process.argv.slice(2), process.env);
-if (code !== -1) process.exit(code);
+if (code !== RUNNING) process.exit(code);

@@ -1,49 +1,64 @@
-import { connect, migrate } from '../store/index.ts';
-import { serve } from '../server.ts';
-import type { Command } from './context.ts';
-import { keys } from './keys.ts';
-import { services } from './services.ts';
-import { deliveries } from './deliveries.ts';
-import { routes } from './routes.ts';
-import { migration } from './migration.ts';
-import { cases } from '../backends/builtin/cli.ts';
-import { patterns } from './patterns.ts';
-import { backup, restore } from './backup.ts';
-import { secrets } from './secrets.ts';
-import { records } from './records.ts';
+import { EXIT, noArguments, type Command } from './context.ts';
+
+/** One line of the overview, and the command itself, loaded only when it runs: `version` or `--help` need no database driver. */
+export interface CommandEntry {
+  summary: string;
+  load: () => Promise<Command>;
+}
+
+const serve: Command = {
+  usage: ['serve'],
+  keepsRunning: true,
+  async run(args, ctx) {
+    noArguments(args);
+    const { serve } = await import('../server.ts');
+    await serve(ctx.config);
+    return EXIT.ok;
+  },
+};
+
+const migrate: Command = {
+  usage: ['migrate'],
+  async run(args, ctx) {
+    noArguments(args);
+    const { connect, migrate } = await import('../store/index.ts');
+    const { db } = connect(ctx.config.databaseUrl);
+    try {
+      const applied = await migrate(db, ctx.config.databaseUrl);
+      ctx.out(applied.length ? `Applied ${applied.join(', ')}.` : 'The schema is up to date.');
+      return EXIT.ok;
+    } finally {
+      await db.destroy();
+    }
+  },
+};
+
+const version: Command = {
+  usage: ['version'],
+  async run(args, ctx) {
+    noArguments(args);
+    ctx.out((await import('../version.ts')).pipeworkVersion());
+    return EXIT.ok;
+  },
+};
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
-export const COMMANDS: Record<string, Command> = {
-  serve: {
-    usage: 'serve',
-    summary: 'Run the HTTP server (migrates and seeds the demo council on an empty database)',
-    async run(_args, ctx) {
-      await serve(ctx.config);
-      return -1; // keep running
-    },
+export const COMMANDS: Record<string, CommandEntry> = {
+  serve: { summary: 'Run the HTTP server (migrates and seeds the demo council on an empty database)', load: async () => serve },
+  migrate: { summary: 'Create or update the database schema', load: async () => migrate },
+  version: { summary: 'Print the version of Pipework', load: async () => version },
+  keys: { summary: 'API keys for Open311 clients and the admin API (only a hash is stored; the key is shown once)', load: async () => (await import('./keys.ts')).keys },
+  services: { summary: 'Import or export service definitions as YAML or JSON', load: async () => (await import('./services.ts')).services },
+  deliveries: {
+    summary: 'The delivery outbox: list jobs, see attempts, retry failed (dead-lettered) ones, list unknown back-end status codes',
+    load: async () => (await import('./deliveries.ts')).deliveries,
   },
-  migrate: {
-    usage: 'migrate',
-    summary: 'Create or update the database schema',
-    async run(_args, ctx) {
-      const { db } = connect(ctx.config.databaseUrl);
-      try {
-        const applied = await migrate(db, ctx.config.databaseUrl);
-        ctx.out(applied.length ? `Applied ${applied.join(', ')}.` : 'The schema is up to date.');
-      } finally {
-        await db.destroy();
-      }
-    },
-  },
-  keys,
-  services,
-  deliveries,
-  routes,
-  migration,
-  cases,
-  patterns,
-  backup,
-  restore,
-  secrets,
-  records,
+  routes: { summary: 'Route each service to a back-end (primary, shadow, canary), changed at run time; add back-ends', load: async () => (await import('./routes.ts')).routes },
+  migration: { summary: "Compare a service's back-ends during a move: counts, delivery latency, statuses, divergences", load: async () => (await import('./migration.ts')).migration },
+  cases: { summary: 'Requests held in the built-in case store: list them, move one on (through the service process)', load: async () => (await import('../backends/builtin/cli.ts')).cases },
+  patterns: { summary: 'Service patterns: check, share and adopt (see docs/service-patterns.md)', load: async () => (await import('./patterns.ts')).patterns },
+  records: { summary: "A person's records (find, export, erase), retention by each service's pattern, legal holds", load: async () => (await import('./records.ts')).records },
+  backup: { summary: 'Write a consistent backup of the database to FILE while Pipework serves (SQLite: a copy; PostgreSQL: pg_dump)', load: async () => (await import('./backup.ts')).backup },
+  restore: { summary: 'Replace the database with a backup made by `backup` (stop Pipework first)', load: async () => (await import('./backup.ts')).restore },
+  secrets: { summary: 'Re-seal every back-end secret with PIPEWORK_SECRET_KEY (old keys in PIPEWORK_SECRET_KEY_PREVIOUS)', load: async () => (await import('./secrets.ts')).secrets },
 };

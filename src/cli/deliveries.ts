@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { UsageError, type Command } from './context.ts';
+import { EXIT, UsageError, unknownSubcommand, type Command } from './context.ts';
 import type { Delivery } from '../core/delivery/outbox.ts';
 
 const STATES = ['pending', 'in_flight', 'delivered', 'dead', 'failed'];
@@ -9,8 +9,7 @@ const line = (d: Delivery) =>
     .join('\t');
 
 export const deliveries: Command = {
-  usage: 'deliveries list [--state S] [--backend B] [--request ID] [--limit N] | deliveries show ID | deliveries retry ID | deliveries retry --all-failed | deliveries codes [--backend B]',
-  summary: 'The delivery outbox: list jobs, see attempts, retry failed (dead-lettered) ones, list unknown back-end status codes',
+  usage: ['deliveries list [--state S] [--backend B] [--request ID] [--limit N]', 'deliveries show ID', 'deliveries retry ID', 'deliveries retry --all-failed', 'deliveries codes [--backend B]'],
   async run(args, ctx) {
     const { values, positionals } = parseArgs({
       args,
@@ -28,37 +27,37 @@ export const deliveries: Command = {
       const list = await store.deliveries.list({ state, backend: values.backend, requestId: values.request, limit });
       if (!list.length) ctx.out('No deliveries match.');
       for (const d of list) ctx.out(line(d));
-      return;
+      return EXIT.ok;
     }
     if (sub === 'show') {
       if (!id) throw new UsageError('deliveries show needs a delivery ID (see deliveries list)');
       const d = await store.deliveries.get(id);
       if (!d) {
         ctx.err(`No delivery ${id}.`);
-        return 1;
+        return EXIT.failed;
       }
       ctx.out(line(d));
       ctx.out(`idempotency key ${d.idempotencyKey}; created ${d.createdAt.toISOString()}${d.deliveredAt ? `; delivered ${d.deliveredAt.toISOString()}` : `; next due ${d.dueAt.toISOString()}`}`);
       for (const a of await store.deliveries.attempts(id)) ctx.out(`  ${a.startedAt.toISOString()}\t${a.outcome}\t${a.finishedAt.getTime() - a.startedAt.getTime()} ms\t${a.worker}${a.error ? `\t${a.error}` : ''}`);
-      return;
+      return EXIT.ok;
     }
     if (sub === 'retry') {
       if (values['all-failed']) {
         ctx.out(`Queued ${await store.deliveries.retryAllDead()} failed deliveries again.`);
-        return;
+        return EXIT.ok;
       }
       if (!id) throw new UsageError('deliveries retry needs a delivery ID, or --all-failed');
       const d = await store.deliveries.get(id);
       if (!d) {
         ctx.err(`No delivery ${id}.`);
-        return 1;
+        return EXIT.failed;
       }
       if (!(await store.deliveries.retry(id))) {
         ctx.err(`Delivery ${id} is ${d.state}; only a failed (dead-lettered) delivery can be retried.`);
-        return 1;
+        return EXIT.failed;
       }
       ctx.out(`Queued delivery ${id} again; the relay sends it shortly.`);
-      return;
+      return EXIT.ok;
     }
     if (sub === 'codes') {
       const events = await store.deliveries.events({ backend: values.backend, unknownOnly: true, limit: 100_000 });
@@ -66,8 +65,8 @@ export const deliveries: Command = {
       for (const e of events) counts.set(`${e.backend}\t${e.externalCode}`, (counts.get(`${e.backend}\t${e.externalCode}`) ?? 0) + 1);
       if (!counts.size) ctx.out('Every status code back-ends sent is mapped.');
       for (const [k, n] of counts) ctx.out(`${k}\t${n} report(s)\t(add it to the back-end's statusMap)`);
-      return;
+      return EXIT.ok;
     }
-    throw new UsageError(`Usage: pipework ${this.usage}`);
+    throw unknownSubcommand('deliveries', sub);
   },
 };

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { UsageError, jurisdictionFor, type CliContext, type Command } from './context.ts';
+import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type CliContext, type Command } from './context.ts';
 import { describeProblem, readPatternFile, toYaml } from '../patterns/files.ts';
 import { findPattern, importPatterns, parseRef, publishPattern } from '../patterns/lifecycle.ts';
 import { adoptPattern } from '../patterns/adopt.ts';
@@ -9,14 +9,6 @@ import { exportDocument, exportPattern } from '../patterns/export.ts';
 import { starterPattern } from '../patterns/library.ts';
 import { compareVersions } from '../patterns/semver.ts';
 import type { ServicePattern } from '../patterns/schema.ts';
-
-const USAGE = `patterns validate FILE…
-       patterns import FILE… [--jurisdiction J]
-       patterns export ID[@VERSION]… [--jurisdiction J] [--format yaml|json] [--out FILE]
-       patterns diff A [B] [--jurisdiction J]      (A, B: FILE or ID@VERSION; no B: A's origin)
-       patterns adopt ID[@VERSION] [--jurisdiction J] [--code SERVICE_CODE]
-       patterns publish ID@VERSION [--jurisdiction J]
-       patterns list [--jurisdiction J]`;
 
 /** Reads every file; prints every problem with file, line and path; returns the patterns only if all are valid. */
 async function readAll(ctx: CliContext, files: string[]): Promise<ServicePattern[] | undefined> {
@@ -52,8 +44,15 @@ async function side(ctx: CliContext, ref: string, jurisdiction: string | undefin
 }
 
 export const patterns: Command = {
-  usage: 'patterns validate|import|export|diff|adopt|publish|list …',
-  summary: 'Service patterns: check, share and adopt (see docs/service-patterns.md)',
+  usage: [
+    'patterns validate FILE…',
+    'patterns import FILE… [--jurisdiction J]',
+    'patterns export ID[@VERSION]… [--jurisdiction J] [--format yaml|json] [--out FILE]',
+    "patterns diff A [B] [--jurisdiction J]      (A, B: FILE or ID@VERSION; no B: A's origin)",
+    'patterns adopt ID[@VERSION] [--jurisdiction J] [--code SERVICE_CODE]',
+    'patterns publish ID@VERSION [--jurisdiction J]',
+    'patterns list [--jurisdiction J]',
+  ],
   async run(args, ctx) {
     const [sub, ...rest] = args;
     const { values, positionals } = parseArgs({
@@ -65,9 +64,9 @@ export const patterns: Command = {
       case 'validate': {
         if (!positionals.length) throw new UsageError('patterns validate needs at least one FILE');
         const ok = await readAll(ctx, positionals);
-        if (!ok) return 1;
+        if (!ok) return EXIT.failed;
         ctx.out(`${ok.length} pattern(s) valid: ${ok.map((p) => `${p.id}@${p.version}`).join(', ')}`);
-        return;
+        return EXIT.ok;
       }
       case 'import': {
         if (!positionals.length) throw new UsageError('patterns import needs at least one FILE');
@@ -75,13 +74,13 @@ export const patterns: Command = {
         // All or nothing: a council never ends up with half a bundle.
         if (!all) {
           ctx.err('Nothing was imported.');
-          return 1;
+          return EXIT.failed;
         }
         const j = await jurisdictionFor(ctx, values.jurisdiction);
         const done = await importPatterns(await ctx.store(), j, all);
         for (const d of done) ctx.out(`${d.id}@${d.version} (${d.lifecycle}): ${d.outcome}`);
         ctx.out(`Imported ${done.length} pattern(s) into ${j}'s library.`);
-        return;
+        return EXIT.ok;
       }
       case 'export': {
         if (!positionals.length) throw new UsageError('patterns export needs ID[@VERSION]');
@@ -99,7 +98,7 @@ export const patterns: Command = {
           await writeFile(values.out, text);
           ctx.out(`Wrote ${found.length} pattern(s) to ${values.out}.`);
         } else ctx.out(text.trimEnd());
-        return;
+        return EXIT.ok;
       }
       case 'diff': {
         if (positionals.length < 1 || positionals.length > 2) throw new UsageError('patterns diff needs A and B, or A alone to compare with its origin');
@@ -116,7 +115,7 @@ export const patterns: Command = {
         const changes = formatChanges(diffPatterns(from, b));
         ctx.out(`${from.id}@${from.version} → ${b.id}@${b.version}: ${changes.length ? `${changes.length} change(s)` : 'no changes'}`);
         for (const line of changes) ctx.out(line);
-        return;
+        return EXIT.ok;
       }
       case 'adopt': {
         if (positionals.length !== 1) throw new UsageError('patterns adopt needs one ID[@VERSION]');
@@ -124,7 +123,7 @@ export const patterns: Command = {
         const { id, version } = parseRef(positionals[0]);
         const s = await adoptPattern(await ctx.store(), j, id, { version, serviceCode: values.code });
         ctx.out(`${j}: service ${s.code} now follows ${s.pattern!.id}@${s.pattern!.version}.`);
-        return;
+        return EXIT.ok;
       }
       case 'publish': {
         const { id, version } = parseRef(positionals[0] ?? '');
@@ -132,17 +131,17 @@ export const patterns: Command = {
         const j = await jurisdictionFor(ctx, values.jurisdiction);
         await publishPattern(await ctx.store(), j, id, version);
         ctx.out(`${id}@${version} is published in ${j}'s library; it will not change again.`);
-        return;
+        return EXIT.ok;
       }
       case 'list': {
         const j = await jurisdictionFor(ctx, values.jurisdiction);
         const all = (await (await ctx.store()).patterns.list(j)).sort((x, y) => x.id.localeCompare(y.id) || compareVersions(x.version, y.version));
         for (const p of all) ctx.out(`${p.id}@${p.version}\t${p.lifecycle}\t${p.document.name}`);
         if (!all.length) ctx.out(`${j}'s library is empty.`);
-        return;
+        return EXIT.ok;
       }
       default:
-        throw new UsageError(`Usage: pipework ${USAGE}`);
+        throw unknownSubcommand('patterns', sub);
     }
   },
 };

@@ -3,13 +3,20 @@ import { writeFileSync } from 'node:fs';
 import { applyRetention, erasePerson, exportPerson, findPerson } from '../core/records/records.ts';
 import { systemClock } from '../core/clock.ts';
 import { renderExportHtml } from '../records/export-html.ts';
-import { UsageError, jurisdictionFor, type Command } from './context.ts';
+import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type Command } from './context.ts';
 
 const person = { email: { type: 'string' }, phone: { type: 'string' }, jurisdiction: { type: 'string' } } as const;
 
 export const records: Command = {
-  usage: 'records find|export|erase --email E|--phone P … | records retention [--dry-run] | records hold ID --reason R | records release ID | records requests',
-  summary: "A person's records (subject access, erasure), retention by each service's pattern, and legal holds",
+  usage: [
+    'records find --email E | --phone P [--jurisdiction J]',
+    'records export --email E | --phone P [--format json|html] [--out FILE] [--jurisdiction J]',
+    'records erase --email E | --phone P --yes [--jurisdiction J]',
+    'records retention [--dry-run] [--jurisdiction J]',
+    'records hold ID --reason R [--jurisdiction J]',
+    'records release ID [--jurisdiction J]',
+    'records requests [--jurisdiction J]',
+  ],
   async run(args, ctx) {
     const [sub, ...rest] = args;
     const store = await ctx.store();
@@ -21,7 +28,7 @@ export const records: Command = {
         const found = await findPerson(store, j, values);
         if (!found.requests.length) ctx.out('Nothing held about that person.');
         for (const r of found.requests) ctx.out(`${r.request.id}\t${r.request.serviceCode}\t${r.request.status}\t${r.request.requestedAt.toISOString()}\t${r.history.length} update(s)`);
-        return;
+        return EXIT.ok;
       }
       case 'export': {
         const { values } = parseArgs({ args: rest, options: { ...person, format: { type: 'string', default: 'json' }, out: { type: 'string' } } });
@@ -33,7 +40,7 @@ export const records: Command = {
           writeFileSync(values.out, text);
           ctx.out(`Wrote ${found.requests.length} request(s) to ${values.out}. Answer due by ${found.access.dueAt.toISOString().slice(0, 10)} (request ${found.access.id}).`);
         } else ctx.out(text);
-        return;
+        return EXIT.ok;
       }
       case 'erase': {
         const { values } = parseArgs({ args: rest, options: { ...person, yes: { type: 'boolean' } } });
@@ -41,7 +48,7 @@ export const records: Command = {
         const j = await jurisdictionFor(ctx, values.jurisdiction);
         const done = await erasePerson(store, j, values, by, systemClock);
         ctx.out(`Anonymised ${done.requestIds.length} request(s) (erasure ${done.id}).`);
-        return;
+        return EXIT.ok;
       }
       case 'retention': {
         const { values } = parseArgs({ args: rest, options: { 'dry-run': { type: 'boolean' }, jurisdiction: { type: 'string' } } });
@@ -50,7 +57,7 @@ export const records: Command = {
         const verb = summary.dryRun ? 'would' : '';
         if (!summary.services.length) ctx.out(`Nothing is due${summary.dryRun ? ' (dry run)' : ''}.`);
         for (const s of summary.services) ctx.out(`${s.serviceCode}: ${verb ? 'would erase' : 'erased'} contact details of ${s.contactErased.length}, ${verb ? 'would anonymise' : 'anonymised'} ${s.anonymised.length} (rule: contact ${s.rule.contactAfterClosure}, record ${s.rule.anonymiseAfterClosure})`);
-        return;
+        return EXIT.ok;
       }
       case 'hold':
       case 'release': {
@@ -60,19 +67,19 @@ export const records: Command = {
         const j = await jurisdictionFor(ctx, values.jurisdiction);
         if (!(await store.records.setHold(j, positionals[0], sub === 'hold' ? values.reason!.trim() : undefined))) {
           ctx.err(`No request ${positionals[0]} in ${j}.`);
-          return 1;
+          return EXIT.failed;
         }
         ctx.out(sub === 'hold' ? `Request ${positionals[0]} is on legal hold: retention leaves it alone.` : `Legal hold lifted on request ${positionals[0]}.`);
-        return;
+        return EXIT.ok;
       }
       case 'requests': {
         const { values } = parseArgs({ args: rest, options: { jurisdiction: { type: 'string' } } });
         const j = await jurisdictionFor(ctx, values.jurisdiction);
         for (const r of await store.records.accessRequests(j)) ctx.out(`${r.id}\t${r.kind}\t${r.email ?? r.phone}\treceived ${r.receivedAt.toISOString().slice(0, 10)}\tdue ${r.dueAt.toISOString().slice(0, 10)}\t${r.requestIds.length} request(s)`);
-        return;
+        return EXIT.ok;
       }
       default:
-        throw new UsageError(`Usage: pipework ${this.usage}`);
+        throw unknownSubcommand('records', sub);
     }
   },
 };

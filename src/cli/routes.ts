@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { userInfo } from 'node:os';
 import { parseArgs } from 'node:util';
-import { UsageError, jurisdictionFor, type CliContext, type Command } from './context.ts';
+import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type CliContext, type ExitCode, type Command } from './context.ts';
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
-import { maskConfig } from '../routing/admin.ts';
+import { maskConfig } from '../routing/mask.ts';
 import { BackendRegistry, KINDS } from '../backends/registry.ts';
 import type { RouteChange } from '../core/routing/route.ts';
 
@@ -20,14 +20,29 @@ const safeUser = () => {
 const describeRoute = (r: { primary: string; shadow?: string; canary?: string; canaryPercent: number }) =>
   `primary ${r.primary}${r.shadow ? `, shadow ${r.shadow}` : ''}${r.canary ? `, canary ${r.canary} ${r.canaryPercent}%` : ''}`;
 
-const printChange = (ctx: CliContext, c: RouteChange) =>
-  ctx.out(`${c.jurisdictionId}/${c.serviceCode}: ${c.after ? describeRoute(c.after) : 'no route (built-in store or the * default)'}  [${c.action} by ${c.actor} at ${c.at.toISOString()}]`);
+const changeLine = (c: RouteChange) =>
+  `${c.jurisdictionId}/${c.serviceCode}: ${c.after ? describeRoute(c.after) : 'no route (built-in store or the * default)'}  [${c.action} by ${c.actor} at ${c.at.toISOString()}]`;
 
-const USAGE = `routes show | routes set SERVICE BACKEND | routes shadow SERVICE BACKEND|off | routes canary SERVICE BACKEND PERCENT | routes canary SERVICE off | routes promote SERVICE | routes clear SERVICE | routes history [SERVICE] | routes backends | routes backend NAME --kind KIND --config JSON|@FILE | routes check NAME  (options: --jurisdiction J, --by WHO; SERVICE "*" is the default route)`;
+/** Prints the change a command made; the command ends with success. */
+const printed = (ctx: CliContext, c: RouteChange): ExitCode => {
+  ctx.out(changeLine(c));
+  return EXIT.ok;
+};
 
 export const routes: Command = {
-  usage: 'routes show|set|shadow|canary|promote|clear|history|backends|backend|check …',
-  summary: 'Route each service to a back-end (primary, shadow, canary), changed at run time; add back-ends',
+  usage: [
+    'routes show [--jurisdiction J]',
+    'routes set SERVICE BACKEND [--jurisdiction J] [--by WHO]        (SERVICE "*": the default route)',
+    'routes shadow SERVICE BACKEND|off [--jurisdiction J] [--by WHO]',
+    'routes canary SERVICE BACKEND PERCENT [--jurisdiction J] [--by WHO]',
+    'routes canary SERVICE off [--jurisdiction J] [--by WHO]',
+    'routes promote SERVICE [--jurisdiction J] [--by WHO]',
+    'routes clear SERVICE [--jurisdiction J] [--by WHO]',
+    'routes history [SERVICE] [--jurisdiction J] [--limit N]',
+    'routes backends',
+    'routes backend NAME --kind KIND --config JSON|@FILE [--by WHO]',
+    'routes check NAME',
+  ],
   async run(args, ctx) {
     const { values, positionals } = parseArgs({
       args,
@@ -35,10 +50,11 @@ export const routes: Command = {
       options: { jurisdiction: { type: 'string' }, by: { type: 'string' }, kind: { type: 'string' }, config: { type: 'string' }, limit: { type: 'string' } },
     });
     const [sub, a, b, c] = positionals;
+    if (!this.usage.some((u) => u.split(' ')[1] === sub)) throw unknownSubcommand('routes', sub);
     const store = await ctx.store();
     const actor = actorFor(values.by);
     const key = async (service: string | undefined) => {
-      if (!service) throw new UsageError(`routes ${sub} needs a SERVICE code ("*" for the default route). Usage: pipework ${USAGE}`);
+      if (!service) throw new UsageError(`routes ${sub} needs a SERVICE code ("*" for the default route)`);
       return { jurisdictionId: await jurisdictionFor(ctx, values.jurisdiction), serviceCode: service };
     };
     switch (sub) {
@@ -46,34 +62,34 @@ export const routes: Command = {
         const list = await store.routing.list(values.jurisdiction);
         if (!list.length) ctx.out('No routes: every service goes to the built-in case store.');
         for (const r of list) ctx.out(`${r.jurisdictionId}/${r.serviceCode}\t${describeRoute(r)}\t(changed by ${r.updatedBy} at ${r.updatedAt.toISOString()})`);
-        return;
+        return EXIT.ok;
       }
       case 'set':
         if (!b) throw new UsageError('routes set needs SERVICE BACKEND, e.g. routes set pothole streets');
-        return printChange(ctx, await setPrimary(store, await key(a), b, actor));
+        return printed(ctx, await setPrimary(store, await key(a), b, actor));
       case 'shadow':
         if (!b) throw new UsageError('routes shadow needs SERVICE BACKEND (or "off")');
-        return printChange(ctx, await setShadow(store, await key(a), b === 'off' ? undefined : b, actor));
+        return printed(ctx, await setShadow(store, await key(a), b === 'off' ? undefined : b, actor));
       case 'canary': {
-        if (b === 'off') return printChange(ctx, await setCanary(store, await key(a), undefined, 0, actor));
+        if (b === 'off') return printed(ctx, await setCanary(store, await key(a), undefined, 0, actor));
         if (!b || c === undefined) throw new UsageError('routes canary needs SERVICE BACKEND PERCENT (or SERVICE off), e.g. routes canary pothole streets 10');
         if (!/^\d{1,3}$/.test(c) || Number(c) > 100) throw new UsageError(`PERCENT must be a whole number from 0 to 100, got "${c}"`);
-        return printChange(ctx, await setCanary(store, await key(a), b, Number(c), actor));
+        return printed(ctx, await setCanary(store, await key(a), b, Number(c), actor));
       }
       case 'promote':
-        return printChange(ctx, await promote(store, await key(a), actor));
+        return printed(ctx, await promote(store, await key(a), actor));
       case 'clear':
-        return printChange(ctx, await clearRoute(store, await key(a), actor));
+        return printed(ctx, await clearRoute(store, await key(a), actor));
       case 'history': {
         const changes = await store.routing.changes({ jurisdictionId: values.jurisdiction, serviceCode: a, limit: Number(values.limit ?? 50) || 50 });
         if (!changes.length) ctx.out('No route changes yet.');
-        for (const ch of changes) printChange(ctx, ch);
-        return;
+        for (const ch of changes) ctx.out(changeLine(ch));
+        return EXIT.ok;
       }
       case 'backends': {
         ctx.out(`builtin\tbuiltin\t(always there)`);
         for (const be of await store.routing.backends()) ctx.out(`${be.name}\t${be.kind}\t${JSON.stringify(maskConfig(be.config))}\t(changed by ${be.updatedBy} at ${be.updatedAt.toISOString()})`);
-        return;
+        return EXIT.ok;
       }
       case 'backend': {
         if (!a || !values.kind || !values.config) {
@@ -82,7 +98,7 @@ export const routes: Command = {
         const config = await readConfig(values.config);
         const saved = await saveBackend(store, { name: a, kind: values.kind, config }, actor);
         ctx.out(`Saved back-end ${saved.name} (${saved.kind}). Route a service to it with: npx pipework routes set SERVICE ${saved.name}`);
-        return;
+        return EXIT.ok;
       }
       case 'check': {
         if (!a) throw new UsageError('routes check needs a back-end NAME');
@@ -91,17 +107,17 @@ export const routes: Command = {
           const { backend, problem } = await registry.get(a);
           if (!backend) {
             ctx.err(problem!);
-            return 1;
+            return EXIT.failed;
           }
           const h = await backend.health();
           ctx.out(`${a}: ${h.ok ? 'healthy' : 'NOT healthy'} (${h.detail})`);
-          return h.ok ? 0 : 1;
+          return h.ok ? EXIT.ok : EXIT.failed;
         } finally {
           await registry.close();
         }
       }
       default:
-        throw new UsageError(`Usage: pipework ${USAGE}`);
+        throw unknownSubcommand('routes', sub);
     }
   },
 };

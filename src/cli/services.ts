@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
 import { fromServiceFile, toServiceFile } from '../core/services/service-file.ts';
-import { UsageError, jurisdictionFor, type Command } from './context.ts';
+import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type Command } from './context.ts';
 
 /** Reads a YAML or JSON document; a syntax error is reported with its line, not thrown. */
 export async function readDocument(file: string): Promise<{ doc?: unknown; error?: string }> {
@@ -20,8 +20,7 @@ export async function readDocument(file: string): Promise<{ doc?: unknown; error
 }
 
 export const services: Command = {
-  usage: 'services import FILE… [--jurisdiction J] | services export [--jurisdiction J] [--format yaml|json]',
-  summary: 'Import or export service definitions as YAML or JSON',
+  usage: ['services import FILE… [--jurisdiction J]', 'services export [--jurisdiction J] [--format yaml|json]'],
   async run(args, ctx) {
     const [sub, ...rest] = args;
     const { values, positionals } = parseArgs({
@@ -50,19 +49,19 @@ export const services: Command = {
       // All or nothing: a council never ends up with half a catalogue.
       if (failed) {
         ctx.err('Nothing was imported.');
-        return 1;
+        return EXIT.failed;
       }
       for (const s of all) await store.services.upsert(s);
       ctx.out(`Imported ${all.length} service(s) into ${jurisdictionId}.`);
-      return;
+      return EXIT.ok;
     }
     if (sub === 'export') {
       if (values.format !== 'yaml' && values.format !== 'json') throw new UsageError('--format must be yaml or json');
       const jurisdictionId = await jurisdictionFor(ctx, values.jurisdiction);
       const doc = { services: toServiceFile(await store.services.list(jurisdictionId)) };
       ctx.out(values.format === 'json' ? JSON.stringify(doc, null, 2) : YAML.stringify(doc).trimEnd());
-      return;
+      return EXIT.ok;
     }
-    throw new UsageError(`Usage: pipework ${this.usage}`);
+    throw unknownSubcommand('services', sub);
   },
 };

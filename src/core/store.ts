@@ -110,7 +110,8 @@ export interface Store {
     create(name: string, hash: string, prefix: string, scope: KeyScope): Promise<ApiKey>;
     findActiveByHash(hash: string): Promise<ApiKey | undefined>;
     list(): Promise<ApiKey[]>;
-    revoke(idOrName: string): Promise<boolean>;
+    /** Revokes one key by its id (names may repeat, e.g. during a rotation); false if no active key has it. */
+    revoke(id: number): Promise<boolean>;
   };
   media: {
     put(media: StoredMedia): Promise<void>;

@@ -33,12 +33,11 @@ export function apiKeyStore(db: Kysely<Database>): Store['apiKeys'] {
     async list() {
       return (await db.selectFrom('api_keys').selectAll().orderBy('id').execute()).map(keyFromRow);
     },
-    async revoke(idOrName) {
-      const byId = /^\d+$/.test(idOrName);
+    async revoke(id) {
       const result = await db
         .updateTable('api_keys')
         .set({ revoked_at: Date.now() })
-        .where(byId ? 'id' : 'name', '=', byId ? Number(idOrName) : idOrName)
+        .where('id', '=', id)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;

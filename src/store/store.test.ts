@@ -96,9 +96,9 @@ test('services round-trip, and seeding never writes over existing data', async (
 test('api keys are found by hash only while active', async () => {
   const k = await store.apiKeys.create('client', 'hash-1', 'pw_abcd', 'client');
   assert.equal((await store.apiKeys.findActiveByHash('hash-1'))?.id, k.id);
-  assert.equal(await store.apiKeys.revoke('client'), true);
+  assert.equal(await store.apiKeys.revoke(k.id), true);
   assert.equal(await store.apiKeys.findActiveByHash('hash-1'), undefined);
-  assert.equal(await store.apiKeys.revoke('client'), false);
+  assert.equal(await store.apiKeys.revoke(k.id), false);
 });
 
 test('media bytes round-trip', async () => {

@@ -1,16 +1,15 @@
 import { parseArgs } from 'node:util';
-import { UsageError, type Command } from '../../cli/context.ts';
+import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type Command } from '../../cli/context.ts';
 import { actorFor } from '../../cli/routes.ts';
-import { jurisdictionFor } from '../../cli/context.ts';
 import { builtinCases, staffUpdate } from './cases.ts';
 
 /** `npx pipework cases`: the built-in case store from the command line, until the staff console. */
 export const cases: Command = {
-  usage: 'cases list [--status S] [--limit N] | cases update ID --status S [--note TEXT] [--by WHO]  (--jurisdiction J)',
-  summary: 'Requests held in the built-in case store: list them, move one on (through the service process)',
+  usage: ['cases list [--status S] [--limit N] [--jurisdiction J]', 'cases update ID --status S [--note TEXT] [--by WHO] [--jurisdiction J]'],
   async run(args, ctx) {
     const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { jurisdiction: { type: 'string' }, status: { type: 'string' }, note: { type: 'string' }, by: { type: 'string' }, limit: { type: 'string' } } });
     const [sub, id] = positionals;
+    if (sub !== 'list' && sub !== 'update') throw unknownSubcommand('cases', sub);
     const store = await ctx.store();
     const jurisdictionId = await jurisdictionFor(ctx, values.jurisdiction);
     if (sub === 'list') {
@@ -19,14 +18,14 @@ export const cases: Command = {
       const list = await builtinCases(store, jurisdictionId, { status: values.status, limit });
       if (!list.length) ctx.out('No cases in the built-in store match.');
       for (const r of list) ctx.out(`${r.id}\t${r.status}\t${r.serviceCode}\t${r.requestedAt.toISOString()}\t${(r.description ?? '').slice(0, 60)}`);
-      return;
+      return EXIT.ok;
     }
     if (sub === 'update') {
       if (!id || !values.status) throw new UsageError('cases update needs ID --status STATUS, e.g. cases update 42 --status investigating --note "Inspector booked"');
       const u = await staffUpdate(store, jurisdictionId, id, { status: values.status, description: values.note ?? '', by: actorFor(values.by) });
       ctx.out(`Request ${id}: ${u.status}${u.description ? ` — ${u.description}` : ''} (update ${u.id})`);
-      return;
+      return EXIT.ok;
     }
-    throw new UsageError(`Usage: pipework ${this.usage}`);
+    throw unknownSubcommand('cases', sub);
   },
 };

@@ -10,9 +10,9 @@ before(async () => {
 after(() => store.close());
 
 test('a revoked key stops working within KEY_TRUST_MS, even though valid keys are cached', async () => {
-  const { key } = await createApiKey(store, 'cache-test');
+  const { key, record } = await createApiKey(store, 'cache-test');
   assert.equal((await requireApiKey(store, key)).name, 'cache-test');
-  assert.equal(await store.apiKeys.revoke('cache-test'), true);
+  assert.equal(await store.apiKeys.revoke(record.id), true);
   await new Promise((r) => setTimeout(r, KEY_TRUST_MS + 50));
   await assert.rejects(requireApiKey(store, key), { code: 'API_KEY_INVALID' });
 });

@@ -3,6 +3,7 @@ import type { Store } from '../../core/store.ts';
 import type { Config } from '../../config/schema.ts';
 import { PipeworkError, invalid } from '../../core/errors.ts';
 import { resolveJurisdiction } from '../../core/access/jurisdiction.ts';
+import { baseUrl } from '../../http/base-url.ts';
 import { requireApiKey } from '../../core/access/api-keys.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
 import { postUpdate } from './updates.ts';
@@ -40,9 +41,6 @@ function idempotencyKeyOf(req: FastifyRequest): string | undefined {
   }
   return key;
 }
-
-/** The base URL clients reach us on, for absolute links such as media_url. */
-export const baseUrl = (config: Config, req: FastifyRequest) => config.publicUrl || `${req.protocol}://${req.host}`;
 
 /**
  * GeoReport v2 with the UK (FixMyStreet) profile, mounted at /open311/v2.

@@ -4,7 +4,7 @@ import { PipeworkError, type FieldProblem } from '../../core/errors.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
 import { validateAttributes, validateDescription, validateEmail, validateLocation } from '../../core/requests/validate.ts';
 import { storeUploads } from '../../media/intake.ts';
-import { baseUrl } from '../../standards/open311/routes.ts';
+import { baseUrl } from '../../http/base-url.ts';
 import type { WebContext, WebUpload } from '../plugin.ts';
 import type { PageError } from '../render.ts';
 import { offered } from '../catalogue.ts';

@@ -1,13 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
-import type { AdminRoutes } from '../../admin/plugin.ts';
-import { requireApiKey } from '../../core/access/api-keys.ts';
-import { builtinCases, staffUpdate } from './cases.ts';
+import { adminActor, type AdminRoutes } from './plugin.ts';
+import { builtinCases, staffUpdate } from '../backends/builtin/cases.ts';
 
 const CasesQuery = Type.Object({ jurisdiction_id: Type.String({ minLength: 1 }), status: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, { additionalProperties: false });
 const Params = Type.Object({ jurisdiction: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1 }) });
 const UpdateBody = Type.Object({ status: Type.String({ minLength: 1 }), description: Type.String({ maxLength: 4000, default: '' }) }, { additionalProperties: false });
-const bearer = (req: FastifyRequest) => /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
 
 /** Admin API, built-in case store: staff see the cases Pipework holds itself and move them on. */
 export const casesAdmin: AdminRoutes = async (app, { store }) => {
@@ -20,8 +17,7 @@ export const casesAdmin: AdminRoutes = async (app, { store }) => {
   app.post('/cases/:jurisdiction/:id/updates', { schema: { tags, params: Params, body: UpdateBody } }, async (req) => {
     const p = req.params as Static<typeof Params>;
     const b = req.body as Static<typeof UpdateBody>;
-    const key = await requireApiKey(store, bearer(req), 'admin');
-    const u = await staffUpdate(store, p.jurisdiction, p.id, { status: b.status, description: b.description ?? '', by: `api:${key.name}` });
+    const u = await staffUpdate(store, p.jurisdiction, p.id, { status: b.status, description: b.description ?? '', by: adminActor(req) });
     return { update: { update_id: u.id, service_request_id: u.requestId, status: u.status, description: u.description, updated_datetime: u.updatedAt.toISOString(), flag: u.flag ?? null } };
   });
 };

@@ -5,7 +5,7 @@ import YAML from 'yaml';
 import { Ajv } from 'ajv';
 import { demoApp } from '../../test/support/app.ts';
 import { createApiKey } from '../core/access/api-keys.ts';
-import { LIBRARY_DIR } from './library.ts';
+import { LIBRARY_DIR } from '../patterns/library.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
 import { submitRequest } from '../core/requests/submit.ts';
 

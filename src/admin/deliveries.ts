@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { AdminRoutes } from '../admin/plugin.ts';
+import type { AdminRoutes } from './plugin.ts';
 import { PipeworkError } from '../core/errors.ts';
 import type { Delivery, DeliveryAttempt, BackendEvent } from '../core/delivery/outbox.ts';
 

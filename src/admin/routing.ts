@@ -1,12 +1,11 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import type { AdminRoutes } from '../admin/plugin.ts';
-import type { Store } from '../core/store.ts';
+import { adminActor, type AdminRoutes } from './plugin.ts';
 import { PipeworkError } from '../core/errors.ts';
-import { requireApiKey } from '../core/access/api-keys.ts';
 import type { BackendConfig, Route, RouteChange } from '../core/routing/route.ts';
-import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from './manage.ts';
-import { migrationReport } from './report.ts';
+import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
+import { migrationReport } from '../routing/report.ts';
+import { maskConfig } from '../routing/mask.ts';
 
 const iso = (d: Date) => d.toISOString();
 export const routeWire = (r: Route) => ({
@@ -21,13 +20,6 @@ export const routeWire = (r: Route) => ({
 });
 export const changeWire = (c: RouteChange) => ({ id: c.id, jurisdiction_id: c.jurisdictionId, service_code: c.serviceCode, action: c.action, before: c.before ?? null, after: c.after ?? null, actor: c.actor, at: iso(c.at) });
 
-/** Secrets never leave through the API or the CLI. */
-const SECRET = /secret|pass|key|token/i;
-export function maskConfig(config: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(
-    Object.entries(config).map(([k, v]) => [k, SECRET.test(k) && typeof v === 'string' ? '********' : v && typeof v === 'object' && !Array.isArray(v) ? maskConfig(v as Record<string, unknown>) : v]),
-  );
-}
 export const backendWire = (b: BackendConfig) => ({ name: b.name, kind: b.kind, config: maskConfig(b.config), updated_at: iso(b.updatedAt), updated_by: b.updatedBy });
 
 const Key = Type.Object({ jurisdiction: Type.String({ minLength: 1 }), service: Type.String({ minLength: 1 }) });
@@ -36,10 +28,6 @@ const ShadowBody = Type.Object({ backend: Type.Union([Type.String({ minLength: 1
 const CanaryBody = Type.Object({ backend: Type.Union([Type.String({ minLength: 1 }), Type.Null()]), percent: Type.Optional(Type.Integer({ minimum: 0, maximum: 100 })) }, { additionalProperties: false });
 const BackendBody = Type.Object({ kind: Type.String({ minLength: 1 }), config: Type.Record(Type.String(), Type.Unknown()) }, { additionalProperties: false });
 const ReportQuery = Type.Object({ since: Type.Optional(Type.String({ format: 'date-time' })), days: Type.Optional(Type.Integer({ minimum: 1, maximum: 3650 })) }, { additionalProperties: false });
-
-const bearer = (req: FastifyRequest) => /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1];
-/** Who made a change: the name of the admin key used. */
-const actorOf = async (store: Store, req: FastifyRequest) => `api:${(await requireApiKey(store, bearer(req), 'admin')).name}`;
 
 /**
  * Admin API, routing area: routes per service (primary, shadow, canary,
@@ -61,23 +49,23 @@ export const routingAdmin: AdminRoutes = async (app, { store, backends: registry
     return { changes: (await store.routing.changes({ jurisdictionId: q.jurisdiction_id, serviceCode: q.service_code, limit: q.limit ?? 100 })).map(changeWire) };
   });
   app.put('/routes/:jurisdiction/:service', { schema: { tags, params: Key, body: PrimaryBody } }, async (req) => ({
-    change: changeWire(await setPrimary(store, key(req), (req.body as Static<typeof PrimaryBody>).primary, await actorOf(store, req))),
+    change: changeWire(await setPrimary(store, key(req), (req.body as Static<typeof PrimaryBody>).primary, adminActor(req))),
   }));
   app.put('/routes/:jurisdiction/:service/shadow', { schema: { tags, params: Key, body: ShadowBody } }, async (req) => ({
-    change: changeWire(await setShadow(store, key(req), (req.body as Static<typeof ShadowBody>).backend ?? undefined, await actorOf(store, req))),
+    change: changeWire(await setShadow(store, key(req), (req.body as Static<typeof ShadowBody>).backend ?? undefined, adminActor(req))),
   }));
   app.put('/routes/:jurisdiction/:service/canary', { schema: { tags, params: Key, body: CanaryBody } }, async (req) => {
     const b = req.body as Static<typeof CanaryBody>;
     if (b.backend && b.percent === undefined) throw new PipeworkError('INVALID_INPUT', 'percent is required with a canary back-end', [{ field: 'percent', message: 'percent is required' }]);
-    return { change: changeWire(await setCanary(store, key(req), b.backend ?? undefined, b.percent ?? 0, await actorOf(store, req))) };
+    return { change: changeWire(await setCanary(store, key(req), b.backend ?? undefined, b.percent ?? 0, adminActor(req))) };
   });
-  app.post('/routes/:jurisdiction/:service/promote', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await promote(store, key(req), await actorOf(store, req))) }));
-  app.delete('/routes/:jurisdiction/:service', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await clearRoute(store, key(req), await actorOf(store, req))) }));
+  app.post('/routes/:jurisdiction/:service/promote', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await promote(store, key(req), adminActor(req))) }));
+  app.delete('/routes/:jurisdiction/:service', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await clearRoute(store, key(req), adminActor(req))) }));
 
   app.get('/backends', { schema: { tags } }, async () => ({ backends: (await store.routing.backends()).map(backendWire) }));
   app.put('/backends/:name', { schema: { tags, params: Type.Object({ name: Type.String() }), body: BackendBody } }, async (req) => {
     const b = req.body as Static<typeof BackendBody>;
-    return { backend: backendWire(await saveBackend(store, { name: (req.params as { name: string }).name, kind: b.kind, config: b.config }, await actorOf(store, req))) };
+    return { backend: backendWire(await saveBackend(store, { name: (req.params as { name: string }).name, kind: b.kind, config: b.config }, adminActor(req))) };
   });
   app.get('/backends/:name/health', { schema: { tags, params: Type.Object({ name: Type.String() }) } }, async (req) => {
     const { name } = req.params as { name: string };
