@@ -9,7 +9,7 @@ import type { WebContext, WebUpload } from '../plugin.ts';
 import type { PageError } from '../render.ts';
 import { offered } from '../catalogue.ts';
 import { attributeMessage, controlFor, joinDate, splitDate, type DateParts } from '../fields.ts';
-import { nextPath, previousPath, questionsOf, readDraft, reportPath, stepsOf, writeDraft, type Draft } from '../draft.ts';
+import { markSent, nextPath, previousPath, questionsOf, readDraft, reportPath, sendKey, sentReport, stepsOf, writeDraft, type Draft } from '../draft.ts';
 import { questionView } from '../question-view.ts';
 import { checkRows } from '../check-rows.ts';
 
@@ -214,15 +214,22 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
 
   app.get<{ Params: Params }>('/report/:service/check', async (req, reply) => {
     const service = await serviceOf(req, reply);
-    if (service) return showCheck(req, reply, service, readDraft(req.session, service.code));
+    if (!service) return;
+    // Back from the confirmation: the report is sent; show that, not an empty list of answers.
+    if (sentReport(req.session, service.code)) return reply.redirect(reportPath(service, 'confirmation'), 303);
+    return showCheck(req, reply, service, readDraft(req.session, service.code));
   });
 
   app.post<{ Params: Params }>('/report/:service/check', limited, async (req, reply) => {
     const service = await serviceOf(req, reply);
     if (!service) return;
+    // Sent already (a double click, another tab): the same confirmation, no second request.
+    if (sentReport(req.session, service.code)) return reply.redirect(reportPath(service, 'confirmation'), 303);
     const draft = readDraft(req.session, service.code);
+    const key = sendKey(req.session.id, service.code, draft);
     const base = baseUrl(config, req);
     try {
+      // Everything here comes from the stored draft, so a repeated send carries exactly the same body.
       const request = await submitRequest(store, {
         jurisdictionId: service.jurisdictionId,
         serviceCode: service.code,
@@ -232,9 +239,9 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
         contact: { firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone },
         mediaUrls: draft.photos.map((p) => base + p.url),
         source: 'web',
+        idempotencyKey: key,
       });
-      writeDraft(req.session, service.code, undefined);
-      req.session.set('submitted', { service: service.code, id: request.id, emailed: !!draft.email, notice: request.serviceNotice ?? '', expectedAt: request.expectedAt?.toISOString() });
+      markSent(req.session, service.code, key, { id: request.id, emailed: !!draft.email, notice: request.serviceNotice ?? '', expectedAt: request.expectedAt?.toISOString() });
       return reply.redirect(reportPath(service, 'confirmation'), 303);
     } catch (err) {
       if (!(err instanceof PipeworkError) || err.code !== 'INVALID_INPUT') throw err;
@@ -245,8 +252,8 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
   app.get<{ Params: Params }>('/report/:service/confirmation', async (req, reply) => {
     const service = await serviceOf(req, reply);
     if (!service) return;
-    const submitted = req.session.get<{ service: string; id: string; emailed: boolean; notice: string; expectedAt?: string }>('submitted');
-    if (!submitted || submitted.service !== service.code) return reply.redirect('/', 303);
+    const submitted = sentReport(req.session, service.code);
+    if (!submitted) return reply.redirect('/', 303);
     return render.page(req, reply, 'confirmation.njk', { service, submitted, expectedAt: submitted.expectedAt ? new Date(submitted.expectedAt) : undefined });
   });
 
