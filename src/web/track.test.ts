@@ -56,3 +56,21 @@ test('a reference that is empty, malformed or unknown gets the form back with a 
     assert.match(res.body, new RegExp(`id="reference" name="reference" type="text" spellcheck="false" value="${ref}"`), 'the reference is kept');
   }
 });
+
+test('lookups are limited per address with a page; the empty form and other addresses are not held up', async () => {
+  const limited = await demoApp({ webTrackLimitPerMinute: 3 });
+  try {
+    const from = (remoteAddress: string, url: string) => limited.app.inject({ url, remoteAddress, headers: { accept: 'text/html' } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await from('192.0.2.1', `/track?reference=${900000 + i}`)).statusCode);
+    assert.deepEqual(statuses, [404, 404, 404, 429]);
+    const refused = await from('192.0.2.1', '/track?reference=1');
+    assert.equal(refused.statusCode, 429);
+    assert.match(refused.headers['content-type'] as string, /^text\/html/);
+    assert.match(refused.body, /You have looked up too many reports in a short time/);
+    assert.equal((await from('192.0.2.1', '/track')).statusCode, 200, 'the empty form is not a lookup');
+    assert.equal((await from('192.0.2.2', '/track?reference=1')).statusCode, 404, 'another address has its own count');
+  } finally {
+    await limited.close();
+  }
+});

@@ -12,6 +12,7 @@ import { attributeMessage, controlFor, joinDate, splitDate, type DateParts } fro
 import { markSent, nextPath, previousPath, questionsOf, readDraft, reportPath, sendKey, sentReport, stepsOf, writeDraft, type Draft } from '../draft.ts';
 import { questionView } from '../question-view.ts';
 import { checkRows } from '../check-rows.ts';
+import { overLimit, WEB_LIMITS } from '../limits.ts';
 
 type Params = { service: string; code?: string };
 type Body = Record<string, unknown>;
@@ -79,7 +80,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     if (control === 'date' || control === 'datetime') {
       parts = { day: str(body['answer-day']), month: str(body['answer-month']), year: str(body['answer-year']), time: str(body['answer-time']) };
       value = joinDate(parts);
-    } else if (control === 'checkboxes') value = list(body.answer);
+    } else if (control === 'checkboxes') value = [...new Set(list(body.answer))]; // a box sent twice is one answer
     else value = str(body.answer);
 
     // The core's own check, on this one attribute.
@@ -111,7 +112,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     const description = str((req.body as Body)?.description);
     const { problems } = validateDescription(description);
     if (problems.length) {
-      const errors = [{ field: 'description', href: '#description', text: render.t(req)('error.tooLong', { max: 4000 }) }];
+      const errors = [{ field: 'description', href: '#description', text: render.t(req)('error.tooLong', { max: WEB_LIMITS.description }) }];
       return render.page(req, reply, 'details.njk', { ...common(req, service, 'details'), description, notes: notesOf(service), errors }, { status: 400, form: true });
     }
     const draft = readDraft(req.session, service.code);
@@ -170,7 +171,13 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     const service = await serviceOf(req, reply);
     if (!service) return;
     const body = (req.body ?? {}) as Body;
-    const values = { address: str(body.address).trim(), postcode: str(body.postcode).trim().toUpperCase(), lat: str(body.lat).trim(), long: str(body.long).trim() };
+    const values = { address: str(body.address).trim(), postcode: str(body.postcode).trim().toUpperCase(), lat: str(body.lat).trim().slice(0, WEB_LIMITS.lat), long: str(body.long).trim().slice(0, WEB_LIMITS.long) };
+    const tooLong = overLimit({ address: values.address, postcode: values.postcode });
+    if (tooLong.length) {
+      const t = render.t(req);
+      const labels: Record<string, string> = { address: t('location.address'), postcode: t('location.postcode') };
+      return showLocation(req, reply, service, values, tooLong.map((f) => ({ field: f, href: `#${f}`, text: t('error.tooLongNamed', { field: labels[f], max: WEB_LIMITS[f] }) })));
+    }
     const { problems } = validateLocation({ address: values.address, zipcode: values.postcode, lat: values.lat, long: values.long }, {});
     if (problems.length) {
       const t = render.t(req);
@@ -199,9 +206,11 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     if (!service) return;
     const body = (req.body ?? {}) as Body;
     const values = { firstName: str(body.firstName).trim(), lastName: str(body.lastName).trim(), email: str(body.email).trim(), phone: str(body.phone).trim() };
-    if (validateEmail(values.email).length) {
-      return showContact(req, reply, service, values, [{ field: 'email', href: '#email', text: render.t(req)('error.email') }]);
-    }
+    const t = render.t(req);
+    const labels: Record<string, string> = { firstName: t('contact.firstName'), lastName: t('contact.lastName'), email: t('contact.email'), phone: t('contact.phone') };
+    const errors: PageError[] = overLimit(values).map((f) => ({ field: f, href: `#${f}`, text: t('error.tooLongNamed', { field: labels[f], max: WEB_LIMITS[f] }) }));
+    if (!errors.some((e) => e.field === 'email') && validateEmail(values.email).length) errors.push({ field: 'email', href: '#email', text: t('error.email') });
+    if (errors.length) return showContact(req, reply, service, values, errors);
     const draft = readDraft(req.session, service.code);
     for (const [k, v] of Object.entries(values)) (draft as unknown as Record<string, string | undefined>)[k] = v || undefined;
     writeDraft(req.session, service.code, draft);
@@ -269,7 +278,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
         const own = message === a.errorMessages?.required || message === a.errorMessages?.invalid;
         return { field: p.field, href, text: own ? message : `${a.description}: ${message}` };
       }
-      if (p.field === 'description') return { field: p.field, href: `${reportPath(service, 'details')}?change=1`, text: t('error.tooLong', { max: 4000 }) };
+      if (p.field === 'description') return { field: p.field, href: `${reportPath(service, 'details')}?change=1`, text: t('error.tooLong', { max: WEB_LIMITS.description }) };
       if (p.field === 'email') return { field: p.field, href: `${reportPath(service, 'contact')}?change=1`, text: t('error.email') };
       if (['lat', 'long', 'location'].includes(p.field)) return { field: p.field, href: `${reportPath(service, 'location')}?change=1`, text: t('error.location.required') };
       return { field: p.field, href: reportPath(service, 'check'), text: t('error.invalid') };

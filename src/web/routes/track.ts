@@ -20,7 +20,7 @@ export function publicUpdates(updates: RequestUpdate[]) {
 const REFERENCE = /^\d{1,18}$/;
 
 /** `/track`: a reference in, status, public history and expected date out. */
-export async function trackRoutes(app: FastifyInstance, { store, render }: WebContext) {
+export async function trackRoutes(app: FastifyInstance, { store, render, config }: WebContext) {
   // The council's own status names (from its service pattern) are English; Welsh uses the catalogue.
   const labeller = (req: FastifyRequest, service: Service | undefined) => {
     const t = render.t(req);
@@ -28,7 +28,18 @@ export async function trackRoutes(app: FastifyInstance, { store, render }: WebCo
     return (status: string) => own?.[status as Status] ?? t(`status.${status}`);
   };
 
-  app.get<{ Querystring: { reference?: string } }>('/track', async (req, reply) => {
+  // Lookups, not the empty form, count against the per-address limit: references are short numbers that could be tried in bulk.
+  const lookupLimit = {
+    config: {
+      rateLimit: {
+        max: config.webTrackLimitPerMinute,
+        timeWindow: 60_000,
+        allowList: (req: FastifyRequest) => typeof (req.query as Record<string, unknown>)?.reference !== 'string',
+      },
+    },
+  };
+
+  app.get<{ Querystring: { reference?: string } }>('/track', lookupLimit, async (req, reply) => {
     const t = render.t(req);
     const raw = typeof req.query.reference === 'string' ? req.query.reference : undefined;
     if (raw === undefined) return render.page(req, reply, 'track.njk', { reference: '' });
