@@ -13,7 +13,9 @@ async function readyToSend() {
   const marker = `Tag on the bridge ${randomUUID()}`;
   await web.get('/report/graffiti/question/offensive');
   await web.post('/report/graffiti/question/offensive', { answer: 'no' });
+  await web.get('/report/graffiti/details');
   await web.post('/report/graffiti/details', { description: marker });
+  await web.get('/report/graffiti/location');
   await web.post('/report/graffiti/location', { address: '1 Bridge Street', postcode: '', lat: '', long: '' });
   await web.get('/report/graffiti/check');
   return { web, marker };
@@ -63,7 +65,9 @@ test('a new report of the same kind after sending is a new request with a new re
   const first = await referenceOn(web, (await web.post('/report/graffiti/check', {})).headers.location as string);
   await web.get('/report/graffiti/question/offensive');
   await web.post('/report/graffiti/question/offensive', { answer: 'no' });
+  await web.get('/report/graffiti/details');
   await web.post('/report/graffiti/details', { description: marker });
+  await web.get('/report/graffiti/location');
   await web.post('/report/graffiti/location', { address: '1 Bridge Street', postcode: '', lat: '', long: '' });
   await web.get('/report/graffiti/check');
   const second = await referenceOn(web, (await web.post('/report/graffiti/check', {})).headers.location as string);
