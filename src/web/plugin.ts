@@ -47,7 +47,7 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
   });
   await app.register(cookie);
   const catalogues = loadCatalogues();
-  const render = renderer({ store, catalogues, jurisdictionId: config.webJurisdiction });
+  const render = renderer({ store, catalogues, jurisdictionId: config.webJurisdiction, feedbackUrl: config.webFeedbackUrl });
   // Called, not registered: its hooks must cover every route of this plugin.
   await webSessions(app, { store, ttlHours: config.webSessionHours, saveFailed: (req, reply, err) => problemInstead(app, render, req, reply, err) });
   // The secret lives in the stored session (csrf-protection's get/set session mode), not a cookie of its own.

@@ -35,7 +35,7 @@ export interface Renderer {
  * CSP nonce for govuk-frontend's inline script, and errors in the two shapes
  * the GOV.UK components take (summary list and per-field message).
  */
-export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogue>; jurisdictionId: string }): Renderer {
+export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogue>; jurisdictionId: string; feedbackUrl?: string }): Renderer {
   const translators = { en: translator(opts.catalogues, 'en'), cy: translator(opts.catalogues, 'cy') };
   let cached: { at: number; value: Jurisdiction } | undefined;
 
@@ -89,6 +89,7 @@ export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogu
         { text: 'Cymraeg', lang: 'cy', href: l === 'cy' ? undefined : switchHref(req, 'cy'), current: l === 'cy' },
       ],
       currentPath: new URL(req.url, 'http://x').pathname,
+      feedbackUrl: opts.feedbackUrl || '/feedback',
       formatDate: dateFormatter(l),
       ...ctx,
       errors: errors.map((e) => ({ text: e.text, href: e.href })),
