@@ -15,9 +15,16 @@ import { routingAdmin } from './routing/admin.ts';
 import { casesAdmin } from './backends/builtin/admin.ts';
 import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
+import { BackendRegistry } from './backends/registry.ts';
+import { systemClock, type Clock } from './core/clock.ts';
 
 export interface AppDeps {
   store: Store;
+  /** The one registry of live back-ends; `server.ts` shares it with the relay. Built here when absent (tests). */
+  backends?: BackendRegistry;
+  clock?: Clock;
+  /** Where /metrics figures are kept; `server.ts` also serves it on METRICS_PORT. */
+  metrics?: Registry;
 }
 
 /**
@@ -26,13 +33,18 @@ export interface AppDeps {
  *
  * @example const app = await buildApp(loadConfig(process.env), { store }); await app.listen({ port: 3000 });
  */
-export async function buildApp(config: Config, { store }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyInstance> {
+  const { store } = deps;
+  const backends = deps.backends ?? new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });
+  const clock = deps.clock ?? systemClock;
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
   });
+  // A registry made here is this app's to close; one passed in belongs to the caller.
+  if (!deps.backends) app.addHook('onClose', () => backends.close());
 
   await app.register(swagger, {
     openapi: {
@@ -52,17 +64,17 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
     return reply.code(err.status).send({ error: { code: err.code, message: err.message, problems: err.problems } });
   });
 
-  const metrics = new Registry();
-  registerOps(app, { store, registry: metrics });
+  const metrics = deps.metrics ?? new Registry();
+  registerOps(app, { store, registry: metrics, metricsToken: config.metricsToken });
   deliveryMetrics(metrics, store);
   await app.register(mediaRoutes, { store });
   await app.register(open311Routes, { prefix: '/open311/v2', store, config });
   // Status updates pushed by back-ends (webhook), signed: /backends/{name}/updates.
-  await app.register(backendInboundRoutes, { store, config });
+  await app.register(backendInboundRoutes, { store, backends });
   // The resident web at `/`: GOV.UK pages over the same core as Open311.
   await app.register(webPlugin, { store, config });
   // Each area of the admin API adds its routes function to this list.
   await app.register(patternSchemaRoutes);
-  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin]), { prefix: '/admin/api', store, config });
+  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin]), { prefix: '/admin/api', store, config, backends, clock });
   return app;
 }

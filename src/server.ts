@@ -1,26 +1,74 @@
+import Fastify from 'fastify';
+import { Registry } from 'prom-client';
 import type { Config } from './config/schema.ts';
 import { buildApp } from './app.ts';
-import { openStore } from './store/index.ts';
+import { openStore, safeUrl } from './store/index.ts';
 import { seedDemo } from './demo/seed.ts';
 import { startRelay } from './delivery/start.ts';
+import { BackendRegistry } from './backends/registry.ts';
+import { systemClock } from './core/clock.ts';
+import { metricsRoutes } from './ops/routes.ts';
+import { pipeworkVersion } from './version.ts';
+import { startRetention } from './ops/retention.ts';
 
-/** Opens the store, migrates, seeds the demo council on an empty database, and listens. */
+/**
+ * Opens the store, migrates, seeds the demo council on an empty database, and
+ * listens. SIGTERM or SIGINT stops it gracefully: no new connections, every
+ * request in flight answered, the relay's back-end calls finished (all within
+ * SHUTDOWN_TIMEOUT_MS), then exit 0.
+ */
 export async function serve(config: Config) {
-  const store = await openStore(config.databaseUrl);
-  if (config.seedDemo) await seedDemo(store);
-  const app = await buildApp(config, { store });
-  // The relay delivers the outbox from inside this process; it stops before the store closes.
-  const relay = config.relayEnabled ? startRelay(config, store, app.log) : undefined;
+  const store = await openStore(config.databaseUrl, { secretKey: config.secretKey, previousSecretKeys: config.secretKeysPrevious });
+  const seeded = config.seedDemo ? await seedDemo(store) : false;
+  // One registry of live back-ends, one clock and one metrics registry, shared by the HTTP surfaces and the relay.
+  const backends = new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });
+  const metrics = new Registry();
+  const app = await buildApp(config, { store, backends, clock: systemClock, metrics });
+  // The relay delivers the outbox from inside this process; it stops before the back-ends and the store close.
+  const relay = config.relayEnabled ? startRelay(config, store, backends, app.log) : undefined;
+  const retention = config.retentionIntervalMinutes ? startRetention(store, systemClock, config.retentionIntervalMinutes * 60_000, app.log) : undefined;
+  const metricsApp = config.metricsPort ? Fastify({ logger: false }) : undefined;
+  if (metricsApp) metricsRoutes(metricsApp, metrics);
   app.addHook('onClose', async () => {
+    await metricsApp?.close();
+    await retention?.stop();
     await relay?.stop();
+    await backends.close();
     await store.close();
   });
-  const stop = async () => {
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal, timeoutMs: config.shutdownTimeoutMs }, 'Pipework stopping: finishing requests and deliveries in flight');
+    const force = setTimeout(() => {
+      app.log.error({ timeoutMs: config.shutdownTimeoutMs }, 'Pipework stopped before everything in flight finished (SHUTDOWN_TIMEOUT_MS)');
+      process.exit(1);
+    }, config.shutdownTimeoutMs);
+    force.unref();
     await app.close();
+    app.log.info('Pipework stopped');
     process.exit(0);
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  await app.listen({ port: config.port, host: config.host });
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+
+  const address = await app.listen({ port: config.port, host: config.host });
+  const metricsAddress = metricsApp ? await metricsApp.listen({ port: config.metricsPort, host: config.metricsHost }) : undefined;
+  const schema = await store.schemaState();
+  app.log.info(
+    {
+      version: pipeworkVersion(),
+      database: store.dialect,
+      databaseUrl: safeUrl(config.databaseUrl),
+      migrationsApplied: schema.applied.length,
+      migrationsRunNow: store.migrationsRun,
+      demoSeeded: seeded,
+      address,
+      metrics: metricsAddress ?? (config.metricsToken ? `${address}/metrics (token)` : 'off'),
+    },
+    'Pipework started',
+  );
   return app;
 }

@@ -47,7 +47,7 @@ function sqliteWriter() {
   };
   const writeOne = (rows: Rows) => {
     const id = Number(insert('service_requests', rows.request as Record<string, unknown>).lastInsertRowid);
-    for (const l of rows.linked) insert(l.table, { ...l.values, [l.idColumn]: id });
+    for (const l of rows.linked) insert(l.table, { ...l.values, [l.idColumn]: id, ...(l.idTextColumn ? { [l.idTextColumn]: String(id) } : {}) });
     return id;
   };
   const batch = db.transaction((items: Rows[]) => items.map(writeOne));

@@ -1,12 +1,16 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Store } from '../core/store.ts';
 import type { Config } from '../config/schema.ts';
+import type { BackendRegistry } from '../backends/registry.ts';
+import type { Clock } from '../core/clock.ts';
 import { requireApiKey } from '../core/access/api-keys.ts';
 import { toPipeworkError } from '../http/errors.ts';
 
 export interface AdminOptions {
   store: Store;
   config: Config;
+  backends: BackendRegistry;
+  clock: Clock;
 }
 
 /** Admin routes register themselves here: one function per area (deliveries, routes, patterns…). */

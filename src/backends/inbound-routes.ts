@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Store } from '../core/store.ts';
-import type { Config } from '../config/schema.ts';
 import { PipeworkError } from '../core/errors.ts';
 import { toPipeworkError } from '../http/errors.ts';
-import { BackendRegistry } from './registry.ts';
+import type { BackendRegistry } from './registry.ts';
 import { InboundError } from './port.ts';
 import { applyStatusReport } from '../delivery/status-in.ts';
 
@@ -13,9 +12,7 @@ import { applyStatusReport } from '../delivery/status-in.ts';
  * The raw body is kept for the signature check. One report: 200, or 404 when
  * its reference is unknown. Several: 200 with one result each.
  */
-export async function backendInboundRoutes(app: FastifyInstance, { store, config }: { store: Store; config: Config }) {
-  const registry = new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });
-  app.addHook('onClose', () => registry.close());
+export async function backendInboundRoutes(app: FastifyInstance, { store, backends: registry }: { store: Store; backends: BackendRegistry }) {
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.setErrorHandler((error, req, reply) => {
     const err = toPipeworkError(error);
@@ -40,7 +37,7 @@ export async function backendInboundRoutes(app: FastifyInstance, { store, config
       try {
         const r = await applyStatusReport(store, backend, report);
         if (!r.known) req.log.warn({ backend: backend.name, request: r.requestId, code: report.code }, 'unknown back-end status code kept, not mapped');
-        results.push({ reference: report.reference ?? null, service_request_id: r.requestId, status: r.status, known_status: r.known, duplicate: r.duplicate });
+        results.push({ reference: report.reference ?? null, service_request_id: r.requestId, status: r.status, known_status: r.known, duplicate: r.duplicate, update_id: r.updateId ?? null });
       } catch (e) {
         const err = toPipeworkError(e);
         req.log.warn({ backend: backend.name, reference: report.reference ?? report.requestId, error: err.message }, 'inbound status update not applied');

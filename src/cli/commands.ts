@@ -8,6 +8,9 @@ import { routes } from './routes.ts';
 import { migration } from './migration.ts';
 import { cases } from '../backends/builtin/cli.ts';
 import { patterns } from './patterns.ts';
+import { backup, restore } from './backup.ts';
+import { secrets } from './secrets.ts';
+import { records } from './records.ts';
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
 export const COMMANDS: Record<string, Command> = {
@@ -25,7 +28,7 @@ export const COMMANDS: Record<string, Command> = {
     async run(_args, ctx) {
       const { db } = connect(ctx.config.databaseUrl);
       try {
-        const applied = await migrate(db);
+        const applied = await migrate(db, ctx.config.databaseUrl);
         ctx.out(applied.length ? `Applied ${applied.join(', ')}.` : 'The schema is up to date.');
       } finally {
         await db.destroy();
@@ -39,4 +42,8 @@ export const COMMANDS: Record<string, Command> = {
   migration,
   cases,
   patterns,
+  backup,
+  restore,
+  secrets,
+  records,
 };

@@ -21,7 +21,7 @@ export interface Command {
 
 export function contextFor(config: Config, out = (l: string) => process.stdout.write(l + '\n'), err = (l: string) => process.stderr.write(l + '\n')) {
   let opened: Promise<Store> | undefined;
-  const ctx: CliContext = { config, out, err, store: () => (opened ??= openStore(config.databaseUrl)) };
+  const ctx: CliContext = { config, out, err, store: () => (opened ??= openStore(config.databaseUrl, { secretKey: config.secretKey, previousSecretKeys: config.secretKeysPrevious })) };
   const close = async () => opened && (await (await opened).close());
   return { ctx, close };
 }

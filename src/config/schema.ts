@@ -1,3 +1,4 @@
+import { parseSecretKey } from '../core/secrets.ts';
 /**
  * Every configuration key Pipework reads: its environment variable, a default
  * and a description. The README's configuration table is checked against this
@@ -46,6 +47,12 @@ const url = (raw: string): string => {
   return raw.replace(/\/+$/, '');
 };
 
+const secretKey = (raw: string): string => {
+  if (raw.trim() === '') return '';
+  parseSecretKey(raw);
+  return raw.trim();
+};
+
 export const configSchema = {
   port: { env: 'PORT', default: '3000', description: 'TCP port the HTTP server listens on.', parse: integer(0, 65535) },
   host: { env: 'HOST', default: '0.0.0.0', description: 'Address the HTTP server binds to.', parse: (s: string) => s },
@@ -72,6 +79,48 @@ export const configSchema = {
     default: 'info',
     description: 'Log detail: fatal, error, warn, info, debug, trace or silent.',
     parse: oneOf('fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'),
+  },
+  metricsToken: {
+    env: 'METRICS_TOKEN',
+    default: '',
+    description: 'Serve /metrics on the public port to requests with `Authorization: Bearer TOKEN`. Empty: not served there (use METRICS_PORT).',
+    parse: (s: string) => s,
+  },
+  metricsPort: {
+    env: 'METRICS_PORT',
+    default: '0',
+    description: 'A second port, on METRICS_HOST, that serves /metrics alone without a token, for a scraper inside the network. 0: none.',
+    parse: integer(0, 65535),
+  },
+  metricsHost: {
+    env: 'METRICS_HOST',
+    default: '127.0.0.1',
+    description: 'Address the METRICS_PORT listener binds to.',
+    parse: (s: string) => s,
+  },
+  shutdownTimeoutMs: {
+    env: 'SHUTDOWN_TIMEOUT_MS',
+    default: '20000',
+    description: 'On SIGTERM or SIGINT, how long in-flight requests and back-end calls may take to finish before the process exits anyway, in ms.',
+    parse: integer(0, 600_000),
+  },
+  retentionIntervalMinutes: {
+    env: 'RETENTION_INTERVAL_MINUTES',
+    default: '360',
+    description: 'How often `serve` applies each service\'s retention rule (one process at a time), in minutes. 0: never (run `npx pipework records retention` yourself).',
+    parse: integer(0, 100_000),
+  },
+  secretKey: {
+    env: 'PIPEWORK_SECRET_KEY',
+    default: '',
+    description: 'Encrypts back-end secrets in the database (AES-256-GCM): 32 random bytes as hex or base64, e.g. from `openssl rand -hex 32`. Empty: secrets are stored as given.',
+    parse: secretKey,
+  },
+  secretKeysPrevious: {
+    env: 'PIPEWORK_SECRET_KEY_PREVIOUS',
+    default: '',
+    description: 'During a key rotation, the old key(s), comma-separated, so secrets sealed with them still open until `npx pipework secrets rotate` has re-sealed them.',
+    parse: (raw: string) => raw.split(',').map((k) => secretKey(k)).filter(Boolean),
   },
   bodyLimitBytes: {
     env: 'BODY_LIMIT_BYTES',

@@ -22,6 +22,7 @@ export const ERRORS = {
   PATTERN_VERSION_PUBLISHED: { status: 409, message: 'A published pattern version never changes: give your edits a new version' },
   PATTERN_NOT_PUBLISHED: { status: 409, message: 'Only a published pattern version can be adopted' },
   TRANSITION_NOT_ALLOWED: { status: 409, message: "The service's process does not allow this status change" },
+  IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was sent before with a different request' },
   SIGNATURE_INVALID: { status: 401, message: 'The signature of this call is missing or wrong' },
   BACKEND_NOT_FOUND: { status: 404, message: 'No back-end with this name is configured' },
   BACKEND_REFERENCE_UNKNOWN: { status: 404, message: 'The reference matches no request sent to this back-end' },

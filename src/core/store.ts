@@ -1,9 +1,10 @@
 import type { Jurisdiction, Service } from './services/service.ts';
-import type { AuthorKind, Contact, NewRequestUpdate, NewServiceRequest, RequestUpdate, ServiceRequest } from './requests/request.ts';
+import type { AuthorKind, Contact, NewRequestUpdate, NewServiceRequest, RequestUpdate, ServiceRequest, UpdateWrite } from './requests/request.ts';
 import type { Status } from './statuses.ts';
 import type { PatternStore } from './patterns/stored.ts';
 import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
+import type { RecordsStore } from './records/port.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -69,10 +70,31 @@ export interface Store {
     create(input: NewServiceRequest): Promise<ServiceRequest>;
     get(jurisdictionId: string, id: string): Promise<ServiceRequest | undefined>;
     getByToken(jurisdictionId: string, token: string): Promise<ServiceRequest | undefined>;
-    getByIdempotencyKey(jurisdictionId: string, key: string): Promise<ServiceRequest | undefined>;
+    /** The request created under a client's Idempotency-Key (`clientId` '' when the front end named none). */
+    getByIdempotencyKey(jurisdictionId: string, key: string, clientId?: string): Promise<ServiceRequest | undefined>;
+    /** As getByIdempotencyKey, with the hash of what was submitted under the key. */
+    findByIdempotencyKey(scope: { jurisdictionId: string; clientId: string; key: string }): Promise<{ request: ServiceRequest; submissionHash?: string } | undefined>;
     contact(jurisdictionId: string, id: string): Promise<Contact | undefined>;
     search(query: RequestQuery): Promise<ServiceRequest[]>;
-    /** Records an update and, unless its status is `unchanged`, moves the request to it, in one transaction. */
+    /**
+     * Writes an update the core has decided, in one transaction: the update row,
+     * its outbox jobs, and the request's new status (unless `unchanged` or
+     * flagged) and updated time. With `expect.status`, nothing is written unless
+     * the request is still at that status (a compare-and-set): `conflict` tells
+     * the core to read again and decide again. An `externalId` already stored on
+     * this request writes nothing and gives back that first update (`duplicate`);
+     * a unique index makes this hold under concurrency.
+     *
+     * @example
+     *   const r = await store.requests.writeUpdate(decided, { status: request.status });
+     *   if (r.outcome === 'conflict') // re-read the request and decide again
+     */
+    writeUpdate(update: NewRequestUpdate, expect?: { status: Status }): Promise<UpdateWrite>;
+    /**
+     * Writes an update as it is, without process rules or a status check (seeding,
+     * benchmarks, store tests). Everything else goes through the core's
+     * recordUpdate. A repeated `externalId` gives back the first update.
+     */
     addUpdate(update: NewRequestUpdate): Promise<RequestUpdate>;
     findUpdateByExternalId(jurisdictionId: string, requestId: string, externalId: string): Promise<RequestUpdate | undefined>;
     updates(query: UpdateQuery): Promise<RequestUpdate[]>;
@@ -102,6 +124,10 @@ export interface Store {
     /** Deletes expired sessions; returns how many. */
     purgeExpired(now?: Date): Promise<number>;
   };
+  /** Migrations the database has, those this version would still apply, and any it does not know (a newer Pipework's). */
+  schemaState(): Promise<{ applied: string[]; pending: string[]; unknown: string[] }>;
+  /** Retention, legal holds, subject access and erasure (src/core/records/). */
+  records: RecordsStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

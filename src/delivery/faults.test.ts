@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
+import { serveProcess } from '../../test/support/serve.ts';
 import { freshStore } from '../../test/support/db.ts';
 import { openStore } from '../store/index.ts';
 import type { Store } from '../core/store.ts';
@@ -20,27 +20,7 @@ async function potholesToHook(store: Store, url: string): Promise<string> {
   return key;
 }
 
-/** Runs `pipework serve` as a real child process; resolves with its base URL once it listens. */
-async function serve(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['bin/pipework.js', 'serve'], {
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', SEED_DEMO: 'false', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 20_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const m = /listening at (http:\/\/127\.0\.0\.1:\d+)/i.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-  });
-  return { child, url };
-}
+const serve = async (env: Record<string, string>) => serveProcess(env);
 
 test('kill -9 of Pipework mid-delivery, then restart: every accepted request delivered, none twice', async () => {
   const store = await freshStore();

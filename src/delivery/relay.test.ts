@@ -2,6 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayWorld, until, SECRET } from '../../test/support/delivery-world.ts';
 import { webhookPeer } from '../../test/support/backends/webhook-peer.ts';
+import { METRICS_TOKEN } from '../../test/support/db.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
 
 type World = Awaited<ReturnType<typeof relayWorld>>;
@@ -167,7 +168,7 @@ test('admin API: list deliveries with attempts; bad filters are 400s that say wh
 });
 
 test('/metrics shows the outbox: dead jobs per back-end (the request and its comment)', async () => {
-  const res = await w.app.inject({ url: '/metrics' });
+  const res = await w.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
   assert.equal(res.statusCode, 200);
   assert.match(res.body, /pipework_deliveries\{state="dead",backend="wrongsecret"\} 2/);
 });

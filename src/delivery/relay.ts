@@ -37,6 +37,8 @@ const DEFER_MS = 500;
  * works. A claimed job is held for `leaseMs`: if its process dies, another
  * relay takes it over when the lease runs out and sends it again with the same
  * Idempotency-Key. Outcomes of a batch commit together (one fsync, not one per job).
+ * Jobs for the built-in case store never reach it: they are delivered as they
+ * are written (docs/decisions/0051).
  *
  * @example const relay = new Relay(store, registry, options, app.log); relay.start(); … await relay.stop();
  */
@@ -84,7 +86,7 @@ export class Relay {
     await this.loop;
     await this.completing;
     await this.pulling;
-    if (this.store.dialect === 'sqlite') await this.store.deliveries.releaseLease('relay', this.worker).catch(() => {});
+    await this.store.deliveries.stopRelaying(this.worker).catch(() => {});
   }
 
   private async run() {
@@ -108,14 +110,13 @@ export class Relay {
     }
   }
 
-  /** SQLite: one relay per database, by lease. PostgreSQL: every relay works, SKIP LOCKED keeps them apart. */
+  /** The store says whether this relay may work (one relay per SQLite database, any number on PostgreSQL). */
   private async mayWork(): Promise<boolean> {
-    if (this.store.dialect !== 'sqlite') return true;
     const now = Date.now();
     if (this.leaseHeld && now - this.leaseCheckedAt < this.opts.leaseMs / 3) return true;
     // A standby relay asks again at most once a second (sooner with a short lease): one small write, not one per poll.
     if (!this.leaseHeld && now - this.leaseCheckedAt < Math.min(this.opts.leaseMs / 3, 1000)) return false;
-    this.leaseHeld = await this.store.deliveries.lease('relay', this.worker, this.opts.leaseMs);
+    this.leaseHeld = await this.store.deliveries.mayRelay(this.worker, this.opts.leaseMs);
     this.leaseCheckedAt = now;
     return this.leaseHeld;
   }

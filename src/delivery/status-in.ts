@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Store } from '../core/store.ts';
 import { PipeworkError } from '../core/errors.ts';
-import { recordUpdate } from '../core/requests/record-update.ts';
+import { recordUpdateOnce } from '../core/requests/record-update.ts';
 import type { Backend, StatusReport } from '../backends/port.ts';
 import { mapStatus } from '../backends/status-map.ts';
 
@@ -13,6 +13,8 @@ export interface AppliedReport {
   duplicate: boolean;
   /** Only owners' reports move the request; a shadow's are recorded for comparison. */
   shown: boolean;
+  /** The update in the request's history (owners' reports only): the same for every copy of one report. */
+  updateId?: string;
 }
 
 /**
@@ -37,22 +39,23 @@ export async function applyStatusReport(store: Store, backend: Pick<Backend, 'na
   const externalId = `${backend.name}:${report.updateId ?? digest([job.requestId, report.code, report.description ?? '', report.at?.toISOString() ?? ''])}`;
   const shown = job.role !== 'shadow';
   let duplicate = false;
+  let updateId: string | undefined;
   if (shown) {
-    duplicate = !!(await store.requests.findUpdateByExternalId(job.jurisdictionId, job.requestId, externalId));
-    if (!duplicate) {
-      await recordUpdate(store, {
-        requestId: job.requestId,
-        jurisdictionId: job.jurisdictionId,
-        status,
-        description: report.description ?? '',
-        mediaUrls: [],
-        externalStatusCode: report.code,
-        externalId,
-        authorKind: 'backend',
-        contact: {},
-        updatedAt: at,
-      });
-    }
+    // The core stores one update per back-end update id, however many copies arrive at once.
+    const recorded = await recordUpdateOnce(store, {
+      requestId: job.requestId,
+      jurisdictionId: job.jurisdictionId,
+      status,
+      description: report.description ?? '',
+      mediaUrls: [],
+      externalStatusCode: report.code,
+      externalId,
+      authorKind: 'backend',
+      contact: {},
+      updatedAt: at,
+    });
+    duplicate = recorded.duplicate;
+    updateId = recorded.update.id;
   }
   // Recorded after the update, so a crash in between is healed by the back-end's re-send.
   const event = await store.deliveries.recordEvent({
@@ -68,7 +71,7 @@ export async function applyStatusReport(store: Store, backend: Pick<Backend, 'na
     at,
     receivedAt: new Date(),
   });
-  return { requestId: job.requestId, status, known, duplicate: shown ? duplicate : event.duplicate, shown };
+  return { requestId: job.requestId, status, known, duplicate: shown ? duplicate : event.duplicate, shown, ...(updateId ? { updateId } : {}) };
 }
 
 const digest = (parts: string[]) => createHash('sha256').update(parts.join('\0')).digest('hex').slice(0, 24);

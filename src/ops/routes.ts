@@ -1,14 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Registry, collectDefaultMetrics, Histogram } from 'prom-client';
 import type { Store } from '../core/store.ts';
+import { pipeworkVersion } from '../version.ts';
 
 /**
- * /healthz: the process is up. /readyz: it can reach its database.
- * /metrics: Prometheus text format, with request latency by route.
+ * /healthz: the process is up, and its version. /readyz: it can reach its
+ * database and the schema is up to date. /metrics: Prometheus text format,
+ * with request latency by route — on the public port only behind
+ * METRICS_TOKEN (see `metricsListener` for a port of its own).
  */
-export function registerOps(app: FastifyInstance, opts: { store: Store; registry?: Registry }) {
+export function registerOps(app: FastifyInstance, opts: { store: Store; registry: Registry; metricsToken: string }) {
   // Called on the root instance, not registered as a plugin, so the latency hook sees every route.
-  const registry = opts.registry ?? new Registry();
+  const { registry } = opts;
   collectDefaultMetrics({ register: registry });
   const latency = new Histogram({
     name: 'pipework_http_request_duration_seconds',
@@ -25,10 +29,33 @@ export function registerOps(app: FastifyInstance, opts: { store: Store; registry
   });
 
   const hide = { hide: true } as object;
-  app.get('/healthz', { schema: hide }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: hide }, async () => ({ status: 'ok', version: pipeworkVersion() }));
   app.get('/readyz', { schema: hide }, async (_req, reply) => {
-    const ok = await opts.store.ping();
-    return reply.code(ok ? 200 : 503).send({ status: ok ? 'ready' : 'database unreachable' });
+    if (!(await opts.store.ping())) return reply.code(503).send({ status: 'database unreachable' });
+    const schema = await opts.store.schemaState();
+    const ready = !schema.pending.length && !schema.unknown.length;
+    return reply.code(ready ? 200 : 503).send({
+      status: ready ? 'ready' : 'schema not up to date',
+      migrations: { applied: schema.applied.length, latest: schema.applied.at(-1) ?? null, pending: schema.pending, unknown: schema.unknown },
+    });
   });
-  app.get('/metrics', { schema: hide }, async (_req, reply) => reply.type(registry.contentType).send(await registry.metrics()));
+  if (opts.metricsToken) {
+    app.get('/metrics', { schema: hide }, async (req, reply) => {
+      if (!bearerMatches(req, opts.metricsToken)) return reply.code(401).header('www-authenticate', 'Bearer').send({ error: { code: 'UNAUTHORIZED', message: 'Send the metrics token as Authorization: Bearer METRICS_TOKEN', problems: [] } });
+      return sendMetrics(registry, reply);
+    });
+  }
+}
+
+/** The metrics listener on METRICS_PORT: /metrics alone, for a scraper on the inside. */
+export function metricsRoutes(app: FastifyInstance, registry: Registry) {
+  app.get('/metrics', async (_req, reply) => sendMetrics(registry, reply));
+}
+
+const sendMetrics = async (registry: Registry, reply: FastifyReply) => reply.type(registry.contentType).send(await registry.metrics());
+
+function bearerMatches(req: FastifyRequest, token: string): boolean {
+  const given = Buffer.from(/^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '');
+  const want = Buffer.from(token);
+  return given.length === want.length && timingSafeEqual(given, want);
 }

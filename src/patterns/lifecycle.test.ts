@@ -149,8 +149,9 @@ test('back-end updates: a disallowed change is recorded and flagged, an allowed 
   const feed = json(await env.app.inject({ url: `/open311/v2/servicerequestupdates.json?jurisdiction_id=example&api_key=${env.key}&start_date=${start.toISOString()}` }));
   assert.ok(!feed.some((u: { update_id: string }) => u.update_id === flagged.id), 'not offered to clients as a status change');
 
-  // open → action_scheduled is allowed and tells the resident; the clock restarts at the scheduled status's target.
-  const at = new Date(Date.now() + 1000);
+  // open → action_scheduled is allowed and tells the resident; the clock restarts at the scheduled status's target,
+  // from the back-end's own time for the change.
+  const at = new Date((await env.store.requests.get('example', id))!.requestedAt.getTime() + 1);
   const moved = await recordUpdate(env.store, backend(id, 'action_scheduled', at));
   assert.equal(moved.flag, undefined);
   assert.equal(moved.notifyResident, true);
@@ -180,7 +181,7 @@ test('a service not bound to a pattern takes any status change, as before', asyn
   assert.equal((await env.store.requests.get('example', r.id))?.status, 'in_progress');
 });
 
-test("a resident's OPEN from FixMyStreet is a comment on an unfinished request and reopens a finished one", async () => {
+test("a resident's OPEN from FixMyStreet is a comment on an open or a finished request; only REOPEN reopens", async () => {
   const r = await submitRequest(env.store, { ...pothole('medium'), attributes: { depth: 'medium' } });
   const resident = (status: string) => ({ ...backend(r.id, status), authorKind: 'resident' as const, description: 'Still there' });
   await recordUpdate(env.store, backend(r.id, 'investigating'));
@@ -189,7 +190,10 @@ test("a resident's OPEN from FixMyStreet is a comment on an unfinished request a
   assert.equal(comment.flag, undefined);
   assert.equal((await env.store.requests.get('example', r.id))?.status, 'investigating');
   await recordUpdate(env.store, backend(r.id, 'fixed'));
-  const reopened = await recordUpdate(env.store, resident('open'));
+  const onClosed = await recordUpdate(env.store, resident('open'));
+  assert.deepEqual([onClosed.status, onClosed.flag, onClosed.notifyResident], ['unchanged', undefined, undefined]);
+  assert.equal((await env.store.requests.get('example', r.id))?.status, 'fixed');
+  const reopened = await recordUpdate(env.store, resident('reopen'));
   assert.equal(reopened.status, 'reopen');
   assert.equal(reopened.notifyResident, true);
   assert.equal((await env.store.requests.get('example', r.id))?.status, 'reopen');

@@ -2,6 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { ProcessDocument } from '../core/process/process.ts';
 import type { PatternDocument } from '../core/patterns/stored.ts';
 import { STATUSES } from '../core/statuses.ts';
+import { PERIOD } from '../core/records/retention.ts';
 import { DATATYPES, SERVICE_TYPES } from '../core/services/service.ts';
 
 /**
@@ -126,6 +127,15 @@ export const ServicePatternSchema = Type.Object(
     service_notice: Type.Optional(Text('Open311 service_notice shown with each request', 500)),
     questions: Type.Array(QuestionSchema),
     process: ProcessSchema,
+    retention: Type.Optional(
+      Type.Object(
+        {
+          contact_after_closure: Type.Optional(Type.String({ pattern: PERIOD, description: 'Erase the contact details this long after the request closed, e.g. 12 months' })),
+          anonymise_after_closure: Type.Optional(Type.String({ pattern: PERIOD, description: 'Anonymise the request (free text, photos, exact place) this long after it closed, e.g. 6 years' })),
+        },
+        { additionalProperties: false, description: 'How long what residents give is kept; absent: the default for the LGSL code, else 12 months and 6 years' },
+      ),
+    ),
     provenance: ProvenanceSchema,
   },
   {

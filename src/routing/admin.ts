@@ -4,7 +4,6 @@ import type { AdminRoutes } from '../admin/plugin.ts';
 import type { Store } from '../core/store.ts';
 import { PipeworkError } from '../core/errors.ts';
 import { requireApiKey } from '../core/access/api-keys.ts';
-import { BackendRegistry } from '../backends/registry.ts';
 import type { BackendConfig, Route, RouteChange } from '../core/routing/route.ts';
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from './manage.ts';
 import { migrationReport } from './report.ts';
@@ -47,10 +46,8 @@ const actorOf = async (store: Store, req: FastifyRequest) => `api:${(await requi
  * promote), their change log, back-end instances and their health, and the
  * migration report.
  */
-export const routingAdmin: AdminRoutes = async (app, { store, config }) => {
+export const routingAdmin: AdminRoutes = async (app, { store, backends: registry }) => {
   const tags = ['Admin: routing'];
-  const registry = new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });
-  app.addHook('onClose', () => registry.close());
   const key = (req: FastifyRequest) => {
     const p = req.params as Static<typeof Key>;
     return { jurisdictionId: p.jurisdiction, serviceCode: p.service };

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.ts';
@@ -44,11 +44,54 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
 
-/** Brings the schema up to date; safe to run on every start and from two processes at once. */
-export async function migrate(db: Kysely<Database>): Promise<string[]> {
-  const { error, results } = await new Migrator({ db, provider, allowUnorderedMigrations: true }).migrateToLatest();
-  if (error) throw error;
+/** Raised when the database cannot be used as it is: unreachable, or migrated by a newer Pipework. */
+export class DatabaseError extends Error {}
+
+/**
+ * Brings the schema up to date; safe to run on every start and from two
+ * processes at once. Refuses a database that a newer Pipework has migrated:
+ * running older code on a newer schema could lose what the newer code wrote.
+ */
+export async function migrate(db: Kysely<Database>, databaseUrl?: string): Promise<string[]> {
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
+  const state = await schemaState(db, databaseUrl);
+  if (state.unknown.length) {
+    throw new DatabaseError(
+      `The database named by DATABASE_URL (${safeUrl(databaseUrl)}) was migrated by a newer Pipework: it has migration(s) ${state.unknown.join(', ')} that this version does not know. ` +
+        'Upgrade Pipework to the version that made them (see docs/upgrading.md), or restore a backup made with this version.',
+    );
+  }
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) throw unreachable(error, databaseUrl);
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Which migrations the database has, which this code would still apply, and which it does not know. */
+export async function schemaState(db: Kysely<Database>, databaseUrl?: string): Promise<{ applied: string[]; pending: string[]; unknown: string[] }> {
+  let applied: string[];
+  try {
+    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
+    applied = rows.map((r) => r.name);
+  } catch (err) {
+    // No migration table yet: a new database. Anything else (unreachable, refused) is said in the operator's words.
+    if (!/kysely_migration|no such table|does not exist/i.test((err as Error).message)) throw unreachable(err, databaseUrl);
+    applied = [];
+  }
+  const known = Object.keys(migrations).sort();
+  return { applied, pending: known.filter((n) => !applied.includes(n)), unknown: applied.filter((n) => !known.includes(n)) };
+}
+
+/** A database error an operator can act on: which variable, which server, what went wrong. */
+function unreachable(err: unknown, databaseUrl?: string): Error {
+  if (err instanceof DatabaseError) return err;
+  const e = err as Error & { code?: string };
+  if (!e?.code || !/^(ECONNREFUSED|ENOTFOUND|ETIMEDOUT|EHOSTUNREACH|ECONNRESET|3D000|28P01|28000|SQLITE_CANTOPEN|SQLITE_READONLY|SQLITE_NOTADB)$/.test(e.code)) return e;
+  return new DatabaseError(`Cannot use the database named by DATABASE_URL (${safeUrl(databaseUrl)}): ${e.message}. Check that the server is running and the address is right.`);
+}
+
+/** A database URL with its password hidden, for messages and logs. */
+export function safeUrl(databaseUrl = ''): string {
+  return databaseUrl.replace(/(\/\/[^:/@]+):[^@/]*@/, '$1:***@');
 }
 
 /**

@@ -43,23 +43,30 @@ export function deliveryValues(scope: { jurisdictionId: string; serviceCode: str
     kind: d.kind,
     update_id: scope.updateId ?? null,
     idempotency_key: d.idempotencyKey,
-    state: 'pending',
+    // A job done as it is written (the built-in case store) is delivered already; its reference is the request id, set by the writer.
+    state: d.deliveredOnWrite ? 'delivered' : 'pending',
     attempts: 0,
     due_at: now,
     locked_by: null,
     external_ref: null,
     last_error: null,
     created_at: now,
-    delivered_at: null,
+    delivered_at: d.deliveredOnWrite ? now : null,
   }));
 }
+
+/** True when some of these jobs wait for a relay (the others were done as they were written). */
+export const queuesWork = (jobs: NewDelivery[] | undefined) => !!jobs?.some((d) => !d.deliveredOnWrite);
 
 /** Inserts the outbox rows of an update inside the update's transaction. */
 export async function insertUpdateDeliveries(trx: Transaction<Database>, requestId: number, updateId: number, jobs: NewDelivery[], now: number) {
   if (!jobs.length) return;
   const req = await trx.selectFrom('service_requests').select(['jurisdiction_id', 'service_code']).where('id', '=', requestId).executeTakeFirstOrThrow();
   const values = deliveryValues({ jurisdictionId: req.jurisdiction_id, serviceCode: req.service_code, updateId }, jobs, now);
-  await trx.insertInto('deliveries').values(values.map((v) => ({ ...v, request_id: requestId }))).execute();
+  await trx
+    .insertInto('deliveries')
+    .values(values.map((v) => ({ ...v, request_id: requestId, external_ref: v.state === 'delivered' ? String(requestId) : null })))
+    .execute();
 }
 
 // In-process wake-up: a relay sleeping between polls hears about new jobs at once.
@@ -70,6 +77,7 @@ export function notifyQueued(db: object) {
 }
 
 export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): DeliveryStore {
+  const state = deliveryStateStore(db);
   const attemptFromRow = (r: Selectable<Database['delivery_attempts']>): DeliveryAttempt => ({
     id: String(r.id),
     deliveryId: String(r.delivery_id),
@@ -117,7 +125,11 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
   }
 
   return {
-    ...deliveryStateStore(db),
+    ...state,
+
+    // PostgreSQL relays are kept apart by SKIP LOCKED in `claim`; SQLite has one writer, so one relay by lease.
+    mayRelay: (worker, leaseMs) => (dialect === 'postgres' ? Promise.resolve(true) : state.lease('relay', worker, leaseMs)),
+    stopRelaying: (worker) => (dialect === 'postgres' ? Promise.resolve() : state.releaseLease('relay', worker)),
 
     async claim({ worker, limit, leaseMs, skipBackends = [], now = Date.now() }) {
       const rows = await db

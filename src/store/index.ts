@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import type { Store } from '../core/store.ts';
-import { connect, migrate } from './connect.ts';
+import { DatabaseError, connect, migrate, safeUrl, schemaState } from './connect.ts';
 import { jurisdictionStore, serviceStore } from './catalogue.ts';
 import { requestStore } from './requests.ts';
 import { apiKeyStore, mediaStore } from './keys.ts';
@@ -8,9 +8,11 @@ import { deliveryStore } from './deliveries.ts';
 import { routingStore } from './routing.ts';
 import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
+import { recordsStore } from './records.ts';
 import { catalogueCache } from './cache.ts';
+import { SecretKeyError, keyring } from '../core/secrets.ts';
 
-export { connect, migrate };
+export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
 /**
  * Opens the store named by a DATABASE_URL and brings its schema up to date.
@@ -19,21 +21,50 @@ export { connect, migrate };
  */
 export async function openStore(
   databaseUrl: string,
-  options: { migrate?: boolean; /** How long catalogue reads are trusted; 0 turns the cache off. */ catalogueCacheMs?: number } = {},
-): Promise<Store & { db: ReturnType<typeof connect>['db'] }> {
-  const { db, dialect, dataVersion } = connect(databaseUrl);
+  options: {
+    migrate?: boolean;
+    /** How long catalogue reads are trusted; 0 turns the cache off. */
+    catalogueCacheMs?: number;
+    /** PIPEWORK_SECRET_KEY and any previous keys: back-end secrets are sealed with the first. */
+    secretKey?: string;
+    previousSecretKeys?: string[];
+  } = {},
+): Promise<Store & { db: ReturnType<typeof connect>['db']; migrationsRun: string[] }> {
+  let connection;
+  try {
+    connection = connect(databaseUrl);
+  } catch (err) {
+    throw new DatabaseError(`Cannot open the database named by DATABASE_URL (${safeUrl(databaseUrl)}): ${(err as Error).message}`);
+  }
+  const { db, dialect, dataVersion } = connection;
   const cache = catalogueCache({ ttlMs: options.catalogueCacheMs ?? 1000, externalVersion: dataVersion });
-  if (options.migrate !== false) await migrate(db);
+  let migrationsRun: string[] = [];
+  const keys = keyring(options.secretKey || undefined, options.previousSecretKeys);
+  const routing = routingStore(db, keys);
+  try {
+    if (options.migrate !== false) {
+      migrationsRun = await migrate(db, databaseUrl);
+      // Refuse to start rather than fail each delivery later: every sealed secret must open with the keys given.
+      await routing.backends().catch((err) => {
+        throw err instanceof SecretKeyError ? new DatabaseError(`Cannot start: ${err.message}`) : err;
+      });
+    }
+  } catch (err) {
+    await db.destroy().catch(() => {});
+    throw err;
+  }
   return {
     db,
     dialect,
+    migrationsRun,
+    schemaState: () => schemaState(db, databaseUrl),
     jurisdictions: cache.wrap('jurisdictions', jurisdictionStore(db), { list: () => '' }),
     services: cache.wrap('services', serviceStore(db), { list: (j: string) => j, get: (j: string, code: string) => `${j}\0${code}` }),
     requests: requestStore(db),
     deliveries: deliveryStore(db, dialect),
     // routeFor is read by every new request; route changes made here clear it at once.
     // Every read is named, so the relay's once-a-second back-end lookups do not empty the catalogue cache.
-    routing: cache.wrap('routing', routingStore(db), {
+    routing: cache.wrap('routing', routing, {
       routeFor: (j: string, code: string) => `${j}\0${code}`,
       get: (j: string, code: string) => `${j}\0${code}`,
       list: (j?: string) => j ?? '',
@@ -45,6 +76,7 @@ export async function openStore(
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
     webSessions: webSessionStore(db),
+    records: recordsStore(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -5,13 +5,17 @@ type RequestRow = Selectable<Database['service_requests']>;
 
 /**
  * A row committed in the same transaction as a new request (its contact
- * details, its delivery jobs…). The new request's id goes into `idColumn`.
+ * details, its delivery jobs…). The new request's id goes into `idColumn`,
+ * and as text into `idTextColumn` when given (a built-in job's reference is the request id).
  */
 export interface LinkedRow {
   table: keyof Database;
   idColumn: string;
+  idTextColumn?: string;
   values: Record<string, unknown>;
 }
+
+const idColumns = (l: LinkedRow) => (l.idTextColumn ? [l.idColumn, l.idTextColumn] : [l.idColumn]);
 
 /** Everything one new request writes: the request row, then its linked rows. */
 export interface NewRequestRows {
@@ -49,7 +53,8 @@ export async function insertRequestRows(trx: Transaction<Database> | Kysely<Data
   const text = insertSql('service_requests', req.map(([c]) => c), () => '?', ' returning *');
   const [row] = (await trx.executeQuery<RequestRow>(CompiledQuery.raw(text, req.map(([, v]) => v)))).rows;
   for (const l of rows.linked) {
-    const cols = [...entries(l.values), [l.idColumn, row.id] as [string, unknown]];
+    const ids: [string, unknown][] = [[l.idColumn, row.id], ...(l.idTextColumn ? [[l.idTextColumn, String(row.id)] as [string, unknown]] : [])];
+    const cols = [...entries(l.values).filter(([c]) => !idColumns(l).includes(c)), ...ids];
     await trx.executeQuery(CompiledQuery.raw(insertSql(l.table, cols.map(([c]) => c), () => '?'), cols.map(([, v]) => v)));
   }
   return row;
@@ -71,10 +76,10 @@ async function insertOneStatement(db: Kysely<Database>, rows: NewRequestRows): P
   const req = entries(rows.request);
   const parts = [`with r as (${insertSql('service_requests', req.map(([c]) => c), bind(req), ' returning *')})`];
   rows.linked.forEach((l, i) => {
-    const vals = entries(l.values);
+    const vals = entries(l.values).filter(([c]) => !idColumns(l).includes(c));
     const at = bind(vals);
-    const cols = [...vals.map(([c]) => c), l.idColumn];
-    parts.push(`l${i} as (${insertSql(l.table, cols, (k) => (k < vals.length ? at(k) : '(select id from r)'))})`);
+    const cols = [...vals.map(([c]) => c), ...idColumns(l)];
+    parts.push(`l${i} as (${insertSql(l.table, cols, (k) => (k < vals.length ? at(k) : k === vals.length ? '(select id from r)' : '(select id::text from r)'))})`);
   });
   const [row] = (await db.executeQuery<RequestRow>(CompiledQuery.raw(`${parts.join(', ')} select * from r`, params))).rows;
   return row;

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
 import type { Database } from './schema.ts';
 import type { Store } from '../core/store.ts';
-import type { NewServiceRequest } from '../core/requests/request.ts';
+import type { NewServiceRequest, RequestUpdate } from '../core/requests/request.ts';
 import { requestFromRow, updateFromRow } from './rows.ts';
 import { newRequestWriter, type LinkedRow, type NewRequestRows } from './request-writer.ts';
 import { searchRows } from './request-search.ts';
-import { deliveryValues, insertUpdateDeliveries, notifyQueued } from './deliveries.ts';
+import { deliveryValues, insertUpdateDeliveries, notifyQueued, queuesWork } from './deliveries.ts';
 
 /** Parses a public request id; anything that is not a positive integer matches no row. */
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
@@ -27,13 +27,18 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
     });
   }
   // The outbox: delivery jobs commit with the request or not at all.
-  for (const values of deliveryValues(input, input.deliveries ?? [], now)) linked.push({ table: 'deliveries', idColumn: 'request_id', values });
+  for (const values of deliveryValues(input, input.deliveries ?? [], now)) {
+    linked.push({ table: 'deliveries', idColumn: 'request_id', ...(values.state === 'delivered' ? { idTextColumn: 'external_ref' } : {}), values });
+  }
+  const requestedAt = input.requestedAt?.getTime() ?? now;
   return {
     request: {
       jurisdiction_id: input.jurisdictionId,
       service_code: input.serviceCode,
       token: input.token ?? null,
       idempotency_key: input.idempotencyKey ?? null,
+      idempotency_client: input.idempotencyKey ? (input.idempotencyClientId ?? '') : null,
+      submission_hash: input.idempotencyKey ? (input.submissionHash ?? null) : null,
       status: 'open',
       status_notes: null,
       description: input.description ?? null,
@@ -52,8 +57,8 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
       agency_responsible: input.agencyResponsible ?? null,
       service_notice: input.serviceNotice ?? null,
       source: input.source,
-      requested_at: now,
-      updated_at: now,
+      requested_at: requestedAt,
+      updated_at: requestedAt,
       expected_at: input.expectedAt?.getTime() ?? null,
       pattern_id: input.pattern?.id ?? null,
       pattern_version: input.pattern?.version ?? null,
@@ -62,12 +67,15 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
   };
 }
 
+/** Thrown inside a transaction to roll it back when the sender's update id is already stored. */
+class AlreadyStored extends Error {}
+
 export function requestStore(db: Kysely<Database>): Store['requests'] {
   const write = newRequestWriter(db);
-  return {
+  const requests: Store['requests'] = {
     async create(input) {
       const row = await write(newRequestRows(input, Date.now()));
-      if (input.deliveries?.length) notifyQueued(db);
+      if (queuesWork(input.deliveries)) notifyQueued(db);
       return requestFromRow(row);
     },
 
@@ -83,14 +91,19 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
       return row && requestFromRow(row);
     },
 
-    async getByIdempotencyKey(jurisdictionId, key) {
+    async getByIdempotencyKey(jurisdictionId, key, clientId = '') {
+      return (await requests.findByIdempotencyKey({ jurisdictionId, clientId, key }))?.request;
+    },
+
+    async findByIdempotencyKey({ jurisdictionId, clientId, key }) {
       const row = await db
         .selectFrom('service_requests')
         .selectAll()
         .where('jurisdiction_id', '=', jurisdictionId)
+        .where('idempotency_client', '=', clientId)
         .where('idempotency_key', '=', key)
         .executeTakeFirst();
-      return row && requestFromRow(row);
+      return row && { request: requestFromRow(row), submissionHash: row.submission_hash ?? undefined };
     },
 
     async getByToken(jurisdictionId, token) {
@@ -128,40 +141,65 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
     },
 
     async addUpdate(u) {
-      const at = (u.updatedAt ?? new Date()).getTime();
+      const r = await requests.writeUpdate(u);
+      if (r.outcome === 'conflict') throw new Error(`request ${u.requestId} was not found in ${u.jurisdictionId}`);
+      return r.update;
+    },
+
+    async writeUpdate(u, expect) {
       const requestId = rowId(u.requestId);
-      if (requestId === undefined) throw new Error(`not a request id: ${u.requestId}`);
-      const saved = await db.transaction().execute(async (trx) => {
-        const row = await trx
-          .insertInto('request_updates')
-          .values({
-            request_id: requestId,
-            jurisdiction_id: u.jurisdictionId,
-            status: u.status,
-            description: u.description,
-            media_urls: JSON.stringify(u.mediaUrls),
-            external_status_code: u.externalStatusCode ?? null,
-            external_id: u.externalId ?? null,
-            author_kind: u.authorKind,
-            contact: JSON.stringify(u.contact),
-            updated_at: at,
-            flag: u.flag ?? null,
-            notify_resident: u.notifyResident ? 1 : null,
-          })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        // A resident's comment travels on to the back-ends through the outbox, in this same transaction.
-        await insertUpdateDeliveries(trx, requestId, row.id, u.deliveries ?? [], Date.now());
-        // A flagged update (the service pattern does not allow its change) is history only: the request stays put.
-        const change =
-          u.status === 'unchanged' || u.flag
-            ? { updated_at: at }
-            : { updated_at: at, status: u.status, status_notes: u.description || null, ...(u.expectedAt ? { expected_at: u.expectedAt.getTime() } : {}) };
-        await trx.updateTable('service_requests').set(change).where('id', '=', requestId).execute();
-        return updateFromRow(row);
-      });
-      if (u.deliveries?.length) notifyQueued(db);
-      return saved;
+      if (requestId === undefined) return { outcome: 'conflict' };
+      const now = Date.now();
+      const at = u.updatedAt?.getTime() ?? now;
+      const requestAt = u.requestUpdatedAt?.getTime() ?? at;
+      let written: RequestUpdate | undefined;
+      try {
+        written = await db.transaction().execute(async (trx) => {
+          // The request row first: this takes its row lock, so updates of one request queue here, and
+          // `expect` is checked against the status as committed (PostgreSQL re-reads the row after the wait).
+          const change =
+            u.status === 'unchanged' || u.flag
+              ? { updated_at: requestAt }
+              : { updated_at: requestAt, status: u.status, status_notes: u.description || null, ...(u.expectedAt ? { expected_at: u.expectedAt.getTime() } : {}) };
+          let q = trx.updateTable('service_requests').set(change).where('id', '=', requestId).where('jurisdiction_id', '=', u.jurisdictionId);
+          if (expect) q = q.where('status', '=', expect.status);
+          const moved = await q.executeTakeFirst();
+          if (Number(moved.numUpdatedRows) === 0) return undefined;
+          // The unique index on (request_id, external_id) keeps a sender's update once, however many copies race.
+          const row = await trx
+            .insertInto('request_updates')
+            .values({
+              request_id: requestId,
+              jurisdiction_id: u.jurisdictionId,
+              status: u.status,
+              description: u.description,
+              media_urls: JSON.stringify(u.mediaUrls),
+              external_status_code: u.externalStatusCode ?? null,
+              external_id: u.externalId ?? null,
+              author_kind: u.authorKind,
+              contact: JSON.stringify(u.contact),
+              updated_at: at,
+              flag: u.flag ?? null,
+              notify_resident: u.notifyResident ? 1 : null,
+            })
+            .onConflict((oc) => oc.columns(['request_id', 'external_id']).doNothing())
+            .returningAll()
+            .executeTakeFirst();
+          // Already stored: undo the request's change too, and give back the first update below.
+          if (!row) throw new AlreadyStored();
+          // A resident's comment travels on to the back-ends through the outbox, in this same transaction.
+          await insertUpdateDeliveries(trx, requestId, row.id, u.deliveries ?? [], now);
+          return updateFromRow(row);
+        });
+      } catch (err) {
+        if (!(err instanceof AlreadyStored)) throw err;
+        const first = await requests.findUpdateByExternalId(u.jurisdictionId, u.requestId, u.externalId!);
+        if (!first) throw new Error(`update "${u.externalId}" on request ${u.requestId} conflicted but cannot be read`);
+        return { outcome: 'duplicate', update: first };
+      }
+      if (!written) return { outcome: 'conflict' };
+      if (queuesWork(u.deliveries)) notifyQueued(db);
+      return { outcome: 'written', update: written };
     },
 
     async findUpdateByExternalId(jurisdictionId, requestId, externalId) {
@@ -205,4 +243,5 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
       return rows.map(updateFromRow);
     },
   };
+  return requests;
 }

@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.ts';
 import type { BackendConfig, Route, RouteChange, RoutingStore } from '../core/routing/route.ts';
+import { keyring as noKeys, mapSecrets, type Keyring } from '../core/secrets.ts';
 
 type RouteRow = Selectable<Database['routes']>;
 
@@ -29,16 +30,17 @@ const changeFromRow = (r: Selectable<Database['route_changes']>): RouteChange =>
   at: new Date(r.at),
 });
 
-const backendFromRow = (r: Selectable<Database['backends']>): BackendConfig => ({
+const backendFromRow = (r: Selectable<Database['backends']>, keys: Keyring): BackendConfig => ({
   name: r.name,
   kind: r.kind,
-  config: JSON.parse(r.config),
+  // Secrets are sealed at rest (PIPEWORK_SECRET_KEY) and opened only here, for the adapters.
+  config: mapSecrets(JSON.parse(r.config), keys.open),
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
   updatedBy: r.updated_by,
 });
 
-export function routingStore(db: Kysely<Database>): RoutingStore {
+export function routingStore(db: Kysely<Database>, keys: Keyring = noKeys()): RoutingStore {
   const get = async (jurisdictionId: string, serviceCode: string, q: Kysely<Database> = db) => {
     const row = await q
       .selectFrom('routes')
@@ -108,22 +110,22 @@ export function routingStore(db: Kysely<Database>): RoutingStore {
       return (await q.orderBy('id', 'desc').limit(f.limit).execute()).map(changeFromRow);
     },
     async backends() {
-      return (await db.selectFrom('backends').selectAll().orderBy('name').execute()).map(backendFromRow);
+      return (await db.selectFrom('backends').selectAll().orderBy('name').execute()).map((r) => backendFromRow(r, keys));
     },
     async backend(name) {
       const row = await db.selectFrom('backends').selectAll().where('name', '=', name).executeTakeFirst();
-      return row && backendFromRow(row);
+      return row && backendFromRow(row, keys);
     },
     async saveBackend(b, actor) {
       const now = Date.now();
-      const config = JSON.stringify(b.config);
+      const config = JSON.stringify(mapSecrets(b.config, keys.seal));
       const row = await db
         .insertInto('backends')
         .values({ name: b.name, kind: b.kind, config, created_at: now, updated_at: now, updated_by: actor })
         .onConflict((oc) => oc.column('name').doUpdateSet({ kind: b.kind, config, updated_at: now, updated_by: actor }))
         .returningAll()
         .executeTakeFirstOrThrow();
-      return backendFromRow(row);
+      return backendFromRow(row, keys);
     },
   };
 }

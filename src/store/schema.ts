@@ -32,8 +32,12 @@ export interface Database extends DeliveryTables {
     jurisdiction_id: string;
     service_code: string;
     token: string | null;
-    /** The client's Idempotency-Key, unique per jurisdiction. */
+    /** The client's Idempotency-Key, unique per jurisdiction and client (0007). */
     idempotency_key: string | null;
+    /** Who sent the key (0007): the API key's id for Open311, '' when the front end names none. */
+    idempotency_client?: string | null;
+    /** A hash of what was submitted under the key (0007), so a re-send with a different body is refused. */
+    submission_hash?: string | null;
     status: string;
     status_notes: string | null;
     description: string | null;
@@ -58,6 +62,22 @@ export interface Database extends DeliveryTables {
     /** The pattern version the request was created under (0003); its process applies for the request's life. */
     pattern_id?: string | null;
     pattern_version?: string | null;
+    /** Records (0013): why retention must leave this request alone, and when it erased or anonymised it. */
+    legal_hold?: string | null;
+    contact_erased_at?: number | null;
+    anonymised_at?: number | null;
+  };
+  retention_runs: { id: Generated<number>; jurisdiction_id: string; started_at: number; finished_at: number; dry_run: number; summary: string };
+  access_requests: {
+    id: Generated<number>;
+    jurisdiction_id: string;
+    kind: string;
+    email: string | null;
+    phone: string | null;
+    request_ids: string;
+    received_at: number;
+    due_at: number;
+    by: string;
   };
   request_contacts: {
     request_id: number;

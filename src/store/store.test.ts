@@ -106,3 +106,19 @@ test('media bytes round-trip', async () => {
   await store.media.put({ id: 'm1.jpg', contentType: 'image/jpeg', bytes });
   assert.deepEqual((await store.media.get('m1.jpg'))?.bytes, bytes);
 });
+
+test('writeUpdate: a stale expected status writes nothing; a repeated external id writes nothing and gives back the first', async () => {
+  const r = await store.requests.create(newRequest());
+  const change = { requestId: r.id, jurisdictionId: 'example', status: 'investigating' as const, description: 'Inspector booked', mediaUrls: [], authorKind: 'backend' as const, contact: {} };
+  assert.deepEqual(await store.requests.writeUpdate(change, { status: 'fixed' }), { outcome: 'conflict' });
+  assert.deepEqual(await store.requests.history('example', r.id), []);
+  const first = await store.requests.writeUpdate({ ...change, externalId: 'streets:9' }, { status: 'open' });
+  assert.equal(first.outcome, 'written');
+  const again = await store.requests.writeUpdate({ ...change, status: 'fixed', externalId: 'streets:9' });
+  assert.equal(again.outcome, 'duplicate');
+  assert.equal(again.outcome === 'duplicate' && again.update.id, first.outcome === 'written' && first.update.id);
+  // The copy's status change was undone with it.
+  assert.equal((await store.requests.get('example', r.id))!.status, 'investigating');
+  assert.equal((await store.requests.history('example', r.id)).length, 1);
+  assert.deepEqual(await store.requests.writeUpdate({ ...change, requestId: '999999' }), { outcome: 'conflict' });
+});

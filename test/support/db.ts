@@ -48,6 +48,9 @@ export async function freshStore() {
   });
 }
 
+/** The METRICS_TOKEN of test configurations: send it as `Authorization: Bearer …` to read /metrics. */
+export const METRICS_TOKEN = 'test-metrics-token';
+
 /** Configuration for tests: defaults, a quiet logger, and the given database. */
 export const testConfig = (databaseUrl: string, overrides: Partial<Config> = {}): Config =>
-  loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://pipework.test' }, overrides);
+  loadConfig({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'silent', PUBLIC_URL: 'http://pipework.test', METRICS_TOKEN }, overrides);

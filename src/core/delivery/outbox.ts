@@ -17,6 +17,12 @@ export interface NewDelivery {
   kind: DeliveryKind;
   /** Sent to the back-end with every attempt, so a retry after a lost response does not create a second case. */
   idempotencyKey: string;
+  /**
+   * Done as it is written (the built-in case store, which is Pipework itself):
+   * stored delivered, its reference the request id, never claimed by a relay,
+   * no attempts.
+   */
+  deliveredOnWrite?: boolean;
 }
 
 export interface Delivery {
@@ -125,6 +131,14 @@ export interface DeliveryStore {
   forService(jurisdictionId: string, serviceCode: string, since: Date): Promise<Delivery[]>;
   recordEvent(e: Omit<BackendEvent, 'id'>): Promise<{ duplicate: boolean }>;
   events(filter: { requestIds?: string[]; backend?: string; unknownOnly?: boolean; limit: number }): Promise<BackendEvent[]>;
+  /**
+   * May this relay work now? Where two relays would collide (SQLite: one
+   * writer) only the holder of the relay lease may, renewed by each call;
+   * where claims keep relays apart (PostgreSQL: SKIP LOCKED) every relay may.
+   */
+  mayRelay(worker: string, leaseMs: number): Promise<boolean>;
+  /** Gives up what `mayRelay` took, so a standby relay takes over at once. */
+  stopRelaying(worker: string): Promise<void>;
   /** Takes or renews a named lease; true while `holder` holds it. */
   lease(name: string, holder: string, ms: number): Promise<boolean>;
   releaseLease(name: string, holder: string): Promise<void>;

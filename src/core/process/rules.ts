@@ -3,7 +3,7 @@ import type { NewRequestUpdate, ServiceRequest } from '../requests/request.ts';
 import type { Status } from '../statuses.ts';
 import type { PatternRef, Service } from '../services/service.ts';
 import { PipeworkError } from '../errors.ts';
-import { checkTransition, compileProcess, expectedAtOnEntry, expectedAtStart, isOverdue, type Process } from './process.ts';
+import { checkTransition, compileProcess, expectedAtOnEntry, expectedAtStart, isOverdue, type Process, type TransitionCheck } from './process.ts';
 
 // Published versions never change, so a compiled process can be kept for the life of the process.
 const compiled = new Map<string, Process>();
@@ -43,32 +43,41 @@ export interface ProcessRuleOptions {
 }
 
 /**
- * Applies the request's pattern version to an update: a disallowed change is
- * flagged (or refused), an allowed one says whether the resident is told and
- * what the new expected datetime is. Requests without a pattern pass as they are.
+ * Decides one update against the request as it stands now (pure: the caller
+ * reads the request and its process, and writes the result only if the request
+ * is still at the status decided on; see recordUpdate):
+ * - a resident's OPEN is a comment (`unchanged`): FixMyStreet sends OPEN with
+ *   every comment on a report it shows as open, whatever the council's status.
+ *   Only REOPEN reopens (MYSOCIETY-EXTENSIONS.md, "Extended statuses");
+ * - a change the pattern does not allow is flagged (or refused, see `options`);
+ * - a change decided again after a race (`seenFirst` is the status first read)
+ *   that finds the request already at the status asked for was a move from a
+ *   status the request has left: it is not applied either, so two changes
+ *   racing each other never both count;
+ * - an allowed change says whether the resident is told and, from `enteredAt`,
+ *   the new expected datetime.
+ * Requests without a pattern take any change.
  */
-export async function applyProcessRules(store: Store, update: NewRequestUpdate, options: ProcessRuleOptions = {}): Promise<NewRequestUpdate> {
-  if (update.status === 'unchanged' || update.flag) return update;
-  const request = await store.requests.get(update.jurisdictionId, update.requestId);
-  if (!request?.pattern) return update;
-  const process = await processFor(store, update.jurisdictionId, request.pattern);
-  if (!process) return update;
-  let status: Status = update.status;
-  // FixMyStreet sends OPEN with every resident comment, meaning "not finished" rather than "back to the start":
-  // on an unfinished request it is a comment; on a finished one it reopens it where the process allows.
-  if (update.authorKind === 'resident' && status === 'open' && request.status !== 'open') {
-    if (!process.closing.has(request.status)) return { ...update, status: 'unchanged' };
-    if (process.transitions.has(`${request.status}>reopen`)) status = 'reopen';
-  }
-  const check = checkTransition(process, request.status, status);
+export function decideUpdate(
+  request: ServiceRequest,
+  process: Process | undefined,
+  update: NewRequestUpdate,
+  context: ProcessRuleOptions & { enteredAt: Date; seenFirst?: Status },
+): NewRequestUpdate {
+  if (update.authorKind === 'resident' && update.status === 'open') return { ...update, status: 'unchanged' };
+  if (update.status === 'unchanged' || update.flag || !request.pattern || !process) return update;
+  const status: Status = update.status;
+  const raced = context.seenFirst !== undefined && context.seenFirst !== request.status && request.status === status;
+  const check: TransitionCheck = raced
+    ? { allowed: false, reason: `the request moved to "${status}" by another change while this one was being recorded` }
+    : checkTransition(process, request.status, status);
   if (!check.allowed) {
     const reason = `Not applied: ${check.reason}, under ${request.pattern.id}@${request.pattern.version}`;
-    const mode = options.onDisallowed ?? (update.authorKind === 'staff' ? 'refuse' : 'flag');
+    const mode = context.onDisallowed ?? (update.authorKind === 'staff' ? 'refuse' : 'flag');
     if (mode === 'refuse') throw new PipeworkError('TRANSITION_NOT_ALLOWED', reason, [{ field: 'status', message: reason }]);
     return { ...update, flag: reason, notifyResident: false };
   }
-  const at = update.updatedAt ?? new Date();
-  const expectedAt = request.status === status ? undefined : expectedAtOnEntry(process, status, at);
+  const expectedAt = request.status === status ? undefined : expectedAtOnEntry(process, status, context.enteredAt);
   return { ...update, status, notifyResident: check.notify, ...(expectedAt ? { expectedAt } : {}) };
 }
 

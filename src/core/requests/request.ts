@@ -59,9 +59,15 @@ export interface NewServiceRequest {
   deviceId?: string;
   mediaUrls: string[];
   source: string;
-  /** Set for batch services: the client resolves it to an id later. */
-  /** The client's Idempotency-Key: a second create with the same key returns the first request. */
+  /** The client's Idempotency-Key: a second create with the same key (from the same client) returns the first request. */
   idempotencyKey?: string;
+  /** Who sent `idempotencyKey` (the key is unique per jurisdiction and client); '' when the front end names no client. */
+  idempotencyClientId?: string;
+  /** A hash of what was submitted under `idempotencyKey`, so a re-send with a different body can be told apart. */
+  submissionHash?: string;
+  /** When the request was accepted, by the core's clock; the store's own time when absent. */
+  requestedAt?: Date;
+  /** Set for batch services: the client resolves it to an id later. */
   token?: string;
   agencyResponsible?: string;
   serviceNotice?: string;
@@ -104,7 +110,10 @@ export interface NewRequestUpdate {
   externalId?: string;
   authorKind: AuthorKind;
   contact: Contact;
+  /** The sender's time for this update, kept on the update row as their claim. */
   updatedAt?: Date;
+  /** Set by recordUpdate: the request's own new updated_datetime (the claim, kept between the request's creation and now). */
+  requestUpdatedAt?: Date;
   /** Set by recordUpdate from the service pattern: a flagged update is stored but does not move the request. */
   flag?: string;
   notifyResident?: boolean;
@@ -113,3 +122,14 @@ export interface NewRequestUpdate {
   /** Delivery jobs committed in the same transaction as the update (a resident's comment sent on to the back-end). */
   deliveries?: NewDelivery[];
 }
+
+/**
+ * What the store did with an update the core decided (see `Store.requests.writeUpdate`):
+ * `written`; `duplicate` (the sender's update id was stored before: that first
+ * update, nothing written); `conflict` (the request was no longer at the status
+ * the core decided on: nothing written, the core decides again).
+ */
+export type UpdateWrite =
+  | { outcome: 'written'; update: RequestUpdate }
+  | { outcome: 'duplicate'; update: RequestUpdate }
+  | { outcome: 'conflict' };

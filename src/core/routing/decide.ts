@@ -22,12 +22,20 @@ export function canaryBucket(parts: unknown): number {
  * - no route → the built-in case store;
  * - canary → that back-end instead of the primary for `canaryPercent`% of requests (by bucket);
  * - shadow → a copy as well, never the owner.
+ * The built-in case store is Pipework itself: its job is done as the request
+ * is written (`deliveredOnWrite`), with no relay round trip (decision 0052).
  *
  * @example deliveriesFor({ primary: 'builtin', canary: 'hook', canaryPercent: 50, … }, 12.5)
  *   // → [{ backend: 'hook', role: 'canary', kind: 'request', idempotencyKey: '…' }]
  */
 export function deliveriesFor(route: Pick<Route, 'primary' | 'shadow' | 'canary' | 'canaryPercent'> | undefined, bucket: number): NewDelivery[] {
-  const job = (backend: string, role: NewDelivery['role']): NewDelivery => ({ backend, role, kind: 'request', idempotencyKey: randomUUID() });
+  const job = (backend: string, role: NewDelivery['role']): NewDelivery => ({
+    backend,
+    role,
+    kind: 'request',
+    idempotencyKey: randomUUID(),
+    ...(backend === BUILTIN_BACKEND ? { deliveredOnWrite: true } : {}),
+  });
   if (!route) return [job(BUILTIN_BACKEND, 'primary')];
   const owner = route.canary && bucket < route.canaryPercent ? job(route.canary, 'canary') : job(route.primary, 'primary');
   const out = [owner];
@@ -37,10 +45,11 @@ export function deliveriesFor(route: Pick<Route, 'primary' | 'shadow' | 'canary'
 
 /**
  * A resident's comment goes to every back-end that holds the request (owner
- * and shadow), each with its own key.
+ * and shadow), each with its own key; not to the built-in case store, whose
+ * history the comment is already in.
  */
 export function updateDeliveriesFor(requestJobs: { backend: string; role: NewDelivery['role']; kind: string }[]): NewDelivery[] {
   return requestJobs
-    .filter((d) => d.kind === 'request')
+    .filter((d) => d.kind === 'request' && d.backend !== BUILTIN_BACKEND)
     .map((d) => ({ backend: d.backend, role: d.role, kind: 'update' as const, idempotencyKey: randomUUID() }));
 }

@@ -58,8 +58,11 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
   const jurisdiction = (req: FastifyRequest) =>
     resolveJurisdiction(store, str((req.body as Body | undefined)?.jurisdiction_id) ?? str((req.query as Body).jurisdiction_id));
   // The key is checked before the body is validated, so a client without one always gets the spec's 403.
+  // Which key it was is the client's identity: its Idempotency-Keys are its own.
+  const clientOf = new WeakMap<FastifyRequest, string>();
   const withKey = async (req: FastifyRequest) => {
-    await requireApiKey(store, str((req.body as Body | undefined)?.api_key) ?? str((req.query as Body).api_key));
+    const key = await requireApiKey(store, str((req.body as Body | undefined)?.api_key) ?? str((req.query as Body).api_key));
+    clientOf.set(req, `api_key:${key.id}`);
   };
   const serviceNames = async (jurisdictionId: string) =>
     new Map((await store.services.list(jurisdictionId)).map((s) => [s.code, s.name]));
@@ -103,6 +106,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
         attachments: async () => (await storeUploads(store, uploadsOf(body))).map((path) => base + path),
         source: 'open311',
         idempotencyKey: idempotencyKeyOf(req),
+        clientId: clientOf.get(req),
       });
       // GeoReport v2: realtime returns the id, batch a token instead, blackbox neither.
       const ids =

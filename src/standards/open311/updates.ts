@@ -9,7 +9,7 @@ import { recordUpdate } from '../../core/requests/record-update.ts';
 /**
  * POST servicerequestupdates (UK profile): a resident's update sent by a
  * client such as FixMyStreet. Statuses arrive in upper case. The sender's
- * `update_id` makes a re-send idempotent: the first update is returned again.
+ * `update_id` makes a re-send idempotent: recordUpdate returns the first update again.
  */
 export async function postUpdate(store: Store, jurisdictionId: string, body: Record<string, unknown>): Promise<RequestUpdate> {
   const requestId = str(body.service_request_id)!;
@@ -25,9 +25,8 @@ export async function postUpdate(store: Store, jurisdictionId: string, body: Rec
   ];
   if (problems.length) throw invalid(problems);
 
+  // The core stores one update per `update_id` and gives the first back to a re-send.
   const externalId = str(body.update_id)!;
-  const existing = await store.requests.findUpdateByExternalId(jurisdictionId, request.id, externalId);
-  if (existing) return existing;
   return recordUpdate(store, {
     requestId: request.id,
     jurisdictionId,

@@ -1,0 +1,15 @@
+import { UsageError, type Command } from './context.ts';
+
+export const secrets: Command = {
+  usage: 'secrets rotate',
+  summary: 'Re-seal every back-end secret with PIPEWORK_SECRET_KEY (old keys in PIPEWORK_SECRET_KEY_PREVIOUS)',
+  async run(args, ctx) {
+    if (args[0] !== 'rotate' || args.length !== 1) throw new UsageError(`Usage: pipework ${this.usage}`);
+    if (!ctx.config.secretKey) throw new UsageError('Set PIPEWORK_SECRET_KEY to the new key (and PIPEWORK_SECRET_KEY_PREVIOUS to the old one) first');
+    const store = await ctx.store();
+    // Reading opens each secret with whichever key sealed it; saving seals it again with the current key.
+    const all = await store.routing.backends();
+    for (const b of all) await store.routing.saveBackend({ name: b.name, kind: b.kind, config: b.config }, 'secrets rotate');
+    ctx.out(`Re-sealed the secrets of ${all.length} back-end(s) with the current key. PIPEWORK_SECRET_KEY_PREVIOUS may now be removed.`);
+  },
+};
