@@ -249,6 +249,8 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
         mediaUrls: draft.photos.map((p) => base + p.url),
         source: 'web',
         idempotencyKey: key,
+        // The web's keys belong to the web: a double send has the same key and the same body, so the core gives the first request back.
+        clientId: 'web',
       });
       markSent(req.session, service.code, key, { id: request.id, emailed: !!draft.email, notice: request.serviceNotice ?? '', expectedAt: request.expectedAt?.toISOString() });
       return reply.redirect(reportPath(service, 'confirmation'), 303);
