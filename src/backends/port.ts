@@ -1,4 +1,5 @@
 import type { Contact, RequestUpdate, ServiceRequest } from '../core/requests/request.ts';
+import type { ServiceAttribute } from '../core/services/service.ts';
 
 /**
  * The back-end port: what every adapter (built-in case store, webhook, Open311
@@ -48,6 +49,8 @@ export interface RequestJob {
   request: ServiceRequest;
   contact: Contact;
   serviceName: string;
+  /** The service's questions (attribute definitions), so an adapter can show question text and option names rather than codes. */
+  questions?: ServiceAttribute[];
 }
 
 export interface UpdateJob extends RequestJob {

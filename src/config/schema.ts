@@ -164,6 +164,18 @@ export const configSchema = {
     description: 'Reports and photo uploads one address may send to the resident web per minute; more are refused with a page saying to wait.',
     parse: integer(1, 100000),
   },
+  webFeedbackUrl: {
+    env: 'WEB_FEEDBACK_URL',
+    default: '',
+    description: 'Where the resident web\'s "feedback" link (in the beta banner) goes: the council\'s own feedback form or contact page. Empty: `/feedback`, which tells residents how to reach the council.',
+    parse: url,
+  },
+  webTrackLimitPerMinute: {
+    env: 'WEB_TRACK_LIMIT_PER_MINUTE',
+    default: '30',
+    description: 'Reference-number lookups one address may make on the resident web\'s `/track` page per minute, so references cannot be tried in bulk; more are refused with a page saying to wait.',
+    parse: integer(1, 100000),
+  },
   relayEnabled: {
     env: 'RELAY_ENABLED',
     default: 'true',

@@ -191,6 +191,7 @@ export class Relay {
       request: job.request,
       contact: job.contact,
       serviceName: service?.name ?? job.serviceCode,
+      questions: service?.attributes,
     };
   }
 

@@ -23,13 +23,26 @@ test('search ranks a keyword phrase first, stems plurals and ignores filler word
   assert.deepEqual(searchServices(services, 'zebra'), []);
 });
 
-test('services are listed under each of their groups; ungrouped ones under a catch-all', () => {
+test('each service is listed once, under its first group; ungrouped ones under a catch-all', () => {
   const groups = byGroup(services, 'Other');
   assert.deepEqual(groups.map((g) => [g.name, g.services.map((s) => s.code)]), [
-    ['Lighting', ['street_light']],
     ['Other', ['fly_tipping']],
     ['Roads', ['pothole', 'street_light']],
   ]);
+});
+
+test('the start page lists every offered service exactly once, under group headings', async () => {
+  const { app, store, close } = await demoApp();
+  try {
+    const page = (await app.inject({ url: '/', headers: { accept: 'text/html' } })).body;
+    const links = [...page.matchAll(/href="\/report\/([^"]+)"/g)].map((m) => m[1]);
+    const expected = (await store.services.list('example')).filter(offered).map((s) => s.code);
+    assert.deepEqual([...links].sort(), [...expected].sort(), 'each offered service once');
+    assert.ok(new Set(links).size === links.length, 'no service twice');
+    assert.match(page, /<h3 class="govuk-heading-m">Roads and pavements<\/h3>/);
+  } finally {
+    await close();
+  }
 });
 
 test('only active public services are offered', () => {

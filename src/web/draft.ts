@@ -1,9 +1,16 @@
+import { createHash, randomUUID } from 'node:crypto';
 import type { Service, ServiceAttribute } from '../core/services/service.ts';
 import type { WebSession } from './session.ts';
 import { askable } from './fields.ts';
 
 /** A report being filled in, kept in the session between pages. */
 export interface Draft {
+  /**
+   * The Idempotency-Key of this report's final send, chosen when the draft is
+   * first stored: a double click, or a send from a second tab, hands the core
+   * the same key and the same answers, so it makes one request.
+   */
+  key?: string;
   attributes: Record<string, string | string[]>;
   /** Date answers as typed, so a refused date is shown back exactly. */
   dates: Record<string, { day: string; month: string; year: string; time: string }>;
@@ -46,16 +53,47 @@ export function previousPath(service: Service, step: string, change: boolean): s
   return i > 0 ? reportPath(service, steps[i - 1]) : '/';
 }
 
-const emptyDraft = (): Draft => ({ attributes: {}, dates: {}, photos: [] });
-
-export function readDraft(session: WebSession, serviceCode: string): Draft {
-  const drafts = session.get<Record<string, Draft>>('drafts') ?? {};
-  return { ...emptyDraft(), ...drafts[serviceCode] };
+/** A report already sent from this session: what its confirmation page shows. */
+export interface SentReport {
+  id: string;
+  emailed: boolean;
+  notice: string;
+  expectedAt?: string;
 }
 
-export function writeDraft(session: WebSession, serviceCode: string, draft: Draft | undefined): void {
-  const drafts = { ...(session.get<Record<string, Draft>>('drafts') ?? {}) };
-  if (draft) drafts[serviceCode] = draft;
-  else delete drafts[serviceCode];
-  session.set('drafts', drafts);
+/** One service's slot in the session: answers being filled in, or the report they became. */
+type Slot = Draft | { key: string; sent: SentReport };
+const isSent = (slot: Slot | undefined): slot is { key: string; sent: SentReport } => !!slot && 'sent' in slot;
+
+const emptyDraft = (): Draft => ({ attributes: {}, dates: {}, photos: [] });
+const slots = (session: WebSession) => session.get<Record<string, Slot>>('drafts') ?? {};
+
+/** The answers so far; a fresh draft once the last one was sent (a new report of the same kind). */
+export function readDraft(session: WebSession, serviceCode: string): Draft {
+  const slot = slots(session)[serviceCode];
+  return isSent(slot) ? emptyDraft() : { ...emptyDraft(), ...slot };
+}
+
+/** Stores the answers; the first write gives the draft its Idempotency-Key. */
+export function writeDraft(session: WebSession, serviceCode: string, draft: Draft): void {
+  session.set('drafts', { ...slots(session), [serviceCode]: { ...draft, key: draft.key ?? randomUUID() } });
+}
+
+/** The report this session last sent for a service, while no new one has been started. */
+export function sentReport(session: WebSession, serviceCode: string): SentReport | undefined {
+  const slot = slots(session)[serviceCode];
+  return isSent(slot) ? slot.sent : undefined;
+}
+
+/** Replaces the answers with the report they became, so a second send shows the same confirmation. */
+export function markSent(session: WebSession, serviceCode: string, key: string, sent: SentReport): void {
+  session.set('drafts', { ...slots(session), [serviceCode]: { key, sent } });
+}
+
+/**
+ * The key for the final send. A draft stored before keys existed has none:
+ * one is derived from the session and the answers, so two sends of it still agree.
+ */
+export function sendKey(sessionId: string | undefined, serviceCode: string, draft: Draft): string {
+  return draft.key ?? `web-${createHash('sha256').update(JSON.stringify([sessionId, serviceCode, draft])).digest('base64url')}`;
 }

@@ -1,4 +1,5 @@
 import type { ServiceAttribute } from '../core/services/service.ts';
+import { MAX_DESCRIPTION } from '../core/requests/validate.ts';
 import type { Translate } from './i18n.ts';
 
 /** How a question is asked on the page: one of the GOV.UK components. */
@@ -104,7 +105,7 @@ export function attributeMessage(a: ServiceAttribute, value: string | string[], 
   }
   if (a.errorMessages?.invalid) return a.errorMessages.invalid;
   const text = Array.isArray(value) ? value.join('') : value;
-  if (text.length > 4000) return t('error.tooLong', { max: 4000 });
+  if (text.length > MAX_DESCRIPTION) return t('error.tooLong', { max: MAX_DESCRIPTION });
   switch (a.datatype) {
     case 'number':
       return t('error.notNumber');

@@ -47,8 +47,10 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
     route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
   });
   await app.register(cookie);
+  const catalogues = loadCatalogues();
+  const render = renderer({ store, catalogues, jurisdictionId: config.webJurisdiction, feedbackUrl: config.webFeedbackUrl });
   // Called, not registered: its hooks must cover every route of this plugin.
-  await webSessions(app, { store, ttlHours: config.webSessionHours });
+  await webSessions(app, { store, ttlHours: config.webSessionHours, saveFailed: (req, reply, err) => problemInstead(app, render, req, reply, err) });
   // The secret lives in the stored session (csrf-protection's get/set session mode), not a cookie of its own.
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
   await app.register(helmet, {
@@ -90,8 +92,6 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
     options: { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   });
 
-  const catalogues = loadCatalogues();
-  const render = renderer({ store, catalogues, jurisdictionId: config.webJurisdiction });
   const ctx: WebContext = { store, config, render, submitLimit: { rateLimit: { max: config.webSubmitLimitPerMinute, timeWindow: 60_000 } } };
 
   // `?lang=cy` on any page switches language and remembers it.
@@ -116,17 +116,39 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
 const acceptsHtml = (req: FastifyRequest) => /text\/html|\*\/\*/.test(req.headers.accept ?? '') || !req.headers.accept;
 
 /** Errors as pages a resident can act on; detail of unexpected ones goes to the log only. */
-function errorPage(render: Renderer, error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
+async function errorPage(render: Renderer, error: FastifyError, req: FastifyRequest, reply: FastifyReply) {
   const t = render.t(req);
   // A client's mistake without a status of its own (a multipart body without a boundary) is still a 4xx.
   const status = error.statusCode ?? toPipeworkError(error).status;
   const back = req.headers.referer && URL.canParse(req.headers.referer) ? new URL(req.headers.referer).pathname : '/';
   let key = 'problem';
   if (error.code === 'FST_CSRF_INVALID_TOKEN' || error.code === 'FST_CSRF_MISSING_SECRET') key = 'expired';
-  else if (status === 429) key = 'tooMany';
+  else if (status === 429) key = req.url.startsWith('/track') ? 'tooManyLookups' : 'tooMany';
   else if (status === 413) key = 'tooLarge';
   else if (status >= 400 && status < 500) key = 'badRequest';
   else req.log.error({ err: error }, 'resident web request failed');
-  const code = key === 'problem' ? 500 : key === 'expired' ? 403 : status;
-  return render.page(req, reply, 'error.njk', { title: t(`${key}.title`), body: t(`${key}.body`), back }, { status: code });
+  // 503 (a store outage said as such) stays 503; anything else unexpected is a 500.
+  const code = key === 'problem' ? (status === 503 ? 503 : 500) : key === 'expired' ? 403 : status;
+  try {
+    return await render.page(req, reply, 'error.njk', { title: t(`${key}.title`), body: t(`${key}.body`), back }, { status: code });
+  } catch (err) {
+    req.log.error({ err }, 'resident web error page failed');
+    return reply.code(code).header('cache-control', 'no-store').type('text/html; charset=utf-8').send(PLAIN_PROBLEM);
+  }
 }
+
+/** The reply is replaced by the "problem" page: the session (an answer just given) could not be saved. */
+async function problemInstead(app: FastifyInstance, render: Renderer, req: FastifyRequest, reply: FastifyReply, err: unknown): Promise<string> {
+  req.log.error({ err }, 'resident web session could not be saved');
+  const t = render.t(req);
+  reply.code(503).header('cache-control', 'no-store').header('content-type', 'text/html; charset=utf-8').removeHeader('location');
+  try {
+    const view = (app as unknown as { view: (template: string, ctx: object) => Promise<string> }).view;
+    return await view('error.njk', await render.context(req, reply, { title: t('problem.title'), body: t('problem.saveFailed') }));
+  } catch {
+    return PLAIN_PROBLEM;
+  }
+}
+
+// The last resort, when even the page layout cannot be rendered: GOV.UK's words, the stylesheet, nothing else.
+const PLAIN_PROBLEM = `<!DOCTYPE html><html lang="en" class="govuk-template"><head><meta charset="utf-8"><title>Sorry, there is a problem with the service</title><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="stylesheet" href="/assets/govuk-frontend.min.css"></head><body class="govuk-template__body"><div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content"><h1 class="govuk-heading-l">Sorry, there is a problem with the service</h1><p class="govuk-body">Try again later.</p></main></div></body></html>`;

@@ -26,6 +26,8 @@ export interface Renderer {
   t(req: FastifyRequest): Translate;
   lang(req: FastifyRequest): Lang;
   council(): Promise<Jurisdiction>;
+  /** The context `page` gives a template, for rendering outside a route (a page replacing a failed reply). */
+  context(req: FastifyRequest, reply: FastifyReply, ctx: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
 
 /**
@@ -33,7 +35,7 @@ export interface Renderer {
  * CSP nonce for govuk-frontend's inline script, and errors in the two shapes
  * the GOV.UK components take (summary list and per-field message).
  */
-export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogue>; jurisdictionId: string }): Renderer {
+export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogue>; jurisdictionId: string; feedbackUrl?: string }): Renderer {
   const translators = { en: translator(opts.catalogues, 'en'), cy: translator(opts.catalogues, 'cy') };
   let cached: { at: number; value: Jurisdiction } | undefined;
 
@@ -42,7 +44,11 @@ export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogu
     return isLang(l) ? l : 'en';
   };
 
-  // The council's name heads every page; read it at most every 30 s.
+  // The council's name heads every page, error pages included: during a database
+  // outage they use the last name read (or none) rather than failing themselves.
+  const councilName = () => council().then((c) => c.name, () => cached?.value.name ?? '');
+
+  // Read at most every 30 s.
   async function council(): Promise<Jurisdiction> {
     if (cached && Date.now() - cached.at < 30_000) return cached.value;
     const all = await opts.store.jurisdictions.list();
@@ -62,30 +68,32 @@ export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogu
     lang,
     council,
     async page(req, reply, template, ctx, { status = 200, form = false } = {}) {
-      const l = lang(req);
-      const t = translators[l];
-      const errors = (ctx.errors as PageError[] | undefined) ?? [];
-      const fieldErrors = Object.fromEntries(errors.map((e) => [e.field, { text: e.text, visuallyHiddenText: t('error.prefix') }]));
-      return reply
-        .code(status)
-        .header('cache-control', 'no-store')
-        .type('text/html; charset=utf-8')
-        .view(template, {
-          t,
-          lang: l,
-          councilName: (await council()).name,
-          cspNonce: (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script,
-          csrfToken: form ? reply.generateCsrf() : undefined,
-          languages: [
-            { text: 'English', lang: 'en', href: l === 'en' ? undefined : switchHref(req, 'en'), current: l === 'en' },
-            { text: 'Cymraeg', lang: 'cy', href: l === 'cy' ? undefined : switchHref(req, 'cy'), current: l === 'cy' },
-          ],
-          currentPath: new URL(req.url, 'http://x').pathname,
-          formatDate: dateFormatter(l),
-          ...ctx,
-          errors: errors.map((e) => ({ text: e.text, href: e.href })),
-          fieldErrors,
-        });
+      return reply.code(status).header('cache-control', 'no-store').type('text/html; charset=utf-8').view(template, await context(req, reply, ctx, form));
     },
+    context: (req, reply, ctx) => context(req, reply, ctx, false),
   };
+
+  async function context(req: FastifyRequest, reply: FastifyReply, ctx: Record<string, unknown>, form: boolean) {
+    const l = lang(req);
+    const t = translators[l];
+    const errors = (ctx.errors as PageError[] | undefined) ?? [];
+    const fieldErrors = Object.fromEntries(errors.map((e) => [e.field, { text: e.text, visuallyHiddenText: t('error.prefix') }]));
+    return {
+      t,
+      lang: l,
+      councilName: await councilName(),
+      cspNonce: (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script,
+      csrfToken: form ? reply.generateCsrf() : undefined,
+      languages: [
+        { text: 'English', lang: 'en', href: l === 'en' ? undefined : switchHref(req, 'en'), current: l === 'en' },
+        { text: 'Cymraeg', lang: 'cy', href: l === 'cy' ? undefined : switchHref(req, 'cy'), current: l === 'cy' },
+      ],
+      currentPath: new URL(req.url, 'http://x').pathname,
+      feedbackUrl: opts.feedbackUrl || '/feedback',
+      formatDate: dateFormatter(l),
+      ...ctx,
+      errors: errors.map((e) => ({ text: e.text, href: e.href })),
+      fieldErrors,
+    };
+  }
 }

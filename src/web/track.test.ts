@@ -56,3 +56,60 @@ test('a reference that is empty, malformed or unknown gets the form back with a 
     assert.match(res.body, new RegExp(`id="reference" name="reference" type="text" spellcheck="false" value="${ref}"`), 'the reference is kept');
   }
 });
+
+test('lookups are limited per address with a page; the empty form and other addresses are not held up', async () => {
+  const limited = await demoApp({ webTrackLimitPerMinute: 3 });
+  try {
+    const from = (remoteAddress: string, url: string) => limited.app.inject({ url, remoteAddress, headers: { accept: 'text/html' } });
+    const statuses = [];
+    for (let i = 0; i < 4; i++) statuses.push((await from('192.0.2.1', `/track?reference=${900000 + i}`)).statusCode);
+    assert.deepEqual(statuses, [404, 404, 404, 429]);
+    const refused = await from('192.0.2.1', '/track?reference=1');
+    assert.equal(refused.statusCode, 429);
+    assert.match(refused.headers['content-type'] as string, /^text\/html/);
+    assert.match(refused.body, /You have looked up too many reports in a short time/);
+    assert.equal((await from('192.0.2.1', '/track')).statusCode, 200, 'the empty form is not a lookup');
+    assert.equal((await from('192.0.2.2', '/track?reference=1')).statusCode, 404, 'another address has its own count');
+  } finally {
+    await limited.close();
+  }
+});
+
+const streetLight = () =>
+  submitRequest(ctx.store, {
+    jurisdictionId: 'example', serviceCode: 'street_light', attributes: { fault: 'out' }, location: { address: '9 Lamp Lane' }, contact: {}, mediaUrls: [], source: 'open311',
+  });
+const move = (requestId: string, status: string, description = '') =>
+  recordUpdate(ctx.store, { requestId, jurisdictionId: 'example', status: status as 'fixed', description, mediaUrls: [], authorKind: 'staff', contact: {} });
+
+test('the expected date is shown while the report is open, not once it is fixed', async () => {
+  const request = await streetLight();
+  assert.ok(request.expectedAt, 'the pattern gives a target');
+  const open = await page(`/track?reference=${request.id}`);
+  assert.match(open.body, /Expected to be dealt with by/);
+  assert.ok((await ctx.store.services.get('example', 'street_light'))!.pattern);
+  await move(request.id, 'fixed', 'New lamp fitted.');
+  assert.equal((await ctx.store.requests.get('example', request.id))!.status, 'fixed', 'the pattern allows open → fixed');
+  const fixed = await page(`/track?reference=${request.id}`);
+  assert.equal(fixed.statusCode, 200);
+  assert.doesNotMatch(fixed.body, /Expected to be dealt with by|has not given a date yet/);
+  assert.match(fixed.body, /govuk-tag--green/);
+  assert.match(fixed.body, /New lamp fitted\./);
+});
+
+test('a back-end code Pipework cannot name is shown as the last status it can, never as the bare code', async () => {
+  const request = await streetLight();
+  await move(request.id, 'investigating', 'An electrician will visit.');
+  // A back-end whose status map sends a code that is not an Open311 status, straight into the history.
+  await ctx.store.requests.addUpdate({
+    requestId: request.id, jurisdictionId: 'example', status: 'AWAITING_CONTRACTOR' as 'fixed', description: 'Contractor booked.', mediaUrls: [],
+    authorKind: 'backend', contact: {}, externalStatusCode: 'AWAITING_CONTRACTOR',
+  });
+  const res = await page(`/track?reference=${request.id}`);
+  assert.equal(res.statusCode, 200);
+  assert.doesNotMatch(res.body, /AWAITING_CONTRACTOR|status\.AWAITING/);
+  const label = (await ctx.store.services.get('example', 'street_light'))!.statusLabels?.investigating ?? 'Investigating';
+  assert.match(res.body, new RegExp(`govuk-tag--blue[^>]*>\\s*${label}`), 'the last status it can name');
+  assert.match(res.body, /Contractor booked\./, 'the update itself is still shown');
+  assert.match(res.body, /Expected to be dealt with by/, 'still open');
+});

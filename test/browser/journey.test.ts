@@ -215,3 +215,61 @@ test('every kind of question passes axe, blank and with its error', async () => 
   }
   await context.close();
 });
+
+test('a double click on "Send report", and another click while the reply is slow, send one report; the pages changed this round pass axe', async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const check = (label: string) => assertAccessible(page, label);
+  const address = `${Date.now()} Bridge Street`;
+  await page.goto(`${server.url}/report/graffiti`);
+  await page.getByLabel('No', { exact: true }).check();
+  await press(page, 'Continue');
+  await press(page, 'Continue'); // surface (optional)
+  await press(page, 'Continue'); // details
+  await press(page, 'Continue'); // photo
+  await page.getByLabel('Address or description of the place').fill(address);
+  await press(page, 'Continue');
+  await page.getByLabel('First name').fill('x'.repeat(101));
+  await press(page, 'Continue');
+  assert.match(await summary(page), /First name must be 100 characters or fewer/);
+  await check('contact, name too long');
+  await page.getByLabel('First name').fill('Ada');
+  await press(page, 'Continue');
+
+  // A slow reply: every send reaches the server at once, its answer reaches the page 1.5 s later,
+  // so the resident can click again after govuk-frontend's one-second double-click guard.
+  let sends = 0;
+  await page.route('**/report/graffiti/check', async (route) => {
+    if (route.request().method() !== 'POST') return route.continue();
+    sends++;
+    const response = await route.fetch({ maxRedirects: 0 });
+    await new Promise((r) => setTimeout(r, 1500));
+    await route.fulfill({ response }).catch(() => {}); // a send the browser gave up on for the next one
+  });
+  // The mouse, not a locator: a locator waits for the pending send to finish before it clicks again.
+  const button = page.getByRole('button', { name: 'Send report' });
+  await button.scrollIntoViewIfNeeded();
+  const box = (await button.boundingBox())!;
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.dblclick(x, y);
+  await page.waitForTimeout(1100);
+  await page.mouse.click(x, y); // the earlier send's navigation is abandoned for this one
+  await page.waitForURL(/\/report\/graffiti\/confirmation$/);
+  await page.locator('#reference').waitFor();
+  const reference = (await page.locator('#reference').innerText()).trim();
+  assert.ok(sends >= 2, `the server was sent the report more than once (${sends})`);
+  const listed = (await (await fetch(`${server.url}/open311/v2/requests.json?service_code=graffiti`)).json()) as Record<string, unknown>[];
+  assert.deepEqual(listed.filter((r) => r.address === address).map((r) => r.service_request_id), [reference], 'one request, the one shown');
+  await check('confirmation after repeated sends');
+
+  await follow(page, 'feedback');
+  assert.match(await heading(page), /Give feedback on this service/);
+  await check('feedback');
+
+  // A closed report: no expected date.
+  await server.store.requests.addUpdate({ requestId: reference, jurisdictionId: 'example', status: 'fixed', description: 'Cleaned off.', mediaUrls: [], authorKind: 'staff', contact: {} });
+  await page.goto(`${server.url}/track?reference=${reference}`);
+  assert.doesNotMatch(await page.locator('main').innerText(), /Expected to be dealt with by/);
+  await check('track result, fixed');
+  await context.close();
+});

@@ -64,7 +64,8 @@ export function emailBackend(name: string, config: EmailConfig, deps: BackendDep
     statusUpdates: 'none',
     statusMap: config.statusMap ?? {},
     async deliverRequest(job) {
-      const reference = `PW-${job.request.id}`;
+      // The number the resident was shown on the confirmation page and uses on /track.
+      const reference = job.request.id;
       await send(requestEmail(job, reference, config.subjectPrefix ?? '[Pipework]'), job.idempotencyKey, { 'X-Pipework-Reference': reference });
       return { reference };
     },

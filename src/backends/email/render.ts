@@ -1,5 +1,22 @@
 import type { RequestJob, UpdateJob } from '../port.ts';
 
+/**
+ * The resident's answers as a back-office reader needs them: each under its
+ * question's text, options by their names, in the service's order. Answers
+ * the service does not define (FixMyStreet's extras) keep their code.
+ */
+export function answerRows(job: RequestJob): [string, string][] {
+  const questions = new Map((job.questions ?? []).map((q) => [q.code, q]));
+  const order = (code: string) => questions.get(code)?.order ?? Number.MAX_SAFE_INTEGER;
+  return Object.entries(job.request.attributes)
+    .sort(([a], [b]) => order(a) - order(b))
+    .map(([code, answer]) => {
+      const q = questions.get(code);
+      const names = new Map((q?.values ?? []).map((v) => [v.key, v.name]));
+      return [q?.description || code, [answer].flat().map((v) => names.get(v) ?? v).join(', ')];
+    });
+}
+
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** The facts of a request as label/value pairs, in the order a back-office reader needs them. */
@@ -15,7 +32,7 @@ function facts(job: RequestJob, reference: string): [string, string][] {
     ['Reported', r.requestedAt.toISOString()],
     ['Location', where || 'not given'],
     ['Description', r.description ?? ''],
-    ...Object.entries(r.attributes).map(([k, v]) => [k, [v].flat().join(', ')] as [string, string]),
+    ...answerRows(job),
     ['Reported by', [name, job.contact.email, job.contact.phone].filter(Boolean).join(' · ') || 'anonymous'],
     ...(r.location.lat !== undefined && r.location.long !== undefined ? [['Map', `https://www.openstreetmap.org/?mlat=${r.location.lat}&mlon=${r.location.long}#map=18/${r.location.lat}/${r.location.long}`] as [string, string]] : []),
     ...r.mediaUrls.map((u, i) => [`Photo ${i + 1}`, u] as [string, string]),
@@ -31,9 +48,9 @@ export function requestEmail(job: RequestJob, reference: string, prefix: string)
   const rows = facts(job, reference);
   const r = job.request;
   return {
-    subject: `${prefix} ${reference}: ${job.serviceName}${r.location.address ? ` at ${r.location.address}` : ''}`.trim(),
-    text: `A new ${job.serviceName} request.\n\n${rows.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\nQuote ${reference} in any reply.\n`,
-    html: `<p>A new <strong>${esc(job.serviceName)}</strong> request.</p>${table(rows)}<p>Quote <strong>${esc(reference)}</strong> in any reply.</p>`,
+    subject: `${prefix} Report ${reference}: ${job.serviceName}${r.location.address ? ` at ${r.location.address}` : ''}`.trim(),
+    text: `A new ${job.serviceName} request.\n\n${rows.map(([k, v]) => `${k}: ${v}`).join('\n')}\n\nQuote reference ${reference} in any reply: it is the number the resident was given.\n`,
+    html: `<p>A new <strong>${esc(job.serviceName)}</strong> request.</p>${table(rows)}<p>Quote reference <strong>${esc(reference)}</strong> in any reply: it is the number the resident was given.</p>`,
   };
 }
 
@@ -48,7 +65,7 @@ export function updateEmail(job: UpdateJob, prefix: string) {
     ...u.mediaUrls.map((m, i) => [`Photo ${i + 1}`, m] as [string, string]),
   ];
   return {
-    subject: `${prefix} ${job.reference}: update from the resident`.trim(),
+    subject: `${prefix} Report ${job.reference}: update from the resident`.trim(),
     text: `The resident added an update.\n\n${rows.map(([k, v]) => `${k}: ${v}`).join('\n')}\n`,
     html: `<p>The resident added an update.</p>${table(rows)}`,
   };

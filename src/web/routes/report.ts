@@ -9,9 +9,10 @@ import type { WebContext, WebUpload } from '../plugin.ts';
 import type { PageError } from '../render.ts';
 import { offered } from '../catalogue.ts';
 import { attributeMessage, controlFor, joinDate, splitDate, type DateParts } from '../fields.ts';
-import { nextPath, previousPath, questionsOf, readDraft, reportPath, stepsOf, writeDraft, type Draft } from '../draft.ts';
+import { markSent, nextPath, previousPath, questionsOf, readDraft, reportPath, sendKey, sentReport, stepsOf, writeDraft, type Draft } from '../draft.ts';
 import { questionView } from '../question-view.ts';
 import { checkRows } from '../check-rows.ts';
+import { overLimit, WEB_LIMITS } from '../limits.ts';
 
 type Params = { service: string; code?: string };
 type Body = Record<string, unknown>;
@@ -79,7 +80,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     if (control === 'date' || control === 'datetime') {
       parts = { day: str(body['answer-day']), month: str(body['answer-month']), year: str(body['answer-year']), time: str(body['answer-time']) };
       value = joinDate(parts);
-    } else if (control === 'checkboxes') value = list(body.answer);
+    } else if (control === 'checkboxes') value = [...new Set(list(body.answer))]; // a box sent twice is one answer
     else value = str(body.answer);
 
     // The core's own check, on this one attribute.
@@ -111,7 +112,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     const description = str((req.body as Body)?.description);
     const { problems } = validateDescription(description);
     if (problems.length) {
-      const errors = [{ field: 'description', href: '#description', text: render.t(req)('error.tooLong', { max: 4000 }) }];
+      const errors = [{ field: 'description', href: '#description', text: render.t(req)('error.tooLong', { max: WEB_LIMITS.description }) }];
       return render.page(req, reply, 'details.njk', { ...common(req, service, 'details'), description, notes: notesOf(service), errors }, { status: 400, form: true });
     }
     const draft = readDraft(req.session, service.code);
@@ -170,7 +171,13 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     const service = await serviceOf(req, reply);
     if (!service) return;
     const body = (req.body ?? {}) as Body;
-    const values = { address: str(body.address).trim(), postcode: str(body.postcode).trim().toUpperCase(), lat: str(body.lat).trim(), long: str(body.long).trim() };
+    const values = { address: str(body.address).trim(), postcode: str(body.postcode).trim().toUpperCase(), lat: str(body.lat).trim().slice(0, WEB_LIMITS.lat), long: str(body.long).trim().slice(0, WEB_LIMITS.long) };
+    const tooLong = overLimit({ address: values.address, postcode: values.postcode });
+    if (tooLong.length) {
+      const t = render.t(req);
+      const labels: Record<string, string> = { address: t('location.address'), postcode: t('location.postcode') };
+      return showLocation(req, reply, service, values, tooLong.map((f) => ({ field: f, href: `#${f}`, text: t('error.tooLongNamed', { field: labels[f], max: WEB_LIMITS[f] }) })));
+    }
     const { problems } = validateLocation({ address: values.address, zipcode: values.postcode, lat: values.lat, long: values.long }, {});
     if (problems.length) {
       const t = render.t(req);
@@ -199,9 +206,11 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     if (!service) return;
     const body = (req.body ?? {}) as Body;
     const values = { firstName: str(body.firstName).trim(), lastName: str(body.lastName).trim(), email: str(body.email).trim(), phone: str(body.phone).trim() };
-    if (validateEmail(values.email).length) {
-      return showContact(req, reply, service, values, [{ field: 'email', href: '#email', text: render.t(req)('error.email') }]);
-    }
+    const t = render.t(req);
+    const labels: Record<string, string> = { firstName: t('contact.firstName'), lastName: t('contact.lastName'), email: t('contact.email'), phone: t('contact.phone') };
+    const errors: PageError[] = overLimit(values).map((f) => ({ field: f, href: `#${f}`, text: t('error.tooLongNamed', { field: labels[f], max: WEB_LIMITS[f] }) }));
+    if (!errors.some((e) => e.field === 'email') && validateEmail(values.email).length) errors.push({ field: 'email', href: '#email', text: t('error.email') });
+    if (errors.length) return showContact(req, reply, service, values, errors);
     const draft = readDraft(req.session, service.code);
     for (const [k, v] of Object.entries(values)) (draft as unknown as Record<string, string | undefined>)[k] = v || undefined;
     writeDraft(req.session, service.code, draft);
@@ -214,15 +223,22 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
 
   app.get<{ Params: Params }>('/report/:service/check', async (req, reply) => {
     const service = await serviceOf(req, reply);
-    if (service) return showCheck(req, reply, service, readDraft(req.session, service.code));
+    if (!service) return;
+    // Back from the confirmation: the report is sent; show that, not an empty list of answers.
+    if (sentReport(req.session, service.code)) return reply.redirect(reportPath(service, 'confirmation'), 303);
+    return showCheck(req, reply, service, readDraft(req.session, service.code));
   });
 
   app.post<{ Params: Params }>('/report/:service/check', limited, async (req, reply) => {
     const service = await serviceOf(req, reply);
     if (!service) return;
+    // Sent already (a double click, another tab): the same confirmation, no second request.
+    if (sentReport(req.session, service.code)) return reply.redirect(reportPath(service, 'confirmation'), 303);
     const draft = readDraft(req.session, service.code);
+    const key = sendKey(req.session.id, service.code, draft);
     const base = baseUrl(config, req);
     try {
+      // Everything here comes from the stored draft, so a repeated send carries exactly the same body.
       const request = await submitRequest(store, {
         jurisdictionId: service.jurisdictionId,
         serviceCode: service.code,
@@ -232,9 +248,11 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
         contact: { firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone },
         mediaUrls: draft.photos.map((p) => base + p.url),
         source: 'web',
+        idempotencyKey: key,
+        // The web's keys belong to the web: a double send has the same key and the same body, so the core gives the first request back.
+        clientId: 'web',
       });
-      writeDraft(req.session, service.code, undefined);
-      req.session.set('submitted', { service: service.code, id: request.id, emailed: !!draft.email, notice: request.serviceNotice ?? '', expectedAt: request.expectedAt?.toISOString() });
+      markSent(req.session, service.code, key, { id: request.id, emailed: !!draft.email, notice: request.serviceNotice ?? '', expectedAt: request.expectedAt?.toISOString() });
       return reply.redirect(reportPath(service, 'confirmation'), 303);
     } catch (err) {
       if (!(err instanceof PipeworkError) || err.code !== 'INVALID_INPUT') throw err;
@@ -245,8 +263,8 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
   app.get<{ Params: Params }>('/report/:service/confirmation', async (req, reply) => {
     const service = await serviceOf(req, reply);
     if (!service) return;
-    const submitted = req.session.get<{ service: string; id: string; emailed: boolean; notice: string; expectedAt?: string }>('submitted');
-    if (!submitted || submitted.service !== service.code) return reply.redirect('/', 303);
+    const submitted = sentReport(req.session, service.code);
+    if (!submitted) return reply.redirect('/', 303);
     return render.page(req, reply, 'confirmation.njk', { service, submitted, expectedAt: submitted.expectedAt ? new Date(submitted.expectedAt) : undefined });
   });
 
@@ -262,7 +280,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
         const own = message === a.errorMessages?.required || message === a.errorMessages?.invalid;
         return { field: p.field, href, text: own ? message : `${a.description}: ${message}` };
       }
-      if (p.field === 'description') return { field: p.field, href: `${reportPath(service, 'details')}?change=1`, text: t('error.tooLong', { max: 4000 }) };
+      if (p.field === 'description') return { field: p.field, href: `${reportPath(service, 'details')}?change=1`, text: t('error.tooLong', { max: WEB_LIMITS.description }) };
       if (p.field === 'email') return { field: p.field, href: `${reportPath(service, 'contact')}?change=1`, text: t('error.email') };
       if (['lat', 'long', 'location'].includes(p.field)) return { field: p.field, href: `${reportPath(service, 'location')}?change=1`, text: t('error.location.required') };
       return { field: p.field, href: reportPath(service, 'check'), text: t('error.invalid') };

@@ -2,7 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Service } from '../../core/services/service.ts';
 import type { Status } from '../../core/statuses.ts';
 import type { RequestUpdate } from '../../core/requests/request.ts';
-import { CLOSED_STATUSES } from '../../core/statuses.ts';
+import { CLOSED_STATUSES, isStatus } from '../../core/statuses.ts';
+import { processState } from '../../core/process/rules.ts';
 import type { WebContext } from '../plugin.ts';
 
 /**
@@ -20,15 +21,30 @@ export function publicUpdates(updates: RequestUpdate[]) {
 const REFERENCE = /^\d{1,18}$/;
 
 /** `/track`: a reference in, status, public history and expected date out. */
-export async function trackRoutes(app: FastifyInstance, { store, render }: WebContext) {
+export async function trackRoutes(app: FastifyInstance, { store, render, config }: WebContext) {
   // The council's own status names (from its service pattern) are English; Welsh uses the catalogue.
+  // A status with neither (a back-end's unmapped code) has no label: it is never shown as a bare code.
   const labeller = (req: FastifyRequest, service: Service | undefined) => {
     const t = render.t(req);
     const own = render.lang(req) === 'en' ? service?.statusLabels : undefined;
-    return (status: string) => own?.[status as Status] ?? t(`status.${status}`);
+    return (status: string): string | undefined => {
+      const label = own?.[status as Status] ?? t(`status.${status}`);
+      return isStatus(status) || label !== `status.${status}` ? label : undefined;
+    };
   };
 
-  app.get<{ Querystring: { reference?: string } }>('/track', async (req, reply) => {
+  // Lookups, not the empty form, count against the per-address limit: references are short numbers that could be tried in bulk.
+  const lookupLimit = {
+    config: {
+      rateLimit: {
+        max: config.webTrackLimitPerMinute,
+        timeWindow: 60_000,
+        allowList: (req: FastifyRequest) => typeof (req.query as Record<string, unknown>)?.reference !== 'string',
+      },
+    },
+  };
+
+  app.get<{ Querystring: { reference?: string } }>('/track', lookupLimit, async (req, reply) => {
     const t = render.t(req);
     const raw = typeof req.query.reference === 'string' ? req.query.reference : undefined;
     if (raw === undefined) return render.page(req, reply, 'track.njk', { reference: '' });
@@ -43,21 +59,27 @@ export async function trackRoutes(app: FastifyInstance, { store, render }: WebCo
     const council = await render.council();
     const request = await store.requests.get(council.id, reference);
     if (!request) return fail('error.track.notFound', 404);
-    const [services, history] = await Promise.all([store.services.list(council.id), store.requests.history(council.id, request.id)]);
+    const [services, history, state] = await Promise.all([store.services.list(council.id), store.requests.history(council.id, request.id), processState(store, request)]);
     const service = services.find((s) => s.code === request.serviceCode);
+    const label = labeller(req, service);
+    const updates = publicUpdates(history);
+    // An unknown code stands for "no news we can put in words": show the last status we can name.
+    const lastKnown = [request.status, ...updates.map((u) => u.status).reverse()].find((s) => s !== 'unchanged' && label(s)) ?? 'open';
+    const closed = state?.closed ?? CLOSED_STATUSES.has(lastKnown as Status);
     return render.page(req, reply, 'track-result.njk', {
       request: {
         id: request.id,
         serviceName: service?.name ?? request.serviceCode,
-        status: request.status,
-        closed: CLOSED_STATUSES.has(request.status),
+        status: lastKnown,
+        closed,
         address: request.location.address,
         requestedAt: request.requestedAt,
         updatedAt: request.updatedAt,
-        expectedAt: request.expectedAt,
+        // A date to be dealt with by means nothing once it has been dealt with.
+        expectedAt: closed ? undefined : request.expectedAt,
       },
-      updates: publicUpdates(history).reverse(),
-      statusLabel: labeller(req, service),
+      updates: updates.map((u) => ({ ...u, status: label(u.status) ? u.status : 'unchanged' })).reverse(),
+      statusLabel: label,
     });
   });
 }
