@@ -13,7 +13,7 @@ import { requestForLog } from './http/request-log.ts';
 import { isOpen311Url, open311ErrorHandler, open311RawRefusal } from './standards/open311/errors.ts';
 import { jsonError, jsonErrorHandler } from './http/json-errors.ts';
 import { adminPlugin } from './admin/index.ts';
-import { backendInboundRoutes } from './backends/inbound-routes.ts';
+import { backendInboundRoutes } from './delivery/inbound-routes.ts';
 import { patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 import { BackendRegistry } from './backends/registry.ts';

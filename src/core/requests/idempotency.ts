@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Service } from '../services/service.ts';
-import type { AttributeAnswers, Contact } from './request.ts';
-import type { LocationInput } from './validate.ts';
+import type { Submission } from './submit.ts';
 
 /** The key a new request is stored under so that a re-send finds it: whose key, which key, and what was sent with it. */
 export interface IdempotencyScope {
@@ -12,18 +11,8 @@ export interface IdempotencyScope {
   strict: boolean;
 }
 
-interface Sent {
-  serviceCode: string;
-  description?: string;
-  attributes: AttributeAnswers;
-  location: LocationInput;
-  contact: Contact;
-  accountId?: string;
-  deviceId?: string;
-  mediaUrls: string[];
-  clientId?: string;
-  idempotencyKey?: string;
-}
+/** What was sent, as the front end handed it over. */
+type Sent = Pick<Submission, 'serviceCode' | 'description' | 'attributes' | 'location' | 'contact' | 'accountId' | 'deviceId' | 'mediaUrls' | 'clientId' | 'idempotencyKey'>;
 
 /**
  * The idempotency scope of a submission, if it has one:

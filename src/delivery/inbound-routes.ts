@@ -3,11 +3,12 @@ import type { Store } from '../core/store.ts';
 import { PipeworkError } from '../core/errors.ts';
 import { toPipeworkError } from '../http/errors.ts';
 import { jsonErrorHandler } from '../http/json-errors.ts';
-import type { BackendRegistry } from './registry.ts';
-import { InboundError } from './port.ts';
-import { applyStatusReport } from '../delivery/status-in.ts';
+import type { BackendRegistry } from '../backends/registry.ts';
+import { InboundError } from '../backends/port.ts';
+import { applyStatusReport } from './status-in.ts';
 
 /**
+ * The inbound status path (with status-in.ts and pull.ts beside it).
  * POST /backends/{name}/updates: where push back-ends (webhook) send status
  * updates, signed with the back-end's secret (see docs/webhook-contract.openapi.yaml).
  * The raw body is kept for the signature check. One report: 200, or 404 when
