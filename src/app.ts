@@ -15,6 +15,7 @@ import { routingAdmin } from './routing/admin.ts';
 import { casesAdmin } from './backends/builtin/admin.ts';
 import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
+import { eventsRoutes } from './standards/cloudevents/routes.ts';
 
 export interface AppDeps {
   store: Store;
@@ -63,6 +64,8 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   await app.register(webPlugin, { store, config });
   // Each area of the admin API adds its routes function to this list.
   await app.register(patternSchemaRoutes);
+  // The event log for other systems (CloudEvents 1.0 JSON), behind an admin key like the admin API.
+  await app.register(adminApi([eventsRoutes]), { prefix: '/events', store, config });
   await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin]), { prefix: '/admin/api', store, config });
   return app;
 }

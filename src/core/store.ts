@@ -4,6 +4,8 @@ import type { Status } from './statuses.ts';
 import type { PatternStore } from './patterns/stored.ts';
 import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
+import type { EventStore } from './events/event.ts';
+import type { NotificationStore } from './notifications/notification.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -82,6 +84,10 @@ export interface Store {
   deliveries: DeliveryStore;
   /** Back-end instances and per-service routes (src/routing/). */
   routing: RoutingStore;
+  /** The event log other systems follow (GET /events, subscriptions). */
+  events: EventStore;
+  /** Messages to residents (src/notify/). */
+  notifications: NotificationStore;
   /** Each council's library of service pattern versions (src/patterns/). */
   patterns: PatternStore;
   apiKeys: {

@@ -9,6 +9,8 @@ import { routingStore } from './routing.ts';
 import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
 import { catalogueCache } from './cache.ts';
+import { eventStore } from './events.ts';
+import { notificationStore } from './notifications.ts';
 
 export { connect, migrate };
 
@@ -42,6 +44,8 @@ export async function openStore(
       backend: (name: string) => name,
     }),
     patterns: patternStore(db),
+    events: eventStore(db, dialect),
+    notifications: notificationStore(db, dialect),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
     webSessions: webSessionStore(db),

@@ -6,6 +6,7 @@ import { requestFromRow, updateFromRow } from './rows.ts';
 import { newRequestWriter, type LinkedRow, type NewRequestRows } from './request-writer.ts';
 import { searchRows } from './request-search.ts';
 import { deliveryValues, insertUpdateDeliveries, notifyQueued } from './deliveries.ts';
+import { insertUpdateEffects, newRequestEffectRows } from './request-effects.ts';
 
 /** Parses a public request id; anything that is not a positive integer matches no row. */
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
@@ -28,6 +29,8 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
   }
   // The outbox: delivery jobs commit with the request or not at all.
   for (const values of deliveryValues(input, input.deliveries ?? [], now)) linked.push({ table: 'deliveries', idColumn: 'request_id', values });
+  // Its event and the resident's confirmation commit with it too.
+  linked.push(...newRequestEffectRows(input, now));
   return {
     request: {
       jurisdiction_id: input.jurisdictionId,
@@ -152,6 +155,8 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
           .executeTakeFirstOrThrow();
         // A resident's comment travels on to the back-ends through the outbox, in this same transaction.
         await insertUpdateDeliveries(trx, requestId, row.id, u.deliveries ?? [], Date.now());
+        // Its events and the resident's messages, decided from the request as it stands in this transaction.
+        await insertUpdateEffects(trx, requestId, row.id, u, at);
         // A flagged update (the service pattern does not allow its change) is history only: the request stays put.
         const change =
           u.status === 'unchanged' || u.flag

@@ -1,6 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.ts';
 import type { BackendConfig, Route, RouteChange, RoutingStore } from '../core/routing/route.ts';
+import { routeChangedEvents } from '../core/events/decide.ts';
+import { insertEvents } from './events.ts';
 
 type RouteRow = Selectable<Database['routes']>;
 
@@ -98,6 +100,7 @@ export function routingStore(db: Kysely<Database>): RoutingStore {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
+        await insertEvents(trx, routeChangedEvents(changeFromRow(row)));
         return changeFromRow(row);
       });
     },
