@@ -16,6 +16,7 @@ import { casesAdmin } from './backends/builtin/admin.ts';
 import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 import { eventsRoutes } from './standards/cloudevents/routes.ts';
+import { notificationsAdmin } from './notify/admin.ts';
 
 export interface AppDeps {
   store: Store;
@@ -66,6 +67,6 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   await app.register(patternSchemaRoutes);
   // The event log for other systems (CloudEvents 1.0 JSON), behind an admin key like the admin API.
   await app.register(adminApi([eventsRoutes]), { prefix: '/events', store, config });
-  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin]), { prefix: '/admin/api', store, config });
+  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin, notificationsAdmin]), { prefix: '/admin/api', store, config });
   return app;
 }

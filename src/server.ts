@@ -3,6 +3,7 @@ import { buildApp } from './app.ts';
 import { openStore } from './store/index.ts';
 import { seedDemo } from './demo/seed.ts';
 import { startRelay } from './delivery/start.ts';
+import { startNotifications } from './notify/start.ts';
 
 /** Opens the store, migrates, seeds the demo council on an empty database, and listens. */
 export async function serve(config: Config) {
@@ -11,7 +12,10 @@ export async function serve(config: Config) {
   const app = await buildApp(config, { store });
   // The relay delivers the outbox from inside this process; it stops before the store closes.
   const relay = config.relayEnabled ? startRelay(config, store, app.log) : undefined;
+  // Residents' emails and texts, when SMTP_URL or NOTIFY_API_KEY is set.
+  const notifications = startNotifications(config, store, app.log);
   app.addHook('onClose', async () => {
+    await notifications?.stop();
     await relay?.stop();
     await store.close();
   });

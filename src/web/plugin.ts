@@ -18,6 +18,7 @@ import { findRoutes } from './routes/find.ts';
 import { reportRoutes } from './routes/report.ts';
 import { trackRoutes } from './routes/track.ts';
 import { infoRoutes } from './routes/info.ts';
+import { stopUpdatesRoutes } from './routes/stop-updates.ts';
 import type { Upload } from '../media/intake.ts';
 
 export interface WebOptions {
@@ -109,6 +110,7 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
   await app.register(reportRoutes, ctx);
   await app.register(trackRoutes, ctx);
   await app.register(infoRoutes, ctx);
+  await app.register(stopUpdatesRoutes, ctx);
   await app.register(webAssets);
 }
 

@@ -38,13 +38,14 @@ export interface UpdateNoticeContext {
 /**
  * A status change tells the resident when its transition is marked `notify`
  * (without a pattern, every change of status does); a public reply from the
- * council (staff or its back-end) always does. Never an internal note, a
+ * council (staff or its back-end, text without a change of status) always does. Never an internal note, a
  * flagged change, the resident's own comment, or after they asked to stop.
  */
 export function updateNotifications({ update: u, previousStatus, hasPattern, notice }: UpdateNoticeContext): NewNotification[] {
   if (!notice || notice.stoppedAt || u.internal || u.flag) return [];
   const moved = u.status !== 'unchanged' && u.status !== previousStatus;
-  if (moved && (hasPattern ? u.notifyResident : true)) return jobs(notice, 'status');
+  // The pattern decides for a change of status, whatever text comes with it.
+  if (moved) return (hasPattern ? u.notifyResident : true) ? jobs(notice, 'status') : [];
   const fromCouncil = u.authorKind === 'staff' || u.authorKind === 'backend';
   if (fromCouncil && u.description.trim()) return jobs(notice, 'reply');
   return [];

@@ -79,5 +79,6 @@ export async function submitRequest(store: Store, s: Submission): Promise<Servic
 
 function trimContact(c: Contact): Contact {
   const t = (v?: string) => v?.trim() || undefined;
-  return { firstName: t(c.firstName), lastName: t(c.lastName), email: t(c.email), phone: t(c.phone) };
+  // Language and the wish for texts only decide how the resident is told (src/core/notifications/).
+  return { firstName: t(c.firstName), lastName: t(c.lastName), email: t(c.email), phone: t(c.phone), language: c.language, textUpdates: c.textUpdates };
 }
