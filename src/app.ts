@@ -17,6 +17,7 @@ import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 import { eventsRoutes } from './standards/cloudevents/routes.ts';
 import { notificationsAdmin } from './notify/admin.ts';
+import { notifyReceiptRoutes } from './notify/govuk-notify/receipts.ts';
 
 export interface AppDeps {
   store: Store;
@@ -65,6 +66,8 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   await app.register(webPlugin, { store, config });
   // Each area of the admin API adds its routes function to this list.
   await app.register(patternSchemaRoutes);
+  // GOV.UK Notify's delivery receipts, with the callback bearer token.
+  await app.register(notifyReceiptRoutes, { store, config });
   // The event log for other systems (CloudEvents 1.0 JSON), behind an admin key like the admin API.
   await app.register(adminApi([eventsRoutes]), { prefix: '/events', store, config });
   await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin, notificationsAdmin]), { prefix: '/admin/api', store, config });

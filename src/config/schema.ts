@@ -60,7 +60,9 @@ const notifyKey = (raw: string): string => {
   return raw.trim();
 };
 
-export type NotifyTemplates = Partial<Record<'email' | 'sms', Partial<Record<'confirmation' | 'status' | 'reply', string>>>>;
+/** A template id, or one per language (Notify templates are written in one language each). */
+export type NotifyTemplateId = string | { en: string; cy?: string };
+export type NotifyTemplates = Partial<Record<'email' | 'sms', Partial<Record<'confirmation' | 'status' | 'reply', NotifyTemplateId>>>>;
 const notifyTemplates = (raw: string): NotifyTemplates => {
   if (raw === '') return {};
   let parsed: unknown;
@@ -74,7 +76,8 @@ const notifyTemplates = (raw: string): NotifyTemplates => {
   for (const [channel, kinds] of Object.entries(parsed as object)) {
     if (!['email', 'sms'].includes(channel) || !ok(kinds)) throw new Error(`has an unknown channel "${channel}" (email, sms)`);
     for (const [kind, id] of Object.entries(kinds as object)) {
-      if (!['confirmation', 'status', 'reply'].includes(kind) || typeof id !== 'string' || !id) throw new Error(`${channel}.${kind} must be one of confirmation, status, reply with a template id`);
+      const valid = typeof id === 'string' ? !!id : ok(id) && typeof id.en === 'string' && !!id.en && (id.cy === undefined || (typeof id.cy === 'string' && !!id.cy));
+      if (!['confirmation', 'status', 'reply'].includes(kind) || !valid) throw new Error(`${channel}.${kind} must be one of confirmation, status, reply with a template id (or {"en": ID, "cy": ID})`);
     }
   }
   return parsed as NotifyTemplates;
@@ -230,7 +233,7 @@ export const configSchema = {
   notifyTemplates: {
     env: 'NOTIFY_TEMPLATES',
     default: '',
-    description: 'GOV.UK Notify template ids as JSON, one per message kind and channel: `{"email":{"confirmation":"ID","status":"ID","reply":"ID"},"sms":{…}}`.',
+    description: 'GOV.UK Notify template ids as JSON, one per message kind and channel, or one per language: `{"email":{"confirmation":"ID","status":{"en":"ID","cy":"ID"},"reply":"ID"},"sms":{…}}`. Personalisation fields: docs/notifications.md.',
     parse: notifyTemplates,
   },
   notifyCallbackToken: {

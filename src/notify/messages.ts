@@ -16,6 +16,8 @@ export interface OutgoingMessage {
   /** Personalisation for a Notify template (every value a string). */
   fields: Record<string, string>;
   stopUrl: string;
+  /** 1 on the first try: a transport may check whether an earlier try got through before sending again. */
+  attempt: number;
 }
 
 // Status names as residents see them on the tracking page, in both languages.
@@ -86,5 +88,5 @@ export function compose(job: ClaimedNotification, ctx: { serviceName: string; co
     job.channel === 'sms'
       ? [fill(w[job.kind].subject, fields), fill(w.track, fields), fill(w.smsStop, fields)].join('\n')
       : [...parts, fill(w.track, fields), fill(w.stop, fields)].join('\n\n');
-  return { key: job.idempotencyKey, kind: job.kind, channel: job.channel, language: lang, to: to ?? '', subject: fill(w[job.kind].subject, fields), text, fields, stopUrl };
+  return { key: job.idempotencyKey, kind: job.kind, channel: job.channel, language: lang, to: to ?? '', subject: fill(w[job.kind].subject, fields), text, fields, stopUrl, attempt: job.attempts };
 }

@@ -16,6 +16,8 @@ export interface SenderOptions {
   backoffMaxMs: number;
   /** Older messages are skipped, not sent late. */
   maxAgeMs: number;
+  /** Longest wait for one send; then it counts as failed for now. */
+  sendTimeoutMs: number;
   /** Where residents' links point. */
   publicUrl: string;
 }
@@ -110,7 +112,7 @@ export class NotificationSender {
     });
     if (!message.to) return skip(`the resident gave no ${job.channel === 'email' ? 'email address' : 'mobile number'}`);
     try {
-      const { ref } = await transport.send(message);
+      const { ref } = await withTimeout(transport.send(message), this.opts.sendTimeoutMs);
       return { notificationId: job.id, outcome: 'sent', sender: transport.name, externalRef: ref, at: now() };
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
@@ -124,4 +126,11 @@ export class NotificationSender {
       return { notificationId: job.id, outcome: 'retry', sender: transport.name, error, at: now(), retryAt: now() + backoffMs(job.attempts, this.opts.backoffMs, this.opts.backoffMaxMs) };
     }
   }
+}
+
+/** A send that takes too long counts as failed for now; a transport that can, checks on the next try whether it got through. */
+function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new SendError(`no answer within ${ms} ms`)), ms)));
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
 }

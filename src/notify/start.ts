@@ -4,6 +4,7 @@ import type { Clock } from '../core/clock.ts';
 import { NotificationSender, type SenderLog, type SenderOptions } from './sender.ts';
 import { smtpTransport } from './smtp/transport.ts';
 import type { Transport } from './transport.ts';
+import { govukNotifyTransport } from './govuk-notify/transport.ts';
 
 /** The sender options a configuration gives. */
 export const senderOptions = (config: Config): SenderOptions => ({
@@ -14,12 +15,14 @@ export const senderOptions = (config: Config): SenderOptions => ({
   backoffMs: config.notificationsBackoffMs,
   backoffMaxMs: 3_600_000,
   maxAgeMs: config.notificationsMaxAgeHours * 3_600_000,
+  sendTimeoutMs: config.deliveryTimeoutMs,
   publicUrl: config.publicUrl || `http://localhost:${config.port}`,
 });
 
 /** The transports configured, GOV.UK Notify first: the first one for a message's channel sends it. */
 export function transportsFor(config: Config): Transport[] {
   const out: Transport[] = [];
+  if (config.notifyApiKey) out.push(govukNotifyTransport(config.notifyApiKey, config.notifyTemplates, config.notifyBaseUrl));
   if (config.smtpUrl) out.push(smtpTransport(config.smtpUrl, config.mailFrom, config.deliveryTimeoutMs));
   return out;
 }

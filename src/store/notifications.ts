@@ -141,12 +141,12 @@ export function notificationStore(db: Kysely<Database>, dialect: 'sqlite' | 'pos
       });
     },
 
-    async recordReceipt(sender, externalRef, receipt, at) {
+    async recordReceipt({ sender, externalRef, key, status, at }) {
+      // By the job's key too: a receipt can arrive before the sender has recorded the provider's id.
       const r = await db
         .updateTable('notifications')
-        .set({ receipt, receipt_at: at.getTime() })
-        .where('sender', '=', sender)
-        .where('external_ref', '=', externalRef)
+        .set({ receipt: status, receipt_at: at.getTime() })
+        .where((eb) => (key ? eb.or([eb('idempotency_key', '=', key), eb.and([eb('sender', '=', sender), eb('external_ref', '=', externalRef)])]) : eb.and([eb('sender', '=', sender), eb('external_ref', '=', externalRef)])))
         .executeTakeFirst();
       return Number(r.numUpdatedRows) > 0;
     },

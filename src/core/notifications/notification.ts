@@ -82,6 +82,9 @@ export interface NotificationStore {
   noticeByToken(token: string): Promise<(ResidentNotice & { jurisdictionId: string }) | undefined>;
   /** Stops every further message about that request; queued ones are skipped. True when the token is known. */
   stop(token: string, at?: Date): Promise<boolean>;
-  /** Records a delivery receipt against the job the sender's reference names; false when none does. */
-  recordReceipt(sender: string, externalRef: string, receipt: string, at: Date): Promise<boolean>;
+  /**
+   * Records a delivery receipt against the job the provider's id (or the job's own key, which the
+   * provider echoes as its reference) names; false when none does.
+   */
+  recordReceipt(receipt: { sender: string; externalRef: string; key?: string; status: string; at: Date }): Promise<boolean>;
 }
