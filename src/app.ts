@@ -17,6 +17,7 @@ import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 import { eventsRoutes } from './standards/cloudevents/routes.ts';
 import { notificationsAdmin } from './notify/admin.ts';
+import { subscriptionsAdmin } from './events/admin.ts';
 import { notifyReceiptRoutes } from './notify/govuk-notify/receipts.ts';
 
 export interface AppDeps {
@@ -70,6 +71,6 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   await app.register(notifyReceiptRoutes, { store, config });
   // The event log for other systems (CloudEvents 1.0 JSON), behind an admin key like the admin API.
   await app.register(adminApi([eventsRoutes]), { prefix: '/events', store, config });
-  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin, notificationsAdmin]), { prefix: '/admin/api', store, config });
+  await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin, notificationsAdmin, subscriptionsAdmin]), { prefix: '/admin/api', store, config });
   return app;
 }

@@ -4,6 +4,7 @@ import { openStore } from './store/index.ts';
 import { seedDemo } from './demo/seed.ts';
 import { startRelay } from './delivery/start.ts';
 import { startNotifications } from './notify/start.ts';
+import { startEventPusher } from './events/start.ts';
 
 /** Opens the store, migrates, seeds the demo council on an empty database, and listens. */
 export async function serve(config: Config) {
@@ -14,7 +15,10 @@ export async function serve(config: Config) {
   const relay = config.relayEnabled ? startRelay(config, store, app.log) : undefined;
   // Residents' emails and texts, when SMTP_URL or NOTIFY_API_KEY is set.
   const notifications = startNotifications(config, store, app.log);
+  // The event log pushed to subscribers (/admin/api/subscriptions).
+  const pusher = startEventPusher(config, store, app.log);
   app.addHook('onClose', async () => {
+    await pusher.stop();
     await notifications?.stop();
     await relay?.stop();
     await store.close();

@@ -242,6 +242,30 @@ export const configSchema = {
     description: 'The bearer token GOV.UK Notify sends with delivery receipts to `/notifications/receipts/govuk-notify`. Empty: receipts are refused.',
     parse: (s: string) => s.trim(),
   },
+  eventsPushPollMs: {
+    env: 'EVENTS_PUSH_POLL_MS',
+    default: '1000',
+    description: 'How often subscriptions to the event log are checked for events to push, in ms.',
+    parse: integer(10, 600000),
+  },
+  eventsPushBackoffMs: {
+    env: 'EVENTS_PUSH_BACKOFF_MS',
+    default: '10000',
+    description: 'Wait before pushing to a failing subscriber again, in ms; it doubles with each failure, with random jitter, up to EVENTS_PUSH_BACKOFF_MAX_MS.',
+    parse: integer(1, 3600000),
+  },
+  eventsPushBackoffMaxMs: {
+    env: 'EVENTS_PUSH_BACKOFF_MAX_MS',
+    default: '1800000',
+    description: 'Longest wait between two tries to a failing subscriber, in ms.',
+    parse: integer(1, 86400000),
+  },
+  eventsPushPauseAfterHours: {
+    env: 'EVENTS_PUSH_PAUSE_AFTER_HOURS',
+    default: '96',
+    description: 'A subscriber failing this long (at least 72 hours) is paused until an operator replays it; events wait in the log meanwhile.',
+    parse: integer(72, 24 * 365),
+  },
   notificationsPollMs: {
     env: 'NOTIFICATIONS_POLL_MS',
     default: '1000',

@@ -6,6 +6,7 @@ import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
 import type { EventStore } from './events/event.ts';
 import type { NotificationStore } from './notifications/notification.ts';
+import type { SubscriptionStore } from './events/subscription.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -86,6 +87,8 @@ export interface Store {
   routing: RoutingStore;
   /** The event log other systems follow (GET /events, subscriptions). */
   events: EventStore;
+  /** Other systems' push subscriptions to the event log. */
+  subscriptions: SubscriptionStore;
   /** Messages to residents (src/notify/). */
   notifications: NotificationStore;
   /** Each council's library of service pattern versions (src/patterns/). */

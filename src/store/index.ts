@@ -11,6 +11,7 @@ import { webSessionStore } from './web-sessions.ts';
 import { catalogueCache } from './cache.ts';
 import { eventStore } from './events.ts';
 import { notificationStore } from './notifications.ts';
+import { subscriptionStore } from './subscriptions.ts';
 
 export { connect, migrate };
 
@@ -45,6 +46,7 @@ export async function openStore(
     }),
     patterns: patternStore(db),
     events: eventStore(db, dialect),
+    subscriptions: subscriptionStore(db),
     notifications: notificationStore(db, dialect),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),

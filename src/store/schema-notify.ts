@@ -22,6 +22,23 @@ export interface NotifyTables {
     stop_token: string;
     stopped_at: number | null;
   };
+  event_subscriptions: {
+    id: string;
+    url: string;
+    /** JSON arrays; empty: every type, every council. */
+    types: string;
+    councils: string;
+    secret: string;
+    state: string;
+    cursor: number;
+    attempts: number;
+    next_at: number;
+    failing_since: number | null;
+    last_error: string | null;
+    delivered_at: number | null;
+    created_at: number;
+    updated_at: number;
+  };
   notifications: {
     id: Generated<number>;
     request_id: number;

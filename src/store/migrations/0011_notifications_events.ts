@@ -12,6 +12,8 @@ import { idType, isPostgres } from './dialect.ts';
  *   email, texts) and the token of the "stop updates" link.
  * - `notifications`: the residents' outbox, one job per message and channel,
  *   written with the change that causes it.
+ * - `event_subscriptions`: other systems' push subscriptions, each with its
+ *   own cursor into `events` (the last sequence number it has received).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
@@ -67,8 +69,26 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.createIndex('notifications_due').on('notifications').columns(['state', 'due_at']).execute();
   await db.schema.createIndex('notifications_by_request').on('notifications').columns(['request_id']).execute();
   await db.schema.createIndex('notifications_by_ref').on('notifications').columns(['external_ref']).execute();
+
+  await db.schema
+    .createTable('event_subscriptions')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('url', 'text', (c) => c.notNull())
+    .addColumn('types', 'text', (c) => c.notNull())
+    .addColumn('councils', 'text', (c) => c.notNull())
+    .addColumn('secret', 'text', (c) => c.notNull())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('cursor', 'bigint', (c) => c.notNull())
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('next_at', 'bigint', (c) => c.notNull())
+    .addColumn('failing_since', 'bigint')
+    .addColumn('last_error', 'text')
+    .addColumn('delivered_at', 'bigint')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('updated_at', 'bigint', (c) => c.notNull())
+    .execute();
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  for (const t of ['notifications', 'resident_notices', 'events']) await db.schema.dropTable(t).execute();
+  for (const t of ['event_subscriptions', 'notifications', 'resident_notices', 'events']) await db.schema.dropTable(t).execute();
 }
