@@ -175,3 +175,16 @@ test('no one is emailed who gave no email address, and a text needs a mobile num
   const sms = (await w.store.notifications.forRequest(texts.id)).find((j) => j.channel === 'sms')!;
   assert.deepEqual([sms.state, sms.lastError], ['skipped', 'no sender for sms is configured']);
 });
+
+test('a report from an Open311 client is not messaged: the client (FixMyStreet) tells its own users', async () => {
+  const res = await w.app.inject({
+    method: 'POST',
+    url: '/open311/v2/requests.json',
+    payload: new URLSearchParams({ api_key: w.clientKey, jurisdiction_id: 'example', service_code: 'pothole', lat: '51.5', long: '-0.12', description: 'Hole', email: 'fms-user@example.org', 'attribute[depth]': 'deep' }).toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
+  assert.equal(res.statusCode, 200, res.body);
+  const id = res.json()[0].service_request_id;
+  assert.deepEqual(await w.store.notifications.forRequest(id), []);
+  assert.equal((await w.store.requests.contact('example', id))?.email, 'fms-user@example.org');
+});

@@ -15,7 +15,8 @@ export const senderOptions = (config: Config): SenderOptions => ({
   backoffMs: config.notificationsBackoffMs,
   backoffMaxMs: 3_600_000,
   maxAgeMs: config.notificationsMaxAgeHours * 3_600_000,
-  sendTimeoutMs: config.deliveryTimeoutMs,
+  // Generous: a send given up on may still have gone through, and over SMTP a retry would be a second copy.
+  sendTimeoutMs: Math.max(30_000, config.deliveryTimeoutMs * 3),
   publicUrl: config.publicUrl || `http://localhost:${config.port}`,
 });
 
@@ -23,7 +24,7 @@ export const senderOptions = (config: Config): SenderOptions => ({
 export function transportsFor(config: Config): Transport[] {
   const out: Transport[] = [];
   if (config.notifyApiKey) out.push(govukNotifyTransport(config.notifyApiKey, config.notifyTemplates, config.notifyBaseUrl));
-  if (config.smtpUrl) out.push(smtpTransport(config.smtpUrl, config.mailFrom, config.deliveryTimeoutMs));
+  if (config.smtpUrl) out.push(smtpTransport(config.smtpUrl, config.mailFrom, Math.max(10_000, config.deliveryTimeoutMs)));
   return out;
 }
 

@@ -34,7 +34,7 @@ const notificationValues = (jurisdictionId: string, updateId: number | null, n: 
 /** The linked rows of a new request: its `created` event, and its resident's notice and confirmation. */
 export function newRequestEffectRows(input: NewServiceRequest, now: number): LinkedRow[] {
   const rows: LinkedRow[] = requestCreatedEvents(input, new Date(now)).map((e) => ({ table: 'events', idColumn: 'request_id', values: eventValues(e) }));
-  const notice = noticeForContact(input.contact);
+  const notice = noticeForContact(input.contact, input.source);
   if (!notice) return rows;
   rows.push({
     table: 'resident_notices',

@@ -9,8 +9,16 @@ import type { Channel, NewNotification, NoticeKind, ResidentNotice } from './not
 /** A UK mobile number (07… or +44 7…), the only kind a text can go to. */
 export const isMobile = (phone?: string) => !!phone && /^(?:\+44|0044|0)7\d{9}$/.test(phone.replace(/[\s().-]/g, ''));
 
-/** How the resident of a new request may be told; undefined when they gave no way. */
-export function noticeForContact(contact: Contact): Omit<ResidentNotice, 'requestId'> | undefined {
+/**
+ * Front doors whose clients tell their own users: FixMyStreet emails its
+ * users about their reports itself, so a message from Pipework too would be a
+ * confusing second copy (docs/notifications.md).
+ */
+const CLIENT_TELLS_RESIDENT = new Set(['open311']);
+
+/** How the resident of a new request may be told; undefined when they gave no way, or their client tells them. */
+export function noticeForContact(contact: Contact, source = 'web'): Omit<ResidentNotice, 'requestId'> | undefined {
+  if (CLIENT_TELLS_RESIDENT.has(source)) return undefined;
   const email = !!contact.email;
   const sms = !!contact.textUpdates && isMobile(contact.phone);
   if (!email && !sms) return undefined;
