@@ -80,8 +80,9 @@ export function compose(job: ClaimedNotification, ctx: { serviceName: string; co
   const parts = [fill(w[job.kind].lead, fields)];
   if (job.kind === 'confirmation') {
     parts.push(fill(w.reference, fields), [fill(w.next, fields), fields.expected_date ? fill(w.expected, fields) : ''].filter(Boolean).join(' '));
-  } else if (job.kind === 'reply' || fields.reply) {
-    if (fields.reply) parts.push(fields.reply);
+  } else if (fields.reply) {
+    // The council's reply, or the words that came with the change of status.
+    parts.push(fields.reply);
   }
   const to = job.channel === 'email' ? job.contact.email : job.contact.phone;
   const text =
