@@ -13,6 +13,7 @@ import { requestForLog } from './http/request-log.ts';
 import { isOpen311Url, open311ErrorHandler, open311RawRefusal } from './standards/open311/errors.ts';
 import { jsonError, jsonErrorHandler } from './http/json-errors.ts';
 import { adminPlugin } from './admin/index.ts';
+import { adminApi } from './admin/plugin.ts';
 import { backendInboundRoutes } from './delivery/inbound-routes.ts';
 import { patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
@@ -21,6 +22,8 @@ import { systemClock, type Clock } from './core/clock.ts';
 
 /** Request line and headers together; a bound, well above the 64 KB id lists FixMyStreet sends. */
 export const MAX_HEADER_BYTES = 128 * 1024;
+import { eventsRoutes } from './standards/cloudevents/routes.ts';
+import { notifyReceiptRoutes } from './notify/govuk-notify/receipts.ts';
 
 export interface AppDeps {
   store: Store;
@@ -88,6 +91,10 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // The resident web at `/`: GOV.UK pages over the same core as Open311.
   await app.register(webPlugin, { store, config });
   await app.register(patternSchemaRoutes);
+  // GOV.UK Notify's delivery receipts, with the callback bearer token.
+  await app.register(notifyReceiptRoutes, { store, config });
+  // The event log for other systems (CloudEvents 1.0 JSON), behind an admin key like the admin API.
+  await app.register(adminApi([eventsRoutes]), { prefix: '/events', store, config, backends, clock });
   // The admin API: every area in src/admin/, one key check, one error shape.
   await app.register(adminPlugin, { prefix: '/admin/api', store, config, backends, clock });
   return app;

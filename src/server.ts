@@ -10,6 +10,8 @@ import { systemClock } from './core/clock.ts';
 import { metricsRoutes } from './ops/routes.ts';
 import { pipeworkVersion } from './version.ts';
 import { startRetention } from './ops/retention.ts';
+import { startNotifications } from './notify/start.ts';
+import { startEventPusher } from './events/start.ts';
 
 /**
  * Opens the store, migrates, seeds the demo council on an empty database, and
@@ -29,8 +31,14 @@ export async function serve(config: Config) {
   const retention = config.retentionIntervalMinutes ? startRetention(store, systemClock, config.retentionIntervalMinutes * 60_000, app.log) : undefined;
   const metricsApp = config.metricsPort ? Fastify({ logger: false }) : undefined;
   if (metricsApp) metricsRoutes(metricsApp, metrics);
+  // Residents' emails and texts, when SMTP_URL or NOTIFY_API_KEY is set.
+  const notifications = startNotifications(config, store, app.log);
+  // The event log pushed to subscribers (/admin/api/subscriptions).
+  const pusher = startEventPusher(config, store, app.log);
   app.addHook('onClose', async () => {
     await metricsApp?.close();
+    await pusher.stop();
+    await notifications?.stop();
     await retention?.stop();
     await relay?.stop();
     await backends.close();

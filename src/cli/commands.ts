@@ -61,4 +61,5 @@ export const COMMANDS: Record<string, CommandEntry> = {
   backup: { summary: 'Write a consistent backup of the database to FILE while Pipework serves (SQLite: a copy; PostgreSQL: pg_dump)', load: async () => (await import('./backup.ts')).backup },
   restore: { summary: 'Replace the database with a backup made by `backup` (stop Pipework first)', load: async () => (await import('./backup.ts')).restore },
   secrets: { summary: 'Re-seal every back-end secret with PIPEWORK_SECRET_KEY (old keys in PIPEWORK_SECRET_KEY_PREVIOUS)', load: async () => (await import('./secrets.ts')).secrets },
+  events: { summary: 'Event subscriptions for other systems: subscribe a URL to the event log (CloudEvents, signed)', load: async () => (await import('./events.ts')).events },
 };

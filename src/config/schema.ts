@@ -53,6 +53,43 @@ const secretKey = (raw: string): string => {
   return raw.trim();
 };
 
+const smtpUrl = (raw: string): string => {
+  if (raw === '') return raw;
+  if (!/^smtps?:\/\/[^/]+/.test(raw) || !URL.canParse(raw)) throw new Error(`must be smtp://HOST:PORT or smtps://USER:PASSWORD@HOST:PORT, got "${raw.replace(/\/\/[^@]*@/, '//…@')}"`);
+  return raw;
+};
+
+// A GOV.UK Notify key ends with the service id and the secret, 36 characters each (two UUIDs).
+const notifyKey = (raw: string): string => {
+  if (raw === '') return raw;
+  const uuid = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+  if (!new RegExp(`-${uuid}-${uuid}$`).test(raw.trim())) throw new Error('must be a GOV.UK Notify API key (NAME-SERVICEID-SECRET)');
+  return raw.trim();
+};
+
+/** A template id, or one per language (Notify templates are written in one language each). */
+export type NotifyTemplateId = string | { en: string; cy?: string };
+export type NotifyTemplates = Partial<Record<'email' | 'sms', Partial<Record<'confirmation' | 'status' | 'reply', NotifyTemplateId>>>>;
+const notifyTemplates = (raw: string): NotifyTemplates => {
+  if (raw === '') return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new Error('must be JSON such as {"email":{"confirmation":"TEMPLATE-ID"}}');
+  }
+  const ok = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!ok(parsed)) throw new Error('must be a JSON object keyed by channel (email, sms)');
+  for (const [channel, kinds] of Object.entries(parsed as object)) {
+    if (!['email', 'sms'].includes(channel) || !ok(kinds)) throw new Error(`has an unknown channel "${channel}" (email, sms)`);
+    for (const [kind, id] of Object.entries(kinds as object)) {
+      const valid = typeof id === 'string' ? !!id : ok(id) && typeof id.en === 'string' && !!id.en && (id.cy === undefined || (typeof id.cy === 'string' && !!id.cy));
+      if (!['confirmation', 'status', 'reply'].includes(kind) || !valid) throw new Error(`${channel}.${kind} must be one of confirmation, status, reply with a template id (or {"en": ID, "cy": ID})`);
+    }
+  }
+  return parsed as NotifyTemplates;
+};
+
 export const configSchema = {
   port: { env: 'PORT', default: '3000', description: 'TCP port the HTTP server listens on.', parse: integer(0, 65535) },
   host: { env: 'HOST', default: '0.0.0.0', description: 'Address the HTTP server binds to.', parse: (s: string) => s },
@@ -235,6 +272,90 @@ export const configSchema = {
     default: '3600000',
     description: 'Longest wait between two attempts, in ms.',
     parse: integer(1, 86400000),
+  },
+  smtpUrl: {
+    env: 'SMTP_URL',
+    default: '',
+    description: 'Mail server for residents\' emails, e.g. `smtps://user:pass@smtp.example.gov.uk:465` or `smtp://127.0.0.1:25`. Empty: no email over SMTP (GOV.UK Notify may still send).',
+    parse: smtpUrl,
+  },
+  mailFrom: {
+    env: 'MAIL_FROM',
+    default: 'noreply@localhost',
+    description: 'The From address of residents\' emails sent over SMTP, e.g. `Example Council <reports@example.gov.uk>`.',
+    parse: (s: string) => s.trim(),
+  },
+  notifyApiKey: {
+    env: 'NOTIFY_API_KEY',
+    default: '',
+    description: 'GOV.UK Notify API key; when set, residents\' emails and texts go through Notify (texts only to residents who asked for them).',
+    parse: notifyKey,
+  },
+  notifyBaseUrl: {
+    env: 'NOTIFY_BASE_URL',
+    default: '',
+    description: 'Where the GOV.UK Notify client sends requests. Empty: Notify\'s own API.',
+    parse: url,
+  },
+  notifyTemplates: {
+    env: 'NOTIFY_TEMPLATES',
+    default: '',
+    description: 'GOV.UK Notify template ids as JSON, one per message kind and channel, or one per language: `{"email":{"confirmation":"ID","status":{"en":"ID","cy":"ID"},"reply":"ID"},"sms":{…}}`. Personalisation fields: docs/notifications.md.',
+    parse: notifyTemplates,
+  },
+  notifyCallbackToken: {
+    env: 'NOTIFY_CALLBACK_TOKEN',
+    default: '',
+    description: 'The bearer token GOV.UK Notify sends with delivery receipts to `/notifications/receipts/govuk-notify`. Empty: receipts are refused.',
+    parse: (s: string) => s.trim(),
+  },
+  eventsPushPollMs: {
+    env: 'EVENTS_PUSH_POLL_MS',
+    default: '1000',
+    description: 'How often subscriptions to the event log are checked for events to push, in ms.',
+    parse: integer(10, 600000),
+  },
+  eventsPushBackoffMs: {
+    env: 'EVENTS_PUSH_BACKOFF_MS',
+    default: '10000',
+    description: 'Wait before pushing to a failing subscriber again, in ms; it doubles with each failure, with random jitter, up to EVENTS_PUSH_BACKOFF_MAX_MS.',
+    parse: integer(1, 3600000),
+  },
+  eventsPushBackoffMaxMs: {
+    env: 'EVENTS_PUSH_BACKOFF_MAX_MS',
+    default: '1800000',
+    description: 'Longest wait between two tries to a failing subscriber, in ms.',
+    parse: integer(1, 86400000),
+  },
+  eventsPushPauseAfterHours: {
+    env: 'EVENTS_PUSH_PAUSE_AFTER_HOURS',
+    default: '96',
+    description: 'A subscriber failing this long (at least 72 hours) is paused until an operator replays it; events wait in the log meanwhile.',
+    parse: integer(72, 24 * 365),
+  },
+  notificationsPollMs: {
+    env: 'NOTIFICATIONS_POLL_MS',
+    default: '1000',
+    description: 'How often the notification sender looks for messages to send, in ms.',
+    parse: integer(10, 600000),
+  },
+  notificationsMaxAttempts: {
+    env: 'NOTIFICATIONS_MAX_ATTEMPTS',
+    default: '10',
+    description: 'Attempts to send one message before it is recorded as failed.',
+    parse: integer(1, 1000),
+  },
+  notificationsBackoffMs: {
+    env: 'NOTIFICATIONS_BACKOFF_MS',
+    default: '5000',
+    description: 'Wait before a message is tried again, in ms; it doubles with each attempt, with random jitter, up to an hour.',
+    parse: integer(1, 3600000),
+  },
+  notificationsMaxAgeHours: {
+    env: 'NOTIFICATIONS_MAX_AGE_HOURS',
+    default: '72',
+    description: 'Messages not sent within this many hours (say, while no sender was configured) are skipped rather than sent late.',
+    parse: integer(1, 24 * 365),
   },
 } satisfies Record<string, ConfigKey<unknown>>;
 

@@ -5,6 +5,9 @@ import type { PatternStore } from './patterns/stored.ts';
 import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
 import type { RecordsStore } from './records/port.ts';
+import type { EventStore } from './events/event.ts';
+import type { NotificationStore } from './notifications/notification.ts';
+import type { SubscriptionStore } from './events/subscription.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -104,6 +107,12 @@ export interface Store {
   deliveries: DeliveryStore;
   /** Back-end instances and per-service routes (src/routing/). */
   routing: RoutingStore;
+  /** The event log other systems follow (GET /events, subscriptions). */
+  events: EventStore;
+  /** Other systems' push subscriptions to the event log. */
+  subscriptions: SubscriptionStore;
+  /** Messages to residents (src/notify/). */
+  notifications: NotificationStore;
   /** Each council's library of service pattern versions (src/patterns/). */
   patterns: PatternStore;
   apiKeys: {

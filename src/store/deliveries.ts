@@ -3,6 +3,7 @@ import type { Database } from './schema.ts';
 import type { ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryOutcome, DeliveryStore, NewDelivery } from '../core/delivery/outbox.ts';
 import { requestFromRow, updateFromRow } from './rows.ts';
 import { deliveryStateStore } from './delivery-state.ts';
+import { insertDeadLetterEvents } from './dead-letter-events.ts';
 
 type Row = Selectable<Database['deliveries']>;
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -183,6 +184,7 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
           // A job this worker no longer holds (its lease ran out and another relay took it) is left to that relay.
           if (Number(r.numUpdatedRows) > 0 && o.outcome !== 'deferred') recorded.push(o);
         }
+        await insertDeadLetterEvents(trx, recorded.filter((o) => o.outcome === 'dead'));
         for (let i = 0; i < recorded.length; i += 500) {
           await trx
             .insertInto('delivery_attempts')

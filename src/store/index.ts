@@ -11,6 +11,9 @@ import { webSessionStore } from './web-sessions.ts';
 import { recordsStore } from './records.ts';
 import { catalogueCache } from './cache.ts';
 import { SecretKeyError, keyring } from '../core/secrets.ts';
+import { eventStore } from './events.ts';
+import { notificationStore } from './notifications.ts';
+import { subscriptionStore } from './subscriptions.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -73,6 +76,9 @@ export async function openStore(
       backend: (name: string) => name,
     }),
     patterns: patternStore(db),
+    events: eventStore(db, dialect),
+    subscriptions: subscriptionStore(db),
+    notifications: notificationStore(db, dialect),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
     webSessions: webSessionStore(db),

@@ -6,6 +6,7 @@ import { requestFromRow, updateFromRow } from './rows.ts';
 import { newRequestWriter, type LinkedRow, type NewRequestRows } from './request-writer.ts';
 import { searchRows } from './request-search.ts';
 import { deliveryValues, insertUpdateDeliveries, notifyQueued, queuesWork } from './deliveries.ts';
+import { insertUpdateEffects, newRequestEffectRows } from './request-effects.ts';
 
 /** Parses a public request id; anything that is not a positive integer matches no row. */
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
@@ -30,6 +31,8 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
   for (const values of deliveryValues(input, input.deliveries ?? [], now)) {
     linked.push({ table: 'deliveries', idColumn: 'request_id', ...(values.state === 'delivered' ? { idTextColumn: 'external_ref' } : {}), values });
   }
+  // Its event and the resident's confirmation commit with it too.
+  linked.push(...newRequestEffectRows(input, now));
   const requestedAt = input.requestedAt?.getTime() ?? now;
   return {
     request: {
@@ -157,6 +160,9 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
         written = await db.transaction().execute(async (trx) => {
           // The request row first: this takes its row lock, so updates of one request queue here, and
           // `expect` is checked against the status as committed (PostgreSQL re-reads the row after the wait).
+          // What the request was at before this change, for its events and the resident's messages.
+          const changes = !(u.status === 'unchanged' || u.flag);
+          const previousStatus = expect?.status ?? (changes ? (await trx.selectFrom('service_requests').select('status').where('id', '=', requestId).executeTakeFirst())?.status : undefined);
           const change =
             u.status === 'unchanged' || u.flag
               ? { updated_at: requestAt }
@@ -189,6 +195,8 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
           if (!row) throw new AlreadyStored();
           // A resident's comment travels on to the back-ends through the outbox, in this same transaction.
           await insertUpdateDeliveries(trx, requestId, row.id, u.deliveries ?? [], now);
+          // Its events and the resident's messages, decided from the request as it stood before the change.
+          await insertUpdateEffects(trx, requestId, row.id, u, at, previousStatus);
           return updateFromRow(row);
         });
       } catch (err) {

@@ -2,6 +2,8 @@ import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.ts';
 import type { BackendConfig, Route, RouteChange, RoutingStore } from '../core/routing/route.ts';
 import { keyring as noKeys, mapSecrets, type Keyring } from '../core/secrets.ts';
+import { routeChangedEvents } from '../core/events/decide.ts';
+import { insertEvents } from './events.ts';
 
 type RouteRow = Selectable<Database['routes']>;
 
@@ -100,6 +102,7 @@ export function routingStore(db: Kysely<Database>, keys: Keyring = noKeys()): Ro
           })
           .returningAll()
           .executeTakeFirstOrThrow();
+        await insertEvents(trx, routeChangedEvents(changeFromRow(row)));
         return changeFromRow(row);
       });
     },

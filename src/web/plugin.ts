@@ -19,6 +19,7 @@ import { findRoutes } from './routes/find.ts';
 import { reportRoutes } from './routes/report.ts';
 import { trackRoutes } from './routes/track.ts';
 import { infoRoutes } from './routes/info.ts';
+import { stopUpdatesRoutes } from './routes/stop-updates.ts';
 import type { Upload } from '../media/intake.ts';
 
 export interface WebOptions {
@@ -110,6 +111,7 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
   await app.register(reportRoutes, ctx);
   await app.register(trackRoutes, ctx);
   await app.register(infoRoutes, ctx);
+  await app.register(stopUpdatesRoutes, ctx);
   await app.register(webAssets);
 }
 

@@ -22,6 +22,10 @@ export interface Contact {
   lastName?: string;
   email?: string;
   phone?: string;
+  /** The language the resident used (the web journey's), for what Pipework sends them; English when absent. */
+  language?: 'en' | 'cy';
+  /** The resident asked for text messages about this report (sent only to a mobile number). */
+  textUpdates?: boolean;
 }
 
 export interface ServiceRequest {
@@ -117,6 +121,8 @@ export interface NewRequestUpdate {
   /** Set by recordUpdate from the service pattern: a flagged update is stored but does not move the request. */
   flag?: string;
   notifyResident?: boolean;
+  /** A staff note for staff only: never shown to the resident, never in a notification, its text never in an event. */
+  internal?: boolean;
   /** Set by recordUpdate from the pattern's targets: the request's new expected_datetime. */
   expectedAt?: Date;
   /** Delivery jobs committed in the same transaction as the update (a resident's comment sent on to the back-end). */

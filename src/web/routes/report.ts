@@ -245,7 +245,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
         description: draft.description,
         attributes: draft.attributes,
         location: { lat: draft.lat, long: draft.long, address: draft.address, zipcode: draft.postcode },
-        contact: { firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone },
+        contact: { firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone, language: render.lang(req) },
         mediaUrls: draft.photos.map((p) => base + p.url),
         source: 'web',
         idempotencyKey: key,

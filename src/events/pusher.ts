@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { Store } from '../core/store.ts';
+import type { Clock } from '../core/clock.ts';
+import type { Subscription } from '../core/events/subscription.ts';
+import { backoffMs } from '../delivery/backoff.ts';
+import { toCloudEvent } from '../standards/cloudevents/format.ts';
+import { askConsent, pushEvent } from '../standards/cloudevents/webhook.ts';
+
+export interface PusherOptions {
+  pollMs: number;
+  /** Most events pushed to one subscriber in one round. */
+  batchSize: number;
+  timeoutMs: number;
+  backoffMs: number;
+  backoffMaxMs: number;
+  /** A subscriber failing this long is paused. */
+  pauseAfterMs: number;
+  /** WebHook-Request-Origin: the host name this Pipework is known by. */
+  origin: string;
+  /** The base of CloudEvents `source`. */
+  publicUrl: string;
+}
+
+export interface PusherLog {
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/**
+ * Pushes the event log to each subscription in order: after the web-hook
+ * handshake, one event at a time from its cursor, the cursor moving only when
+ * the subscriber answers 2xx. A failure stops that subscription (later events
+ * wait, so order holds) and it is tried again after a growing, jittered wait;
+ * after `pauseAfterMs` of failures it is paused until replayed. One process
+ * pushes at a time (the `event-pusher` lease), so order holds across processes.
+ * Scheduling follows `clock`, so tests move days forward without waiting.
+ *
+ * @example const pusher = new EventPusher(store, options, log); pusher.start(); … await pusher.stop();
+ */
+export class EventPusher {
+  readonly worker = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+
+  constructor(
+    private store: Store,
+    private opts: PusherOptions,
+    private log: PusherLog,
+    private clock: Clock = { now: () => new Date() },
+  ) {}
+
+  start() {
+    if (this.running) return;
+    this.running = true;
+    this.loop = this.run();
+  }
+
+  async stop() {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.store.deliveries.releaseLease('event-pusher', this.worker).catch(() => {});
+  }
+
+  private async run() {
+    while (this.running) {
+      let worked = 0;
+      try {
+        worked = await this.runOnce();
+      } catch (err) {
+        this.log.error({ err }, 'events: push round failed; trying again shortly');
+      }
+      if (!worked && this.running) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, this.opts.pollMs)));
+    }
+  }
+
+  /** One round over the due subscriptions; returns how many events it pushed. */
+  async runOnce(): Promise<number> {
+    const due = await this.store.subscriptions.due(this.clock.now());
+    if (!due.length) return 0;
+    if (!(await this.store.deliveries.lease('event-pusher', this.worker, Math.max(30_000, this.opts.timeoutMs * 3)))) return 0;
+    const pushed = await Promise.all(due.map((s) => this.serve(s)));
+    return pushed.reduce((a, b) => a + b, 0);
+  }
+
+  private async serve(sub: Subscription): Promise<number> {
+    if (sub.state === 'validating') {
+      const consent = await askConsent(sub.url, this.opts.origin, this.opts.timeoutMs);
+      if (!consent.ok) return this.failed(sub, consent.error!, 0);
+      sub = (await this.store.subscriptions.update(sub.id, { state: 'active', attempts: 0, failingSince: null, lastError: null }, this.clock.now())) ?? sub;
+    }
+    let cursor = sub.cursor;
+    let pushed = 0;
+    while (pushed < this.opts.batchSize) {
+      // Read before the page: every event up to `last` that matches is in the page or was before it.
+      const last = await this.store.events.lastSeq();
+      const page = await this.store.events.read({ after: cursor, limit: Math.min(100, this.opts.batchSize - pushed), types: sub.types, jurisdictionIds: sub.councils });
+      if (!page.length) {
+        cursor = Math.max(cursor, last);
+        break;
+      }
+      for (const e of page) {
+        const r = await pushEvent(sub.url, toCloudEvent(e, this.opts.publicUrl), sub.secret, this.opts.origin, this.opts.timeoutMs);
+        if (!r.ok) return this.failed({ ...sub, cursor }, r.error!, pushed);
+        cursor = e.seq;
+        pushed++;
+      }
+    }
+    const now = this.clock.now();
+    if (cursor !== sub.cursor || sub.attempts || pushed) {
+      await this.store.subscriptions.update(sub.id, { cursor, attempts: 0, failingSince: null, lastError: null, nextAt: now, ...(pushed ? { deliveredAt: now } : {}) }, now);
+    }
+    // A full batch means more may be waiting: the next round comes at once.
+    if (pushed < this.opts.batchSize) await this.store.subscriptions.update(sub.id, { nextAt: new Date(now.getTime() + this.opts.pollMs) }, now);
+    return pushed;
+  }
+
+  private async failed(sub: Subscription, error: string, pushed: number): Promise<number> {
+    const now = this.clock.now();
+    // Events got through earlier in this round: the subscriber was up, so this is a new run of failures.
+    const fresh = pushed > 0;
+    const failingSince = fresh ? now : (sub.failingSince ?? now);
+    const attempts = fresh ? 1 : sub.attempts + 1;
+    const ctx = { subscription: sub.id, url: sub.url, attempts, error };
+    if (now.getTime() - failingSince.getTime() >= this.opts.pauseAfterMs) {
+      this.log.error(ctx, 'events: subscriber failing for too long; subscription paused until replayed');
+      await this.store.subscriptions.update(sub.id, { state: 'paused', cursor: sub.cursor, attempts, failingSince, lastError: error }, now);
+      return pushed;
+    }
+    this.log.warn(ctx, 'events: push failed; will retry');
+    const nextAt = new Date(now.getTime() + backoffMs(attempts, this.opts.backoffMs, this.opts.backoffMaxMs));
+    await this.store.subscriptions.update(sub.id, { cursor: sub.cursor, attempts, failingSince, lastError: error, nextAt }, now);
+    return pushed;
+  }
+}
