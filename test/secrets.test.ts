@@ -46,6 +46,12 @@ test('back-end secrets are encrypted in the database; rotation keeps the back-en
     assert.doesNotMatch(await raw(), new RegExp(SECRET));
     assert.match(await raw(), /"secret":"enc:v1:/);
 
+    const withK1 = await openStore(db, { secretKey: k1, migrate: false });
+    await withK1.subscriptions.create({ id: 'crm', url: 'https://crm.example.gov.uk/hook', types: [], councils: [], secret: 'whsec_c2lnbmluZy1zZWNyZXQ=', cursor: 0, at: new Date() });
+    await withK1.close();
+    const rawSub = async () => (await store.db.selectFrom('event_subscriptions').select('secret').where('id', '=', 'crm').executeTakeFirstOrThrow()).secret;
+    assert.match(await rawSub(), /^enc:v1:/);
+
     // Without the key, Pipework refuses to start and says which variable to set.
     const refused = pipework(['routes', 'backends'], { DATABASE_URL: db });
     assert.equal(refused.status, 1);
@@ -59,6 +65,7 @@ test('back-end secrets are encrypted in the database; rotation keeps the back-en
     // With the new key alone, a request routed to the webhook is delivered, signed with the right secret.
     const keyed = await openStore(db, { secretKey: k2, migrate: false });
     await setPrimary(keyed, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'test');
+    assert.equal((await keyed.subscriptions.get('crm'))!.secret, 'whsec_c2lnbmluZy1zZWNyZXQ=', 'subscription secrets are re-sealed too');
     await keyed.close();
     const server = await serveProcess({ DATABASE_URL: db, PIPEWORK_SECRET_KEY: k2, RELAY_IDLE_POLL_MS: '50' });
     try {

@@ -9,7 +9,8 @@ export const secrets: Command = {
     // Reading opens each secret with whichever key sealed it; saving seals it again with the current key.
     const all = await store.routing.backends();
     for (const b of all) await store.routing.saveBackend({ name: b.name, kind: b.kind, config: b.config }, 'secrets rotate');
-    ctx.out(`Re-sealed the secrets of ${all.length} back-end(s) with the current key. PIPEWORK_SECRET_KEY_PREVIOUS may now be removed.`);
+    const subscriptions = await store.subscriptions.resealSecrets();
+    ctx.out(`Re-sealed the secrets of ${all.length} back-end(s) and ${subscriptions} event subscription(s) with the current key. PIPEWORK_SECRET_KEY_PREVIOUS may now be removed.`);
     return EXIT.ok;
   },
 };

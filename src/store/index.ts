@@ -77,7 +77,7 @@ export async function openStore(
     }),
     patterns: patternStore(db),
     events: eventStore(db, dialect),
-    subscriptions: subscriptionStore(db),
+    subscriptions: subscriptionStore(db, keys),
     notifications: notificationStore(db, dialect),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),

@@ -32,6 +32,8 @@ export type SubscriptionChange = Partial<Pick<Subscription, 'state' | 'cursor' |
  * @example const sub = await store.subscriptions.create({ url, types: [], councils: [], secret, cursor: await store.events.lastSeq(), at: new Date() });
  */
 export interface SubscriptionStore {
+  /** Seals every signing secret again with the current PIPEWORK_SECRET_KEY (`secrets rotate`); returns how many. */
+  resealSecrets(): Promise<number>;
   create(s: { id: string; url: string; types: string[]; councils: string[]; secret: string; cursor: number; at: Date }): Promise<Subscription>;
   get(id: string): Promise<Subscription | undefined>;
   list(): Promise<Subscription[]>;
