@@ -6,8 +6,9 @@ import { services } from './services.ts';
 import { deliveries } from './deliveries.ts';
 import { routes } from './routes.ts';
 import { migration } from './migration.ts';
-import { cases } from '../backends/builtin/cli.ts';
+import { cases } from './cases.ts';
 import { patterns } from './patterns.ts';
+import { staff } from './staff.ts';
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
 export const COMMANDS: Record<string, Command> = {
@@ -39,4 +40,5 @@ export const COMMANDS: Record<string, Command> = {
   migration,
   cases,
   patterns,
+  staff,
 };

@@ -9,6 +9,8 @@ import { routingStore } from './routing.ts';
 import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
 import { catalogueCache } from './cache.ts';
+import { staffStore } from './staff.ts';
+import { staffQueueStore } from './staff-queue.ts';
 
 export { connect, migrate };
 
@@ -45,6 +47,8 @@ export async function openStore(
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
     webSessions: webSessionStore(db),
+    staff: staffStore(db),
+    staffQueue: staffQueueStore(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -147,12 +147,15 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
             updated_at: at,
             flag: u.flag ?? null,
             notify_resident: u.notifyResident ? 1 : null,
+            internal: u.internal ? 1 : null,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
         // A resident's comment travels on to the back-ends through the outbox, in this same transaction.
         await insertUpdateDeliveries(trx, requestId, row.id, u.deliveries ?? [], Date.now());
         // A flagged update (the service pattern does not allow its change) is history only: the request stays put.
+        // An internal note leaves the request's public row (and its updated_datetime) alone.
+        if (u.internal) return updateFromRow(row);
         const change =
           u.status === 'unchanged' || u.flag
             ? { updated_at: at }
@@ -179,7 +182,7 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
 
     async updates(q) {
       // Flagged updates were not applied, so clients polling for updates must not see them as status changes.
-      let query = db.selectFrom('request_updates').selectAll().where('jurisdiction_id', '=', q.jurisdictionId).where('flag', 'is', null);
+      let query = db.selectFrom('request_updates').selectAll().where('jurisdiction_id', '=', q.jurisdictionId).where('flag', 'is', null).where('internal', 'is', null);
       if (q.authorKinds) query = query.where('author_kind', 'in', q.authorKinds);
       const rows = await query
         .where('updated_at', '>=', q.from.getTime())
@@ -192,16 +195,13 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
       return rows.map(updateFromRow);
     },
 
-    async history(jurisdictionId, requestId) {
+    async history(jurisdictionId, requestId, options = {}) {
       const n = rowId(requestId);
       if (n === undefined) return [];
-      const rows = await db
-        .selectFrom('request_updates')
-        .selectAll()
-        .where('request_id', '=', n)
-        .where('jurisdiction_id', '=', jurisdictionId)
-        .orderBy('id')
-        .execute();
+      let query = db.selectFrom('request_updates').selectAll().where('request_id', '=', n).where('jurisdiction_id', '=', jurisdictionId);
+      // Public paths (/track, Open311) never read internal notes: they are filtered here, not by each caller.
+      if (!options.internal) query = query.where('internal', 'is', null);
+      const rows = await query.orderBy('id').execute();
       return rows.map(updateFromRow);
     },
   };

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { AdminRoutes } from '../../admin/plugin.ts';
 import { requireApiKey } from '../../core/access/api-keys.ts';
-import { builtinCases, staffUpdate } from './cases.ts';
+import { builtinCases, staffUpdate } from '../../core/cases/builtin.ts';
 
 const CasesQuery = Type.Object({ jurisdiction_id: Type.String({ minLength: 1 }), status: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, { additionalProperties: false });
 const Params = Type.Object({ jurisdiction: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1 }) });

@@ -92,6 +92,8 @@ export interface RequestUpdate {
   flag?: string;
   /** The pattern says this change tells the resident. */
   notifyResident?: boolean;
+  /** A staff note: never shown to residents or Open311 clients, never sent on. */
+  internal?: boolean;
 }
 
 export interface NewRequestUpdate {
@@ -108,6 +110,8 @@ export interface NewRequestUpdate {
   /** Set by recordUpdate from the service pattern: a flagged update is stored but does not move the request. */
   flag?: string;
   notifyResident?: boolean;
+  /** A staff-only note (the staff console): kept off every public path and out of the request's own row. */
+  internal?: boolean;
   /** Set by recordUpdate from the pattern's targets: the request's new expected_datetime. */
   expectedAt?: Date;
   /** Delivery jobs committed in the same transaction as the update (a resident's comment sent on to the back-end). */

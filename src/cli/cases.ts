@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { UsageError, type Command } from '../../cli/context.ts';
-import { actorFor } from '../../cli/routes.ts';
-import { jurisdictionFor } from '../../cli/context.ts';
-import { builtinCases, staffUpdate } from './cases.ts';
+import { UsageError, type Command } from './context.ts';
+import { actorFor } from './routes.ts';
+import { jurisdictionFor } from './context.ts';
+import { builtinCases, staffUpdate } from '../core/cases/builtin.ts';
 
-/** `npx pipework cases`: the built-in case store from the command line, until the staff console. */
+/** `npx pipework cases`: the built-in case store from the command line, beside the staff console at /staff/. */
 export const cases: Command = {
   usage: 'cases list [--status S] [--limit N] | cases update ID --status S [--note TEXT] [--by WHO]  (--jurisdiction J)',
   summary: 'Requests held in the built-in case store: list them, move one on (through the service process)',
