@@ -15,9 +15,12 @@ import { routingAdmin } from './routing/admin.ts';
 import { casesAdmin } from './backends/builtin/admin.ts';
 import { patternAdminRoutes, patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
+import { staffPlugin } from './staff/plugin.ts';
+import { systemClock, type Clock } from './core/clock.ts';
 
 export interface AppDeps {
   store: Store;
+  clock?: Clock;
 }
 
 /**
@@ -26,7 +29,7 @@ export interface AppDeps {
  *
  * @example const app = await buildApp(loadConfig(process.env), { store }); await app.listen({ port: 3000 });
  */
-export async function buildApp(config: Config, { store }: AppDeps): Promise<FastifyInstance> {
+export async function buildApp(config: Config, { store, clock = systemClock }: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: { level: config.logLevel, redact: ['req.headers.authorization', 'req.headers.cookie'] },
     bodyLimit: config.bodyLimitBytes,
@@ -61,6 +64,8 @@ export async function buildApp(config: Config, { store }: AppDeps): Promise<Fast
   await app.register(backendInboundRoutes, { store, config });
   // The resident web at `/`: GOV.UK pages over the same core as Open311.
   await app.register(webPlugin, { store, config });
+  // The staff console at /staff/: sign-in, work queue, case view, audit log.
+  await app.register(staffPlugin, { prefix: '/staff', store, config, clock });
   // Each area of the admin API adds its routes function to this list.
   await app.register(patternSchemaRoutes);
   await app.register(adminApi([patternAdminRoutes, deliveriesAdmin, routingAdmin, casesAdmin]), { prefix: '/admin/api', store, config });

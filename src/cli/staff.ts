@@ -8,6 +8,12 @@ import type { Config } from '../config/schema.ts';
 const base = (config: Config) => config.publicUrl || `http://localhost:${config.port}`;
 const link = (config: Config, token: string) => `${base(config)}/staff/set-password/${token}`;
 
+/** --council, or the only council there is. */
+const councilFor = (ctx: Parameters<Command['run']>[1], council: string | undefined) =>
+  jurisdictionFor(ctx, council).catch((err: Error) => {
+    throw err instanceof UsageError ? new UsageError(err.message.replace('--jurisdiction', '--council')) : err;
+  });
+
 /** `npx pipework staff`: people who use the staff console at /staff/, their roles, and set-password links. */
 export const staff: Command = {
   usage: 'staff add EMAIL --name NAME --role admin|supervisor|officer|agent [--council ID] | staff list [--council ID] | staff reset EMAIL',
@@ -19,7 +25,7 @@ export const staff: Command = {
     if (sub === 'add') {
       if (!email || !values.name?.trim() || !values.role) throw new UsageError('staff add needs EMAIL --name NAME --role ROLE, e.g. staff add kim@example.gov.uk --name "Kim Lee" --role admin');
       if (!isRole(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${values.role}"`);
-      const jurisdictionId = await jurisdictionFor(ctx, values.council);
+      const jurisdictionId = await councilFor(ctx, values.council);
       const { user, token, created } = await addStaff(store, { email, name: values.name, role: values.role, jurisdictionId }, new Date());
       await store.staff.audit.append({ actor: 'cli', action: 'staff.add', jurisdictionId, userId: user.id, after: `${user.email} ${values.role}` });
       ctx.out(`${created ? 'Added' : 'Updated'} ${user.name} <${user.email}> as ${values.role} of ${jurisdictionId}.`);
@@ -28,7 +34,7 @@ export const staff: Command = {
       return;
     }
     if (sub === 'list') {
-      const jurisdictionId = values.council ? await jurisdictionFor(ctx, values.council) : undefined;
+      const jurisdictionId = values.council ? await councilFor(ctx, values.council) : undefined;
       const users = await store.staff.users.list(jurisdictionId);
       if (!users.length) ctx.out('No staff users. Add one with: npx pipework staff add EMAIL --name NAME --role admin');
       for (const u of users) {

@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream';
+import type { FastifyInstance } from 'fastify';
+import type { StaffContext } from '../plugin.ts';
+import type { ServiceRequest } from '../../core/requests/request.ts';
+import type { Service } from '../../core/services/service.ts';
+import { CLOSED_STATUSES, STATUSES } from '../../core/statuses.ts';
+import { isEditable } from '../../core/cases/owner.ts';
+import { actorOf } from '../identity.ts';
+import { page } from '../render.ts';
+import { parseQueue, queueHref, PAGE_SIZE, type QueueParams } from '../queue-filters.ts';
+import { statusLabeller } from '../labels.ts';
+
+/** Counting stops here: "more than 10,000" is as useful as an exact figure, and costs far less. */
+const COUNT_CAP = 10_000;
+
+/** The work queue at /staff/ and its CSV export. */
+export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffContext) {
+  async function rowsFor(requests: ServiceRequest[], services: Service[], jurisdictionId: string) {
+    const ids = requests.map((r) => r.id);
+    const [owners, assigned, staff] = await Promise.all([store.staffQueue.owners(ids), store.staff.assignments.forRequests(jurisdictionId, ids), store.staff.users.list(jurisdictionId)]);
+    const names = new Map(staff.map((u) => [u.id, u.name]));
+    const byCode = new Map(services.map((s) => [s.code, s]));
+    const now = clock.now();
+    return requests.map((r) => {
+      const owner = owners.get(r.id);
+      const service = byCode.get(r.serviceCode);
+      return {
+        request: r,
+        serviceName: service?.name ?? r.serviceCode,
+        statusLabel: statusLabeller(service)(r.status),
+        owner,
+        editable: isEditable(owner),
+        assignee: assigned.has(r.id) ? names.get(assigned.get(r.id)!) ?? 'someone' : undefined,
+        overdue: !CLOSED_STATUSES.has(r.status) && !!r.expectedAt && r.expectedAt < now,
+      };
+    });
+  }
+
+  app.get<{ Querystring: QueueParams }>('/', { config: { ability: 'queue.view' } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const services = await store.services.list(actor.jurisdictionId);
+    const { query, state } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now());
+    const [requests, total] = await Promise.all([store.staffQueue.search(query), store.staffQueue.count({ ...query, page: 1 }, COUNT_CAP)]);
+    const pages = Math.max(1, Math.ceil(Math.min(total, COUNT_CAP) / PAGE_SIZE));
+    const near = [...new Set([1, query.page - 2, query.page - 1, query.page, query.page + 1, query.page + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+    return page(req, reply, 'queue.njk', {
+      title: 'Work queue',
+      rows: await rowsFor(requests, services, actor.jurisdictionId),
+      services: services.map((s) => ({ value: s.code, text: s.name, checked: state.serviceCodes.includes(s.code) })),
+      statuses: STATUSES.map((s) => ({ value: s, text: s.replace(/_/g, ' '), checked: state.statuses.includes(s) })),
+      state,
+      total,
+      capped: total > COUNT_CAP,
+      from: total ? (query.page - 1) * PAGE_SIZE + 1 : 0,
+      to: (query.page - 1) * PAGE_SIZE + requests.length,
+      pageNumber: query.page,
+      pages: near.map((n, i) => ({ number: n, href: queueHref(state, { page: n }), current: n === query.page, gap: i > 0 && n > near[i - 1] + 1 })),
+      previous: query.page > 1 ? queueHref(state, { page: query.page - 1 }) : undefined,
+      next: query.page < pages ? queueHref(state, { page: query.page + 1 }) : undefined,
+      sortHref: queueHref(state, { order: state.order === 'newest' ? 'oldest' : 'newest' }),
+      exportHref: queueHref(state, { path: '/staff/export.csv' }),
+      clearHref: '/staff/',
+      filtered: !!(state.serviceCodes.length || state.statuses.length || state.overdue || state.assigned || state.text),
+    });
+  });
+
+  app.get<{ Querystring: QueueParams }>('/export.csv', { config: { ability: 'queue.view' } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const services = await store.services.list(actor.jurisdictionId);
+    const { query, state } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now());
+    await store.staff.audit.append({ actor: actor.email, userId: actor.userId, jurisdictionId: actor.jurisdictionId, action: 'queue.export', after: queueHref(state), at: clock.now() });
+    // Pages of 500 read by keyset (the last row's time and id), so memory and per-batch cost stay flat however many match.
+    async function* csv() {
+      yield '\uFEFF' + line(['reference', 'received', 'service', 'status', 'address', 'description', 'back-end', 'back-end reference', 'assigned to', 'expected', 'overdue']);
+      let after: typeof query.after;
+      for (;;) {
+        const batch = await store.staffQueue.search({ ...query, page: 1, pageSize: 500, after });
+        if (!batch.length) return;
+        for (const row of await rowsFor(batch, services, actor.jurisdictionId)) {
+          const r = row.request;
+          yield line([r.id, r.requestedAt.toISOString(), row.serviceName, row.statusLabel, r.location.address ?? '', r.description ?? '', row.owner?.backend ?? 'builtin', row.owner?.reference ?? '', row.assignee ?? '', r.expectedAt?.toISOString() ?? '', row.overdue ? 'yes' : 'no']);
+        }
+        const last = batch[batch.length - 1];
+        after = { requestedAt: last.requestedAt, id: last.id };
+        if (batch.length < 500) return;
+      }
+    }
+    const name = `requests-${actor.jurisdictionId}-${clock.now().toISOString().slice(0, 10)}.csv`;
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(Readable.from(csv()));
+  });
+}
+
+/** One CSV line (RFC 4180); a cell a spreadsheet would run as a formula is prefixed with an apostrophe. */
+function line(cells: string[]): string {
+  return cells.map((c) => {
+    const safe = /^[=+\-@\t\r]/.test(c) ? `'${c}` : c;
+    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+  }).join(',') + '\r\n';
+}
+
