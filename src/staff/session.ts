@@ -70,9 +70,13 @@ export async function staffSessions(app: FastifyInstance, opts: { store: Store; 
   app.decorateRequest('session', { getter(this: FastifyRequest) { return this.staffSession as never; } });
 
   app.addHook('onRequest', async (req) => {
-    if (req.url.startsWith('/staff/assets/')) return;
-    const token = req.cookies[STAFF_COOKIE];
     const now = opts.clock.now();
+    // Styles and scripts never need the stored session: no database read for them.
+    if (req.url.startsWith('/staff/assets/')) {
+      req.staffSession = new StaffSession(undefined, undefined, {}, now);
+      return;
+    }
+    const token = req.cookies[STAFF_COOKIE];
     const found = token && TOKEN.test(token) ? await opts.store.staff.sessions.get(idOf(token), now) : undefined;
     const fresh = found && found.createdAt.getTime() + ABSOLUTE_HOURS * 3600_000 > now.getTime();
     req.staffSession = fresh ? new StaffSession(token, found.userId, found.data, found.createdAt, found.expiresAt) : new StaffSession(undefined, undefined, {}, now);
