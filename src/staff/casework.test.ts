@@ -178,3 +178,34 @@ test('the audit log page is for supervisors and is append-only in the database',
   await assert.rejects(w.store.db.updateTable('staff_audit').set({ actor: 'someone else' }).execute(), /append-only/);
   await assert.rejects(w.store.db.deleteFrom('staff_audit').execute(), /append-only/);
 });
+
+test('bulk: a supervisor assigns and moves many cases with a mandatory reason; each case keeps its own process; officers cannot', async () => {
+  const a = (await submit('pothole', 'Bulk one', { depth: 'deep' })).id;
+  const b = (await submit('pothole', 'Bulk two', { depth: 'deep' })).id;
+  const c = (await submit('pothole', 'Bulk three', { depth: 'deep' })).id;
+  await officer.post(`/staff/requests/${c}/status`, { status: 'investigating' });
+  await officer.post(`/staff/requests/${c}/status`, { status: 'fixed' });
+  const sup = staffClient(w.app);
+  await sup.signIn('super@example.gov.uk');
+  const queue = await sup.get('/staff/?q=bulk');
+  assert.match(queue.body, /Change selected requests/);
+  assert.doesNotMatch((await officer.get('/staff/?q=bulk')).body, /Change selected requests/);
+  assert.equal((await officer.post('/staff/bulk', [['ids', a], ['action', 'assign'], ['assignee', officerId], ['reason', 'x']])).statusCode, 403);
+
+  const noReason = await sup.post('/staff/bulk', [['ids', a], ['ids', b], ['action', 'assign'], ['assignee', officerId], ['reason', ' '], ['back', '/staff/?q=bulk']]);
+  assert.equal(noReason.headers.location, '/staff/?q=bulk');
+  assert.match((await sup.get('/staff/?q=bulk')).body, /Enter the reason for this change/);
+  assert.equal(await w.store.staff.assignments.get('example', a), undefined);
+
+  await sup.post('/staff/bulk', [['ids', a], ['ids', b], ['action', 'assign'], ['assignee', officerId], ['reason', 'Storm backlog'], ['back', 'https://evil.example/']]);
+  assert.equal(await w.store.staff.assignments.get('example', a), officerId);
+  assert.equal(await w.store.staff.assignments.get('example', b), officerId);
+  // c is fixed: the pothole process does not allow fixed → investigating, so it is left and listed.
+  await sup.post('/staff/bulk', [['ids', a], ['ids', b], ['ids', c], ['action', 'status'], ['status', 'investigating'], ['reason', 'Inspections booked for Monday']]);
+  const after = await sup.get('/staff/?q=bulk');
+  assert.match(after.body, /2 requests changed\. 1 left as they were \([\s\S]*may not move to/);
+  assert.equal((await w.store.requests.get('example', a))!.status, 'investigating');
+  assert.equal((await w.store.requests.get('example', c))!.status, 'fixed');
+  const audit = await w.store.staff.audit.list({ jurisdictionId: 'example', requestId: b, limit: 10 });
+  assert.deepEqual(audit.map((e) => [e.action, e.reason]), [['case.status', 'Inspections booked for Monday'], ['case.assign', 'Storm backlog']]);
+});

@@ -9,6 +9,10 @@ import { actorOf } from '../identity.ts';
 import { page } from '../render.ts';
 import { parseQueue, queueHref, PAGE_SIZE, type QueueParams } from '../queue-filters.ts';
 import { statusLabeller } from '../labels.ts';
+import { bulkChange, BULK_MAX } from '../../core/cases/bulk.ts';
+import { can } from '../../core/staff/roles.ts';
+import { PipeworkError } from '../../core/errors.ts';
+import type { PageError } from '../render.ts';
 
 /** Counting stops here: "more than 10,000" is as useful as an exact figure, and costs far less. */
 const COUNT_CAP = 10_000;
@@ -43,8 +47,19 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
     const [requests, total] = await Promise.all([store.staffQueue.search(query), store.staffQueue.count({ ...query, page: 1 }, COUNT_CAP)]);
     const pages = Math.max(1, Math.ceil(Math.min(total, COUNT_CAP) / PAGE_SIZE));
     const near = [...new Set([1, query.page - 2, query.page - 1, query.page, query.page + 1, query.page + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+    const bulkError = req.staffSession.get<PageError>('bulkError');
+    if (bulkError) req.staffSession.delete('bulkError');
+    const officers = can(actor.role, 'case.bulk')
+      ? (await store.staff.users.list(actor.jurisdictionId)).filter((u) => !u.disabledAt && can(u.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)?.role, 'case.status'))
+      : [];
     return page(req, reply, 'queue.njk', {
       title: 'Work queue',
+      errors: bulkError ? [bulkError] : [],
+      bulk: can(actor.role, 'case.bulk'),
+      bulkMax: BULK_MAX,
+      officers,
+      allStatuses: STATUSES.map((s) => ({ value: s, text: s.replace(/_/g, ' ') })),
+      here: req.url,
       rows: await rowsFor(requests, services, actor.jurisdictionId),
       services: services.map((s) => ({ value: s.code, text: s.name, checked: state.serviceCodes.includes(s.code) })),
       statuses: STATUSES.map((s) => ({ value: s, text: s.replace(/_/g, ' '), checked: state.statuses.includes(s) })),
@@ -62,6 +77,28 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
       clearHref: '/staff/',
       filtered: !!(state.serviceCodes.length || state.statuses.length || state.overdue || state.assigned || state.text),
     });
+  });
+
+  // Bulk assign or status change, for supervisors, with a reason kept beside every case in the audit log.
+  app.post<{ Body: Record<string, string | string[] | undefined> }>('/bulk', { config: { ability: 'case.bulk' } }, async (req, reply) => {
+    const actor = actorOf(req);
+    const b = req.body ?? {};
+    const one = (k: string) => (typeof b[k] === 'string' ? (b[k] as string) : '');
+    const back = /^\/staff\/(\?[^\\]*)?$/.test(one('back')) ? one('back') : '/staff/';
+    const ids = (Array.isArray(b.ids) ? b.ids : b.ids ? [b.ids] : []).map(String);
+    const action = one('action');
+    try {
+      if (action !== 'status' && action !== 'assign') throw new PipeworkError('INVALID_INPUT', 'Choose what to do', [{ field: 'action', message: 'Choose what to do with the selected requests' }]);
+      const change = action === 'status' ? { kind: 'status' as const, status: one('status') } : { kind: 'assign' as const, userId: one('assignee') || undefined };
+      const r = await bulkChange(store, clock, actor, ids, change, one('reason'));
+      const refused = r.refused.slice(0, 5).map((x) => `${x.id}: ${x.message}`).join('; ');
+      req.staffSession.set('flash', `${r.done.length} request${r.done.length === 1 ? '' : 's'} changed.${r.refused.length ? ` ${r.refused.length} left as they were (${refused}${r.refused.length > 5 ? '; …' : ''}).` : ''}`);
+    } catch (err) {
+      if (!(err instanceof PipeworkError) || err.code !== 'INVALID_INPUT') throw err;
+      const f = err.problems[0]?.field ?? 'action';
+      req.staffSession.set('bulkError', { field: f, href: `#bulk-${f}`, text: err.problems[0]?.message ?? err.message });
+    }
+    return reply.redirect(back, 303);
   });
 
   app.get<{ Querystring: QueueParams }>('/export.csv', { config: { ability: 'queue.view' } }, async (req, reply) => {
