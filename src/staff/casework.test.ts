@@ -209,3 +209,33 @@ test('bulk: a supervisor assigns and moves many cases with a mandatory reason; e
   const audit = await w.store.staff.audit.list({ jurisdictionId: 'example', requestId: b, limit: 10 });
   assert.deepEqual(audit.map((e) => [e.action, e.reason]), [['case.status', 'Inspections booked for Monday'], ['case.assign', 'Storm backlog']]);
 });
+
+test('contact centre: an agent raises a request for a caller through the same core (source phone), with the service\'s questions and checks', async () => {
+  await staffUser(w.store, 'agent@example.gov.uk', 'agent', 'example', 'Ade Agent');
+  const agent = staffClient(w.app);
+  await agent.signIn('agent@example.gov.uk');
+  const choose = await agent.get('/staff/raise');
+  assert.equal(choose.statusCode, 200);
+  assert.match(choose.body, /<option value="pothole">Pothole<\/option>/);
+  assert.equal((await agent.get('/staff/raise?service=nope')).statusCode, 400);
+  const form = await agent.get('/staff/raise?service=pothole');
+  assert.match(form.body, /How deep is the pothole\?/);
+
+  const missing = await agent.post('/staff/raise?service=pothole', { description: 'Caller says it is deep', first_name: 'Pat', phone: '01632 960002' });
+  assert.equal(missing.statusCode, 400);
+  assert.match(missing.body, /Select how deep the pothole is/);
+  assert.match(missing.body, /Enter where the problem is/);
+  assert.match(missing.body, /value="01632 960002"/); // what was typed is kept
+
+  const ok = await agent.post('/staff/raise?service=pothole', { 'attribute[depth]': 'deep', description: 'Caller says it is deep', address: 'Outside 12 Park Road', first_name: 'Pat', phone: '01632 960002' });
+  assert.equal(ok.statusCode, 303);
+  const id = /\/staff\/requests\/(\d+)$/.exec(String(ok.headers.location))![1];
+  const stored = (await w.store.requests.get('example', id))!;
+  assert.equal(stored.source, 'phone');
+  assert.deepEqual(stored.attributes, { depth: 'deep' });
+  assert.equal((await w.store.requests.contact('example', id))?.phone, '01632 960002');
+  // Routed like any other request: the built-in store holds it.
+  assert.equal((await w.store.deliveries.forRequest(id))[0].backend, 'builtin');
+  assert.match((await agent.get(`/staff/requests/${id}`)).body, new RegExp(`Give the caller this reference: ${id}`));
+  assert.equal((await w.store.staff.audit.list({ jurisdictionId: 'example', requestId: id, actions: ['case.raise'], limit: 5 })).length, 1);
+});

@@ -21,6 +21,7 @@ import { accountRoutes } from './routes/account.ts';
 import { queueRoutes } from './routes/queue.ts';
 import { caseRoutes } from './routes/case.ts';
 import { auditRoutes } from './routes/audit.ts';
+import { raiseRoutes } from './routes/raise.ts';
 
 export interface StaffOptions {
   store: Store;
@@ -109,4 +110,5 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock }
   await app.register(queueRoutes, ctx);
   await app.register(caseRoutes, ctx);
   await app.register(auditRoutes, ctx);
+  await app.register(raiseRoutes, ctx);
 }

@@ -122,6 +122,19 @@ test('an officer signs in, finds a request by text and works it through its proc
   await page.getByRole('link', { name: /Set up a second factor/ }).click();
   await page.waitForURL(/two-factor$/);
   await check('second factor set-up');
+  await page.getByRole('link', { name: 'Raise a request' }).click();
+  await page.waitForURL(/\/staff\/raise$/);
+  await check('raise a request: choose a service');
+  await page.getByLabel('What is the caller reporting?').selectOption('pothole');
+  await press(page, 'Continue');
+  await check('raise a request: questions');
+  await press(page, 'Raise request');
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Select how deep the pothole is/);
+  await check('raise a request: missing answers');
+  await page.getByLabel('More than 10cm').check();
+  await page.getByLabel('Address or description of the place').fill('Junction of Mill Road and Park Lane');
+  await press(page, 'Raise request');
+  assert.match(await page.locator('.govuk-notification-banner').innerText(), /Give the caller this reference/);
   await page.goto(`${server.url}/staff/no-such-page`);
   await check('page not found');
   await page.goto(`${server.url}/staff/audit`);
@@ -129,8 +142,8 @@ test('an officer signs in, finds a request by text and works it through its proc
   await check('forbidden');
   await press(page, 'Sign out');
   assert.match(await page.locator('.govuk-notification-banner').innerText(), /You have signed out/);
-  // The wrong password (401), the missing page (404) and the refused one (403) are meant; nothing else may complain.
-  assert.deepEqual(problems.filter((p) => !/responded with a status of (401|403|404)/.test(p)), []);
+  // The wrong password (401), the unanswered form (400), the missing page (404) and the refused one (403) are meant; nothing else may complain.
+  assert.deepEqual(problems.filter((p) => !/responded with a status of (400|401|403|404)/.test(p)), []);
   await context.close();
 });
 
