@@ -62,7 +62,7 @@ export function staffQueueStore(db: Kysely<Database>): StaffQueueStore {
   const postgres = () => db.getExecutor().adapter instanceof PostgresAdapter;
   return {
     async search(q) {
-      const rows = (await queueSql(q, postgres(), 'rows', q.pageSize, (q.page - 1) * q.pageSize).execute(db)).rows;
+      const rows = (await queueSql(q, postgres(), 'rows', q.pageSize + (q.probe ? 1 : 0), (q.page - 1) * q.pageSize).execute(db)).rows;
       return rows.map(requestFromRow);
     },
     async count(q, cap) {

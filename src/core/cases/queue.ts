@@ -17,6 +17,8 @@ export interface QueueQuery {
   /** 1-based. */
   page: number;
   pageSize: number;
+  /** Read one row past the page, to know whether there is a next one without counting. */
+  probe?: boolean;
   /** Keyset paging for exports: only rows after this one in `order`. */
   after?: { requestedAt: Date; id: string };
 }

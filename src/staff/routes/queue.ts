@@ -44,9 +44,15 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
     const actor = actorOf(req);
     const services = await store.services.list(actor.jurisdictionId);
     const { query, state } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now());
-    const [requests, total] = await Promise.all([store.staffQueue.search(query), store.staffQueue.count({ ...query, page: 1 }, COUNT_CAP)]);
-    const pages = Math.max(1, Math.ceil(Math.min(total, COUNT_CAP) / PAGE_SIZE));
-    const near = [...new Set([1, query.page - 2, query.page - 1, query.page, query.page + 1, query.page + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
+    // Words and "overdue" are checked row by row along the ranges: counting their matches could read the
+    // whole table, so those views page by "next" alone (one row read past the page says whether there is one).
+    const scanning = (!!query.text && !/^\d+$/.test(query.text)) || !!query.overdueAt;
+    const [found, counted] = await Promise.all([store.staffQueue.search({ ...query, probe: true }), scanning ? undefined : store.staffQueue.count({ ...query, page: 1 }, COUNT_CAP)]);
+    const requests = found.slice(0, PAGE_SIZE);
+    const more = found.length > PAGE_SIZE;
+    const total = counted ?? (query.page - 1) * PAGE_SIZE + requests.length + (more ? 1 : 0);
+    const pages = counted === undefined ? query.page + (more ? 1 : 0) : Math.max(1, Math.ceil(Math.min(counted, COUNT_CAP) / PAGE_SIZE));
+    const near = counted === undefined ? [] : [...new Set([1, query.page - 2, query.page - 1, query.page, query.page + 1, query.page + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
     const bulkError = req.staffSession.get<PageError>('bulkError');
     if (bulkError) req.staffSession.delete('bulkError');
     const officers = can(actor.role, 'case.bulk')
@@ -65,7 +71,9 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
       statuses: STATUSES.map((s) => ({ value: s, text: s.replace(/_/g, ' '), checked: state.statuses.includes(s) })),
       state,
       total,
-      capped: total > COUNT_CAP,
+      counted: counted !== undefined,
+      more,
+      capped: (counted ?? 0) > COUNT_CAP,
       from: total ? (query.page - 1) * PAGE_SIZE + 1 : 0,
       to: (query.page - 1) * PAGE_SIZE + requests.length,
       pageNumber: query.page,
