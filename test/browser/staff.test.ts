@@ -67,7 +67,7 @@ test('an officer signs in, finds a request by text and works it through its proc
   assert.equal(await page.evaluate(() => document.activeElement?.id), 'q');
   await page.keyboard.type('cyclists');
   await press(page, 'Apply filters');
-  assert.match(await page.locator('#result-count').innerText(), /Showing 1 to 1 of 1 requests/);
+  assert.equal((await page.locator('#result-count').innerText()).trim(), 'Showing 1 to 1'); // word searches are not counted
   await check('work queue, filtered');
   const link = page.locator('table a.govuk-link').filter({ hasText: /^\d+$/ }).first();
   const id = (await link.innerText()).trim();
