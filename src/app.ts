@@ -24,6 +24,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 export const MAX_HEADER_BYTES = 128 * 1024;
 import { eventsRoutes } from './standards/cloudevents/routes.ts';
 import { notifyReceiptRoutes } from './notify/govuk-notify/receipts.ts';
+import { staffPlugin } from './staff/plugin.ts';
 
 export interface AppDeps {
   store: Store;
@@ -90,6 +91,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   await app.register(backendInboundRoutes, { store, backends });
   // The resident web at `/`: GOV.UK pages over the same core as Open311.
   await app.register(webPlugin, { store, config });
+  // The staff console at /staff/: sign-in, work queue, case view, audit log.
+  await app.register(staffPlugin, { prefix: '/staff', store, config, clock });
   await app.register(patternSchemaRoutes);
   // GOV.UK Notify's delivery receipts, with the callback bearer token.
   await app.register(notifyReceiptRoutes, { store, config });

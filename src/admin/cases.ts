@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { adminActor, type AdminRoutes } from './plugin.ts';
-import { builtinCases, staffUpdate } from '../backends/builtin/cases.ts';
+import { builtinCases, staffUpdate } from '../core/cases/builtin.ts';
 
 const CasesQuery = Type.Object({ jurisdiction_id: Type.String({ minLength: 1 }), status: Type.Optional(Type.String()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }, { additionalProperties: false });
 const Params = Type.Object({ jurisdiction: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1 }) });

@@ -357,6 +357,36 @@ export const configSchema = {
     description: 'Messages not sent within this many hours (say, while no sender was configured) are skipped rather than sent late.',
     parse: integer(1, 24 * 365),
   },
+  staffSessionIdleMinutes: {
+    env: 'STAFF_SESSION_IDLE_MINUTES',
+    default: '30',
+    description: 'A staff console session ends after this many minutes without a page (sessions also end 12 hours after sign-in).',
+    parse: integer(1, 24 * 60),
+  },
+  staffOidcIssuer: {
+    env: 'STAFF_OIDC_ISSUER',
+    default: '',
+    description: 'OpenID Connect issuer URL for staff sign-in (e.g. https://login.microsoftonline.com/TENANT/v2.0 for Entra ID). Empty: email and password only.',
+    parse: url,
+  },
+  staffOidcClientId: {
+    env: 'STAFF_OIDC_CLIENT_ID',
+    default: '',
+    description: 'Client (application) id Pipework is registered under at the OpenID Connect provider.',
+    parse: (s: string) => s.trim(),
+  },
+  staffOidcClientSecret: {
+    env: 'STAFF_OIDC_CLIENT_SECRET',
+    default: '',
+    description: 'Client secret for the OpenID Connect provider (the code flow also uses PKCE). Keep it out of logs.',
+    parse: (s: string) => s.trim(),
+  },
+  staffOidcLabel: {
+    env: 'STAFF_OIDC_LABEL',
+    default: 'your organisation account',
+    description: 'How the sign-in page names the OpenID Connect provider: "Sign in with …".',
+    parse: (s: string) => s.trim() || 'your organisation account',
+  },
 } satisfies Record<string, ConfigKey<unknown>>;
 
 type Schema = typeof configSchema;

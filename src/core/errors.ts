@@ -12,6 +12,7 @@ export const ERRORS = {
   REQUEST_NOT_FOUND: { status: 404, message: 'service_request_id was not found' },
   TOKEN_NOT_FOUND: { status: 404, message: 'token was not found' },
   API_KEY_INVALID: { status: 403, message: 'api_key is missing or invalid' },
+  FORBIDDEN: { status: 403, message: 'Your role does not allow this' },
   FORMAT_UNSUPPORTED: { status: 400, message: 'Unsupported format: use .xml or .json' },
   NOT_FOUND: { status: 404, message: 'No such resource' },
   METHOD_NOT_ALLOWED: { status: 405, message: 'Method not allowed on this resource' },

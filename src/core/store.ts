@@ -8,6 +8,8 @@ import type { RecordsStore } from './records/port.ts';
 import type { EventStore } from './events/event.ts';
 import type { NotificationStore } from './notifications/notification.ts';
 import type { SubscriptionStore } from './events/subscription.ts';
+import type { StaffStore } from './staff/staff.ts';
+import type { StaffQueueStore } from './cases/queue.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -101,7 +103,8 @@ export interface Store {
     addUpdate(update: NewRequestUpdate): Promise<RequestUpdate>;
     findUpdateByExternalId(jurisdictionId: string, requestId: string, externalId: string): Promise<RequestUpdate | undefined>;
     updates(query: UpdateQuery): Promise<RequestUpdate[]>;
-    history(jurisdictionId: string, requestId: string): Promise<RequestUpdate[]>;
+    /** A request's updates, oldest first; internal notes only with `{ internal: true }` (staff screens). */
+    history(jurisdictionId: string, requestId: string, options?: { internal?: boolean }): Promise<RequestUpdate[]>;
   };
   /** The delivery outbox, its attempts and back-end status events (src/delivery/). */
   deliveries: DeliveryStore;
@@ -115,6 +118,10 @@ export interface Store {
   notifications: NotificationStore;
   /** Each council's library of service pattern versions (src/patterns/). */
   patterns: PatternStore;
+  /** Staff users, roles, sessions, the audit log and assignment (src/staff/). */
+  staff: StaffStore;
+  /** The staff work queue's searches. */
+  staffQueue: StaffQueueStore;
   apiKeys: {
     create(name: string, hash: string, prefix: string, scope: KeyScope): Promise<ApiKey>;
     findActiveByHash(hash: string): Promise<ApiKey | undefined>;

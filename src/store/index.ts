@@ -14,6 +14,8 @@ import { SecretKeyError, keyring } from '../core/secrets.ts';
 import { eventStore } from './events.ts';
 import { notificationStore } from './notifications.ts';
 import { subscriptionStore } from './subscriptions.ts';
+import { staffStore } from './staff.ts';
+import { staffQueueStore } from './staff-queue.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -83,6 +85,8 @@ export async function openStore(
     media: mediaStore(db),
     webSessions: webSessionStore(db),
     records: recordsStore(db),
+    staff: staffStore(db),
+    staffQueue: staffQueueStore(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

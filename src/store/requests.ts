@@ -167,10 +167,16 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
             u.status === 'unchanged' || u.flag
               ? { updated_at: requestAt }
               : { updated_at: requestAt, status: u.status, status_notes: u.description || null, ...(u.expectedAt ? { expected_at: u.expectedAt.getTime() } : {}) };
-          let q = trx.updateTable('service_requests').set(change).where('id', '=', requestId).where('jurisdiction_id', '=', u.jurisdictionId);
-          if (expect) q = q.where('status', '=', expect.status);
-          const moved = await q.executeTakeFirst();
-          if (Number(moved.numUpdatedRows) === 0) return undefined;
+          if (u.internal) {
+            // An internal note leaves the request's public row (and its updated_datetime) alone.
+            const exists = await trx.selectFrom('service_requests').select('id').where('id', '=', requestId).where('jurisdiction_id', '=', u.jurisdictionId).executeTakeFirst();
+            if (!exists) return undefined;
+          } else {
+            let q = trx.updateTable('service_requests').set(change).where('id', '=', requestId).where('jurisdiction_id', '=', u.jurisdictionId);
+            if (expect) q = q.where('status', '=', expect.status);
+            const moved = await q.executeTakeFirst();
+            if (Number(moved.numUpdatedRows) === 0) return undefined;
+          }
           // The unique index on (request_id, external_id) keeps a sender's update once, however many copies race.
           const row = await trx
             .insertInto('request_updates')
@@ -187,6 +193,7 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
               updated_at: at,
               flag: u.flag ?? null,
               notify_resident: u.notifyResident ? 1 : null,
+              internal: u.internal ? 1 : null,
             })
             .onConflict((oc) => oc.columns(['request_id', 'external_id']).doNothing())
             .returningAll()
@@ -225,7 +232,7 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
 
     async updates(q) {
       // Flagged updates were not applied, so clients polling for updates must not see them as status changes.
-      let query = db.selectFrom('request_updates').selectAll().where('jurisdiction_id', '=', q.jurisdictionId).where('flag', 'is', null);
+      let query = db.selectFrom('request_updates').selectAll().where('jurisdiction_id', '=', q.jurisdictionId).where('flag', 'is', null).where('internal', 'is', null);
       if (q.authorKinds) query = query.where('author_kind', 'in', q.authorKinds);
       const rows = await query
         .where('updated_at', '>=', q.from.getTime())
@@ -238,16 +245,13 @@ export function requestStore(db: Kysely<Database>): Store['requests'] {
       return rows.map(updateFromRow);
     },
 
-    async history(jurisdictionId, requestId) {
+    async history(jurisdictionId, requestId, options = {}) {
       const n = rowId(requestId);
       if (n === undefined) return [];
-      const rows = await db
-        .selectFrom('request_updates')
-        .selectAll()
-        .where('request_id', '=', n)
-        .where('jurisdiction_id', '=', jurisdictionId)
-        .orderBy('id')
-        .execute();
+      let query = db.selectFrom('request_updates').selectAll().where('request_id', '=', n).where('jurisdiction_id', '=', jurisdictionId);
+      // Public paths (/track, Open311) never read internal notes: they are filtered here, not by each caller.
+      if (!options.internal) query = query.where('internal', 'is', null);
+      const rows = await query.orderBy('id').execute();
       return rows.map(updateFromRow);
     },
   };

@@ -98,5 +98,6 @@ export function updateFromRow(r: Selectable<Database['request_updates']>): Reque
     updatedAt: new Date(r.updated_at),
     ...(r.flag ? { flag: r.flag } : {}),
     ...(r.notify_resident ? { notifyResident: true } : {}),
+    ...(r.internal ? { internal: true } : {}),
   };
 }

@@ -103,6 +103,8 @@ export interface Database extends DeliveryTables, NotifyTables {
     flag?: string | null;
     /** 1 when the pattern says this change tells the resident. */
     notify_resident?: number | null;
+    /** 1 for a staff-only note (0008). */
+    internal?: number | null;
   };
   api_keys: {
     id: Generated<number>;
@@ -128,4 +130,33 @@ export interface Database extends DeliveryTables, NotifyTables {
   };
   /** Resident web sessions (0004): JSON text, epoch-ms expiry. */
   web_sessions: { id: string; data: string; expires_at: number };
+  /** The staff console (0008). */
+  staff_users: {
+    id: Generated<number>;
+    email: string;
+    name: string;
+    password_hash: string | null;
+    totp_secret: string | null;
+    failed_attempts: number;
+    locked_until: number | null;
+    setup_token_hash: string | null;
+    setup_expires_at: number | null;
+    created_at: number;
+    disabled_at: number | null;
+  };
+  staff_roles: { user_id: number; jurisdiction_id: string; role: string; granted_at: number };
+  staff_sessions: { id: string; user_id: number | null; data: string; created_at: number; expires_at: number };
+  staff_audit: {
+    id: Generated<number>;
+    at: number;
+    jurisdiction_id: string | null;
+    user_id: number | null;
+    actor: string;
+    action: string;
+    request_id: number | null;
+    before: string | null;
+    after: string | null;
+    reason: string | null;
+  };
+  request_assignments: { request_id: number; jurisdiction_id: string; user_id: number; assigned_at: number };
 }

@@ -7,7 +7,8 @@ export const BuiltinConfig = Type.Object({}, { additionalProperties: false });
 /**
  * Pipework's own case store. "Delivering" to it only records that Pipework
  * itself holds the case (its reference is the request id); staff move the
- * request on through the admin API and CLI, which go through recordUpdate.
+ * request on in the staff console, the admin API and the CLI (src/core/cases/),
+ * which all go through recordUpdate.
  */
 export function builtinBackend(name: string): Backend {
   return {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { relayWorld, until } from '../../../test/support/delivery-world.ts';
 import { saveBackend } from '../../routing/manage.ts';
-import { staffUpdate } from '../builtin/cases.ts';
+import { staffUpdate } from '../../core/cases/builtin.ts';
 import { open311UpstreamBackend } from './index.ts';
 import { sampleJob } from '../../../test/support/backend-contract.ts';
 

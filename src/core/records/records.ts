@@ -77,7 +77,7 @@ export async function findPerson(store: Store, jurisdictionId: string, q: Person
   for (const id of ids) {
     const request = await store.requests.get(jurisdictionId, id);
     if (!request) continue;
-    requests.push({ request, contact: await store.requests.contact(jurisdictionId, id), history: await store.requests.history(jurisdictionId, id) });
+    requests.push({ request, contact: await store.requests.contact(jurisdictionId, id), history: await store.requests.history(jurisdictionId, id, { internal: true }) });
   }
   // Their comments on other people's reports: the comment alone, nothing of the other person's report.
   const comments = (await store.records.commentsBy(jurisdictionId, person)).filter((u) => !ids.includes(u.requestId));

@@ -102,6 +102,8 @@ export interface RequestUpdate {
   flag?: string;
   /** The pattern says this change tells the resident. */
   notifyResident?: boolean;
+  /** A staff note: never shown to residents or Open311 clients, never sent on. */
+  internal?: boolean;
 }
 
 export interface NewRequestUpdate {
@@ -121,7 +123,7 @@ export interface NewRequestUpdate {
   /** Set by recordUpdate from the service pattern: a flagged update is stored but does not move the request. */
   flag?: string;
   notifyResident?: boolean;
-  /** A staff note for staff only: never shown to the resident, never in a notification, its text never in an event. */
+  /** A staff-only note (the staff console): never shown to the resident, never in Open311 or a notification, its text never in an event, and out of the request's own row. */
   internal?: boolean;
   /** Set by recordUpdate from the pattern's targets: the request's new expected_datetime. */
   expectedAt?: Date;

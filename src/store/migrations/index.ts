@@ -6,6 +6,7 @@ import * as m0004 from './0004_web_sessions.ts';
 import * as m0005 from './0005_list_indexes.ts';
 import * as m0006 from './0006_idempotency_keys.ts';
 import * as m0007 from './0007_one_change_once.ts';
+import * as m0008 from './0008_staff.ts';
 import * as m0011 from './0011_notifications_events.ts';
 import * as m0013 from './0013_records.ts';
 
@@ -21,6 +22,7 @@ export const migrations: Record<string, Migration> = {
   '0005_list_indexes': m0005,
   '0006_idempotency_keys': m0006,
   '0007_one_change_once': m0007,
+  '0008_staff': m0008,
   '0011_notifications_events': m0011,
   '0013_records': m0013,
 };

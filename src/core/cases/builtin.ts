@@ -1,9 +1,9 @@
-import type { Store } from '../../core/store.ts';
-import type { RequestUpdate, ServiceRequest } from '../../core/requests/request.ts';
-import { PipeworkError } from '../../core/errors.ts';
-import { isStatus } from '../../core/statuses.ts';
-import { recordUpdate } from '../../core/requests/record-update.ts';
-import { BUILTIN_BACKEND } from '../../core/routing/decide.ts';
+import type { Store } from '../store.ts';
+import type { RequestUpdate, ServiceRequest } from '../requests/request.ts';
+import { PipeworkError } from '../errors.ts';
+import { isStatus } from '../statuses.ts';
+import { recordUpdate } from '../requests/record-update.ts';
+import { BUILTIN_BACKEND } from '../routing/decide.ts';
 
 /**
  * The built-in case store's work list: requests whose owning back-end is

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relayWorld } from '../../../test/support/delivery-world.ts';
-import { contextFor } from '../../cli/context.ts';
-import { cases } from './cli.ts';
+import { relayWorld } from '../../test/support/delivery-world.ts';
+import { contextFor } from './context.ts';
+import { cases } from './cases.ts';
 
 test('built-in case store: staff list cases and move them on, through the service process, by CLI and API', async () => {
   const w = await relayWorld();

@@ -1,9 +1,9 @@
 import { parseArgs } from 'node:util';
-import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type Command } from '../../cli/context.ts';
-import { actorFor } from '../../cli/routes.ts';
-import { builtinCases, staffUpdate } from './cases.ts';
+import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type Command } from './context.ts';
+import { actorFor } from './routes.ts';
+import { builtinCases, staffUpdate } from '../core/cases/builtin.ts';
 
-/** `npx pipework cases`: the built-in case store from the command line, until the staff console. */
+/** `npx pipework cases`: the built-in case store from the command line, beside the staff console at /staff/. */
 export const cases: Command = {
   usage: ['cases list [--status S] [--limit N] [--jurisdiction J]', 'cases update ID --status S [--note TEXT] [--by WHO] [--jurisdiction J]'],
   async run(args, ctx) {

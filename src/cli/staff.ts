@@ -1,0 +1,62 @@
+import { parseArgs } from 'node:util';
+import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type Command } from './context.ts';
+import { ROLES, isRole } from '../core/staff/roles.ts';
+import { addStaff, issueSetupToken, SETUP_LINK_HOURS } from '../core/staff/setup.ts';
+import { normaliseEmail } from '../core/staff/sign-in.ts';
+import type { Config } from '../config/schema.ts';
+
+const base = (config: Config) => config.publicUrl || `http://localhost:${config.port}`;
+const link = (config: Config, token: string) => `${base(config)}/staff/set-password/${token}`;
+
+/** --council, or the only council there is. */
+const councilFor = (ctx: Parameters<Command['run']>[1], council: string | undefined) =>
+  jurisdictionFor(ctx, council).catch((err: Error) => {
+    throw err instanceof UsageError ? new UsageError(err.message.replace('--jurisdiction', '--council')) : err;
+  });
+
+/** `npx pipework staff`: people who use the staff console at /staff/, their roles, and set-password links. */
+export const staff: Command = {
+  usage: ['staff add EMAIL --name NAME --role admin|supervisor|officer|agent [--council ID]', 'staff list [--council ID]', 'staff reset EMAIL'],
+  async run(args, ctx) {
+    const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { name: { type: 'string' }, role: { type: 'string' }, council: { type: 'string' } } });
+    const [sub, email] = positionals;
+    const store = await ctx.store();
+    if (sub === 'add') {
+      if (!email || !values.name?.trim() || !values.role) throw new UsageError('staff add needs EMAIL --name NAME --role ROLE, e.g. staff add kim@example.gov.uk --name "Kim Lee" --role admin');
+      if (!isRole(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${values.role}"`);
+      const jurisdictionId = await councilFor(ctx, values.council);
+      const { user, token, created } = await addStaff(store, { email, name: values.name, role: values.role, jurisdictionId }, new Date());
+      await store.staff.audit.append({ actor: 'cli', action: 'staff.add', jurisdictionId, userId: user.id, after: `${user.email} ${values.role}` });
+      ctx.out(`${created ? 'Added' : 'Updated'} ${user.name} <${user.email}> as ${values.role} of ${jurisdictionId}.`);
+      ctx.out(`Send them this link to set their password (it works once, for ${SETUP_LINK_HOURS} hours):`);
+      ctx.out(link(ctx.config, token));
+      return EXIT.ok;
+    }
+    if (sub === 'list') {
+      const jurisdictionId = values.council ? await councilFor(ctx, values.council) : undefined;
+      const users = await store.staff.users.list(jurisdictionId);
+      if (!users.length) ctx.out('No staff users. Add one with: npx pipework staff add EMAIL --name NAME --role admin');
+      for (const u of users) {
+        const roles = u.roles.map((r) => `${r.role}@${r.jurisdictionId}`).join(',');
+        const state = u.disabledAt ? 'disabled' : u.lockedUntil && u.lockedUntil > new Date() ? `locked until ${u.lockedUntil.toISOString()}` : u.passwordHash ? 'active' : 'no password yet';
+        ctx.out(`${u.id}\t${u.email}\t${u.name}\t${roles}\t${state}${u.totpSecret ? '\ttwo-factor' : ''}`);
+      }
+      return EXIT.ok;
+    }
+    if (sub === 'reset') {
+      if (!email) throw new UsageError('staff reset needs EMAIL');
+      const user = await store.staff.users.byEmail(normaliseEmail(email));
+      if (!user) {
+        ctx.err(`No staff user "${email}".`);
+        return EXIT.failed;
+      }
+      await store.staff.users.clearFailures(user.id);
+      const token = await issueSetupToken(store, user.id, new Date());
+      await store.staff.audit.append({ actor: 'cli', action: 'staff.reset', userId: user.id, after: user.email });
+      ctx.out(`New set-password link for ${user.email} (works once, for ${SETUP_LINK_HOURS} hours; the account is unlocked):`);
+      ctx.out(link(ctx.config, token));
+      return EXIT.ok;
+    }
+    throw unknownSubcommand('staff', sub);
+  },
+};

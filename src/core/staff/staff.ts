@@ -1,0 +1,91 @@
+import type { Role } from './roles.ts';
+
+export interface StaffUser {
+  id: string;
+  email: string;
+  name: string;
+  /** Absent until the user has set a password (they may sign in with OpenID Connect only). */
+  passwordHash?: string;
+  /** Base32 TOTP secret; present once a second factor is set up. */
+  totpSecret?: string;
+  failedAttempts: number;
+  lockedUntil?: Date;
+  createdAt: Date;
+  disabledAt?: Date;
+  /** The user's role in each council they work for. */
+  roles: { jurisdictionId: string; role: Role }[];
+}
+
+export interface AuditEntry {
+  id: string;
+  at: Date;
+  jurisdictionId?: string;
+  userId?: string;
+  /** Who, as they were named when they acted (an email, or `cli:NAME`). */
+  actor: string;
+  /** What was done, e.g. `case.status`, `contact.view`, `staff.sign_in`. */
+  action: string;
+  requestId?: string;
+  before?: string;
+  after?: string;
+  reason?: string;
+}
+
+export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { at?: Date };
+
+export interface StaffSessionRow {
+  userId?: string;
+  data: Record<string, unknown>;
+  createdAt: Date;
+  expiresAt: Date;
+}
+
+/**
+ * The staff part of the storage port: users and roles, sessions, the audit
+ * log (append-only: no method changes or removes an entry) and assignment.
+ *
+ * @example
+ *   const user = await store.staff.users.byEmail('kim@example.gov.uk');
+ *   await store.staff.audit.append({ actor: user.email, action: 'case.note', requestId: '42', jurisdictionId: 'example' });
+ */
+export interface StaffStore {
+  users: {
+    create(input: { email: string; name: string; createdAt: Date }): Promise<StaffUser>;
+    get(id: string): Promise<StaffUser | undefined>;
+    byEmail(email: string): Promise<StaffUser | undefined>;
+    bySetupToken(tokenHash: string, now: Date): Promise<StaffUser | undefined>;
+    list(jurisdictionId?: string): Promise<StaffUser[]>;
+    setRole(userId: string, jurisdictionId: string, role: Role, at: Date): Promise<void>;
+    setSetupToken(userId: string, tokenHash: string, expiresAt: Date): Promise<void>;
+    /** Stores the new hash, clears the set-up token and any lockout. */
+    setPassword(userId: string, passwordHash: string): Promise<void>;
+    setTotpSecret(userId: string, secret: string | undefined): Promise<void>;
+    /**
+     * Counts one failed sign-in in a single statement (safe when many arrive at
+     * once); the `max`th in a row locks the account until `now + lockMs`.
+     * Returns the lock's end when this failure locked it.
+     */
+    recordFailure(userId: string, now: Date, rule: { max: number; lockMs: number }): Promise<Date | undefined>;
+    clearFailures(userId: string): Promise<void>;
+  };
+  sessions: {
+    get(id: string, now: Date): Promise<StaffSessionRow | undefined>;
+    put(id: string, row: StaffSessionRow): Promise<void>;
+    delete(id: string): Promise<void>;
+    /** Ends every session of one user (their password changed, or they were disabled). */
+    deleteForUser(userId: string): Promise<void>;
+    purgeExpired(now: Date): Promise<number>;
+  };
+  audit: {
+    append(entry: NewAuditEntry): Promise<AuditEntry>;
+    /** Newest first; `before` is an id for paging back. */
+    list(filter: { jurisdictionId: string; requestId?: string; actions?: string[]; before?: string; limit: number }): Promise<AuditEntry[]>;
+  };
+  assignments: {
+    get(jurisdictionId: string, requestId: string): Promise<string | undefined>;
+    /** Who each of these requests is assigned to (user id), for a page of the queue. */
+    forRequests(jurisdictionId: string, requestIds: string[]): Promise<Map<string, string>>;
+    /** Assigns (or, with undefined, unassigns); returns who it was assigned to before. */
+    set(jurisdictionId: string, requestId: string, userId: string | undefined, at: Date): Promise<string | undefined>;
+  };
+}

@@ -1,0 +1,58 @@
+import type { Service } from '../core/services/service.ts';
+import type { QueueQuery } from '../core/cases/queue.ts';
+import { isStatus, type Status } from '../core/statuses.ts';
+
+/** The queue's filters as they arrive in the address (repeated keys for lists). */
+export interface QueueParams {
+  service?: string | string[];
+  status?: string | string[];
+  overdue?: string;
+  assigned?: string;
+  q?: string;
+  sort?: string;
+  page?: string;
+}
+
+export const PAGE_SIZE = 50;
+const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array.isArray(v) ? v : [v]).map(String).filter(Boolean);
+
+/** Reads the filters, dropping what is not a known service, status or option (a bookmark stays usable). */
+export function parseQueue(p: QueueParams, services: Service[], jurisdictionId: string, userId: string, now: Date) {
+  const codes = new Set(services.map((s) => s.code));
+  const serviceCodes = [...new Set(list(p.service).filter((c) => codes.has(c)))];
+  const statuses = [...new Set(list(p.status).filter(isStatus))] as Status[];
+  const assigned = p.assigned === 'me' || p.assigned === 'nobody' ? p.assigned : undefined;
+  const overdue = p.overdue === '1';
+  const text = typeof p.q === 'string' ? p.q.trim().slice(0, 200) : '';
+  const order = p.sort === 'oldest' ? 'oldest' : 'newest';
+  const n = Number(p.page);
+  const page = Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;
+  const query: QueueQuery = {
+    jurisdictionId,
+    serviceCodes: serviceCodes.length ? serviceCodes : undefined,
+    statuses: statuses.length ? statuses : undefined,
+    overdueAt: overdue ? now : undefined,
+    assignedTo: assigned === 'me' ? userId : assigned === 'nobody' ? null : undefined,
+    text: text || undefined,
+    order,
+    page,
+    pageSize: PAGE_SIZE,
+  };
+  const state = { serviceCodes, statuses, assigned, overdue, text, order };
+  return { query, state };
+}
+
+/** The address of the queue with these filters (and a page or sort), for links that keep the rest. */
+export function queueHref(state: ReturnType<typeof parseQueue>['state'], change: Partial<{ page: number; order: string; path: string }> = {}): string {
+  const u = new URLSearchParams();
+  for (const c of state.serviceCodes) u.append('service', c);
+  for (const s of state.statuses) u.append('status', s);
+  if (state.overdue) u.set('overdue', '1');
+  if (state.assigned) u.set('assigned', state.assigned);
+  if (state.text) u.set('q', state.text);
+  const order = change.order ?? state.order;
+  if (order !== 'newest') u.set('sort', order);
+  if (change.page && change.page > 1) u.set('page', String(change.page));
+  const qs = u.toString();
+  return `${change.path ?? '/staff/'}${qs ? `?${qs}` : ''}`;
+}

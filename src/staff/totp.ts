@@ -1,0 +1,14 @@
+import { generateSecret, generateURI, verify } from 'otplib';
+
+/** A new TOTP secret (base32) and the otpauth: URI an authenticator app takes. */
+export function newTotp(email: string) {
+  const secret = generateSecret();
+  return { secret, uri: generateURI({ issuer: 'Pipework staff console', label: email, secret }) };
+}
+
+/** RFC 6238 codes of 6 digits; one 30-second step either side is accepted for clock drift. */
+export async function totpValid(secret: string, code: string, at: Date): Promise<boolean> {
+  const token = code.replace(/\s+/g, '');
+  if (!/^\d{6}$/.test(token)) return false;
+  return (await verify({ secret, token, epoch: Math.floor(at.getTime() / 1000), epochTolerance: 30 })).valid;
+}

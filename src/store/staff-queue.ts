@@ -1,0 +1,89 @@
+import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import type { Database } from './schema.ts';
+import type { CaseOwner, QueueQuery, StaffQueueStore } from '../core/cases/queue.ts';
+import type { DeliveryState } from '../core/delivery/outbox.ts';
+import { CLOSED_STATUSES, STATUSES } from '../core/statuses.ts';
+import { armsOf } from './request-search.ts';
+import { requestFromRow } from './rows.ts';
+
+type RequestRow = Selectable<Database['service_requests']>;
+
+const REFERENCE = /^\d{1,15}$/;
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+/**
+ * The staff queue's SQL: the same merged index ranges as GET requests
+ * (request-search.ts, docs/decisions/0042), newest or oldest first, so a page
+ * is read without sorting; the other filters are checked along each range.
+ * "Assigned to me" starts from the assignments instead, which are few per person.
+ */
+export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids', limit: number, offset: number): RawBuilder<RequestRow> {
+  const dir = q.order === 'oldest' ? sql`asc` : sql`desc`;
+  const order = sql`order by requested_at ${dir}, id ${dir}`;
+  const conds: RawBuilder<unknown>[] = [sql`jurisdiction_id = ${q.jurisdictionId}`];
+  const text = q.text?.trim();
+  if (text && REFERENCE.test(text)) conds.push(sql`id = ${Number(text)}`);
+  else if (text) {
+    const like = `%${likeEscape(text.toLowerCase())}%`;
+    conds.push(sql`(lower(coalesce(description, '')) like ${like} escape '\\' or lower(coalesce(address, '')) like ${like} escape '\\')`);
+  }
+  if (q.overdueAt) conds.push(sql`expected_at < ${q.overdueAt.getTime()} and status not in (${sql.join([...CLOSED_STATUSES])})`);
+  if (q.assignedTo === null) conds.push(sql`not exists (select 1 from request_assignments a where a.request_id = service_requests.id)`);
+  if (q.assignedTo) conds.push(sql`id in (select request_id from request_assignments where jurisdiction_id = ${q.jurisdictionId} and user_id = ${Number(q.assignedTo)})`);
+  if (q.after) {
+    const at = q.after.requestedAt.getTime();
+    const id = Number(q.after.id);
+    conds.push(q.order === 'oldest' ? sql`(requested_at > ${at} or (requested_at = ${at} and id > ${id}))` : sql`(requested_at < ${at} or (requested_at = ${at} and id < ${id}))`);
+  }
+  const cols = select === 'rows' ? sql`*` : sql`id, requested_at`;
+  const statuses = [...new Set(q.statuses ?? [])];
+  // A reference or one person's assignments are a handful of rows: no range needed.
+  const few = (text && REFERENCE.test(text)) || !!q.assignedTo;
+  const arms = few ? [{ index: '', eq: {}, inList: {} as Record<string, string[]> }] : armsOf([...new Set(q.serviceCodes ?? [])], statuses.length === STATUSES.length ? [] : statuses);
+  if (few) {
+    if (q.serviceCodes?.length) conds.push(sql`service_code in (${sql.join(q.serviceCodes)})`);
+    if (statuses.length) conds.push(sql`status in (${sql.join(statuses)})`);
+  }
+  const armSql = (arm: (typeof arms)[number]) => {
+    const where = [...conds];
+    for (const [col, v] of Object.entries(arm.eq)) where.push(sql`${sql.ref(col)} = ${v}`);
+    for (const [col, vs] of Object.entries(arm.inList)) where.push(sql`${sql.ref(col)} in (${sql.join(vs as string[])})`);
+    const from = postgres || !arm.index ? sql`service_requests` : sql`service_requests indexed by ${sql.raw(arm.index)}`;
+    return sql`select ${cols} from ${from} where ${sql.join(where, sql` and `)}`;
+  };
+  if (arms.length === 1) return sql<RequestRow>`${armSql(arms[0])} ${order} limit ${limit} offset ${offset}`;
+  const union = postgres
+    ? sql.join(arms.map((a) => sql`(${armSql(a)} ${order} limit ${offset + limit})`), sql` union all `)
+    : sql.join(arms.map(armSql), sql` union all `);
+  return sql<RequestRow>`${union} ${order} limit ${limit} offset ${offset}`;
+}
+
+export function staffQueueStore(db: Kysely<Database>): StaffQueueStore {
+  const postgres = () => db.getExecutor().adapter instanceof PostgresAdapter;
+  return {
+    async search(q) {
+      const rows = (await queueSql(q, postgres(), 'rows', q.pageSize + (q.probe ? 1 : 0), (q.page - 1) * q.pageSize).execute(db)).rows;
+      return rows.map(requestFromRow);
+    },
+    async count(q, cap) {
+      const inner = queueSql({ ...q, after: undefined }, postgres(), 'ids', cap + 1, 0);
+      const row = (await sql<{ n: number }>`select count(*) as n from (${inner}) as matched`.execute(db)).rows[0];
+      return Number(row?.n ?? 0);
+    },
+    async owners(requestIds) {
+      const ids = requestIds.filter((id) => REFERENCE.test(id)).map(Number);
+      if (!ids.length) return new Map();
+      const rows = await db
+        .selectFrom('deliveries')
+        .select(['request_id', 'backend', 'external_ref', 'state', 'role'])
+        .where('request_id', 'in', ids)
+        .where('kind', '=', 'request')
+        .where('role', '!=', 'shadow')
+        .orderBy('id')
+        .execute();
+      const out = new Map<string, CaseOwner>();
+      for (const r of rows) out.set(String(r.request_id), { backend: r.backend, reference: r.external_ref ?? undefined, state: r.state as DeliveryState });
+      return out;
+    },
+  };
+}

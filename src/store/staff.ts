@@ -1,0 +1,190 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Database } from './schema.ts';
+import type { StaffStore, StaffUser, AuditEntry } from '../core/staff/staff.ts';
+import type { Role } from '../core/staff/roles.ts';
+
+const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
+const num = (id: string) => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : -1);
+
+type UserRow = Selectable<Database['staff_users']>;
+
+/** Staff users, roles, sessions, audit log and assignments (migration 0008). */
+export function staffStore(db: Kysely<Database>): StaffStore {
+  async function withRoles(rows: UserRow[]): Promise<StaffUser[]> {
+    if (!rows.length) return [];
+    const roles = await db.selectFrom('staff_roles').select(['user_id', 'jurisdiction_id', 'role']).where('user_id', 'in', rows.map((r) => r.id)).orderBy('jurisdiction_id').execute();
+    return rows.map((r) => ({
+      id: String(r.id),
+      email: r.email,
+      name: r.name,
+      passwordHash: opt(r.password_hash),
+      totpSecret: opt(r.totp_secret),
+      failedAttempts: Number(r.failed_attempts),
+      lockedUntil: r.locked_until === null ? undefined : new Date(Number(r.locked_until)),
+      createdAt: new Date(Number(r.created_at)),
+      disabledAt: r.disabled_at === null ? undefined : new Date(Number(r.disabled_at)),
+      roles: roles.filter((x) => Number(x.user_id) === Number(r.id)).map((x) => ({ jurisdictionId: x.jurisdiction_id, role: x.role as Role })),
+    }));
+  }
+  const one = async (rows: UserRow[]) => (await withRoles(rows))[0];
+  const users = () => db.selectFrom('staff_users').selectAll();
+
+  return {
+    users: {
+      async create(input) {
+        const row = await db
+          .insertInto('staff_users')
+          .values({ email: input.email, name: input.name, failed_attempts: 0, created_at: input.createdAt.getTime() })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return (await one([row]))!;
+      },
+      get: async (id) => one(await users().where('id', '=', num(id)).execute()),
+      byEmail: async (email) => one(await users().where('email', '=', email).execute()),
+      bySetupToken: async (hash, now) => one(await users().where('setup_token_hash', '=', hash).where('setup_expires_at', '>', now.getTime()).execute()),
+      async list(jurisdictionId) {
+        let q = users();
+        if (jurisdictionId) q = q.where('id', 'in', db.selectFrom('staff_roles').select('user_id').where('jurisdiction_id', '=', jurisdictionId));
+        return withRoles(await q.orderBy('name').orderBy('id').execute());
+      },
+      async setRole(userId, jurisdictionId, role, at) {
+        await db
+          .insertInto('staff_roles')
+          .values({ user_id: num(userId), jurisdiction_id: jurisdictionId, role, granted_at: at.getTime() })
+          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id']).doUpdateSet({ role, granted_at: at.getTime() }))
+          .execute();
+      },
+      async setSetupToken(userId, tokenHash, expiresAt) {
+        await db.updateTable('staff_users').set({ setup_token_hash: tokenHash, setup_expires_at: expiresAt.getTime() }).where('id', '=', num(userId)).execute();
+      },
+      async setPassword(userId, passwordHash) {
+        await db
+          .updateTable('staff_users')
+          .set({ password_hash: passwordHash, setup_token_hash: null, setup_expires_at: null, failed_attempts: 0, locked_until: null })
+          .where('id', '=', num(userId))
+          .execute();
+      },
+      async setTotpSecret(userId, secret) {
+        await db.updateTable('staff_users').set({ totp_secret: secret ?? null }).where('id', '=', num(userId)).execute();
+      },
+      async recordFailure(userId, now, rule) {
+        // One statement, so concurrent failures are each counted and the max-th locks.
+        const reached = sql<boolean>`failed_attempts + 1 >= ${rule.max}`;
+        const row = await db
+          .updateTable('staff_users')
+          .set({
+            failed_attempts: sql`case when ${reached} then 0 else failed_attempts + 1 end`,
+            locked_until: sql`case when ${reached} then ${now.getTime() + rule.lockMs} else locked_until end`,
+          })
+          .where('id', '=', num(userId))
+          .returning(['locked_until', 'failed_attempts'])
+          .executeTakeFirst();
+        const until = row?.locked_until === null || row?.locked_until === undefined ? undefined : Number(row.locked_until);
+        return until !== undefined && Number(row!.failed_attempts) === 0 && until > now.getTime() ? new Date(until) : undefined;
+      },
+      async clearFailures(userId) {
+        await db.updateTable('staff_users').set({ failed_attempts: 0, locked_until: null }).where('id', '=', num(userId)).execute();
+      },
+    },
+
+    sessions: {
+      async get(id, now) {
+        const row = await db.selectFrom('staff_sessions').selectAll().where('id', '=', id).where('expires_at', '>', now.getTime()).executeTakeFirst();
+        return (
+          row && {
+            userId: row.user_id === null ? undefined : String(row.user_id),
+            data: JSON.parse(row.data) as Record<string, unknown>,
+            createdAt: new Date(Number(row.created_at)),
+            expiresAt: new Date(Number(row.expires_at)),
+          }
+        );
+      },
+      async put(id, s) {
+        const values = { id, user_id: s.userId ? num(s.userId) : null, data: JSON.stringify(s.data), created_at: s.createdAt.getTime(), expires_at: s.expiresAt.getTime() };
+        await db
+          .insertInto('staff_sessions')
+          .values(values)
+          .onConflict((oc) => oc.column('id').doUpdateSet({ user_id: values.user_id, data: values.data, expires_at: values.expires_at }))
+          .execute();
+      },
+      async delete(id) {
+        await db.deleteFrom('staff_sessions').where('id', '=', id).execute();
+      },
+      async deleteForUser(userId) {
+        await db.deleteFrom('staff_sessions').where('user_id', '=', num(userId)).execute();
+      },
+      async purgeExpired(now) {
+        const r = await db.deleteFrom('staff_sessions').where('expires_at', '<=', now.getTime()).executeTakeFirst();
+        return Number(r.numDeletedRows);
+      },
+    },
+
+    audit: {
+      async append(e) {
+        const row = await db
+          .insertInto('staff_audit')
+          .values({
+            at: (e.at ?? new Date()).getTime(),
+            jurisdiction_id: e.jurisdictionId ?? null,
+            user_id: e.userId ? num(e.userId) : null,
+            actor: e.actor,
+            action: e.action,
+            request_id: e.requestId ? num(e.requestId) : null,
+            before: e.before ?? null,
+            after: e.after ?? null,
+            reason: e.reason ?? null,
+          })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return auditFromRow(row);
+      },
+      async list(f) {
+        let q = db.selectFrom('staff_audit').selectAll();
+        q = f.requestId ? q.where('request_id', '=', num(f.requestId)).where('jurisdiction_id', '=', f.jurisdictionId) : q.where('jurisdiction_id', '=', f.jurisdictionId);
+        if (f.actions?.length) q = q.where('action', 'in', f.actions);
+        if (f.before) q = q.where('id', '<', num(f.before));
+        return (await q.orderBy('id', 'desc').limit(f.limit).execute()).map(auditFromRow);
+      },
+    },
+
+    assignments: {
+      async get(jurisdictionId, requestId) {
+        const row = await db.selectFrom('request_assignments').select('user_id').where('request_id', '=', num(requestId)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+        return row ? String(row.user_id) : undefined;
+      },
+      async forRequests(jurisdictionId, requestIds) {
+        const ids = requestIds.map(num).filter((n) => n > 0);
+        if (!ids.length) return new Map();
+        const rows = await db.selectFrom('request_assignments').select(['request_id', 'user_id']).where('jurisdiction_id', '=', jurisdictionId).where('request_id', 'in', ids).execute();
+        return new Map(rows.map((r) => [String(r.request_id), String(r.user_id)]));
+      },
+      async set(jurisdictionId, requestId, userId, at) {
+        return db.transaction().execute(async (trx) => {
+          const rid = num(requestId);
+          const before = await trx.selectFrom('request_assignments').select('user_id').where('request_id', '=', rid).executeTakeFirst();
+          if (!userId) await trx.deleteFrom('request_assignments').where('request_id', '=', rid).execute();
+          else {
+            const values = { request_id: rid, jurisdiction_id: jurisdictionId, user_id: num(userId), assigned_at: at.getTime() };
+            await trx.insertInto('request_assignments').values(values).onConflict((oc) => oc.column('request_id').doUpdateSet({ user_id: values.user_id, assigned_at: values.assigned_at })).execute();
+          }
+          return before ? String(before.user_id) : undefined;
+        });
+      },
+    },
+  };
+}
+
+function auditFromRow(r: Selectable<Database['staff_audit']>): AuditEntry {
+  return {
+    id: String(r.id),
+    at: new Date(Number(r.at)),
+    jurisdictionId: opt(r.jurisdiction_id),
+    userId: r.user_id === null ? undefined : String(r.user_id),
+    actor: r.actor,
+    action: r.action,
+    requestId: r.request_id === null ? undefined : String(r.request_id),
+    before: opt(r.before),
+    after: opt(r.after),
+    reason: opt(r.reason),
+  };
+}
