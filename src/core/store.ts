@@ -4,6 +4,7 @@ import type { Status } from './statuses.ts';
 import type { PatternStore } from './patterns/stored.ts';
 import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
+import type { DirectoryStore } from './directory/port.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -84,6 +85,8 @@ export interface Store {
   routing: RoutingStore;
   /** Each council's library of service pattern versions (src/patterns/). */
   patterns: PatternStore;
+  /** The Open Referral UK directory: organisations, services, locations, taxonomies (src/standards/openreferral/). */
+  directory: DirectoryStore;
   apiKeys: {
     create(name: string, hash: string, prefix: string, scope: KeyScope): Promise<ApiKey>;
     findActiveByHash(hash: string): Promise<ApiKey | undefined>;

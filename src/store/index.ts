@@ -9,6 +9,7 @@ import { routingStore } from './routing.ts';
 import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
 import { catalogueCache } from './cache.ts';
+import { directoryStore } from './directory.ts';
 
 export { connect, migrate };
 
@@ -45,6 +46,7 @@ export async function openStore(
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
     webSessions: webSessionStore(db),
+    directory: directoryStore(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

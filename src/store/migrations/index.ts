@@ -5,6 +5,7 @@ import * as m0003 from './0003_patterns.ts';
 import * as m0004 from './0004_web_sessions.ts';
 import * as m0005 from './0005_list_indexes.ts';
 import * as m0006 from './0006_idempotency_keys.ts';
+import * as m0012 from './0012_directory.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -17,4 +18,5 @@ export const migrations: Record<string, Migration> = {
   '0004_web_sessions': m0004,
   '0005_list_indexes': m0005,
   '0006_idempotency_keys': m0006,
+  '0012_directory': m0012,
 };
