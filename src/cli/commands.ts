@@ -8,6 +8,7 @@ import { routes } from './routes.ts';
 import { migration } from './migration.ts';
 import { cases } from '../backends/builtin/cli.ts';
 import { patterns } from './patterns.ts';
+import { directory } from './directory.ts';
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
 export const COMMANDS: Record<string, Command> = {
@@ -39,4 +40,5 @@ export const COMMANDS: Record<string, Command> = {
   migration,
   cases,
   patterns,
+  directory,
 };

@@ -15,29 +15,39 @@ export type Shape = (typeof SHAPES)[number];
 const read = (name: string) => JSON.parse(readFileSync(new URL(`./schema/${name}`, import.meta.url), 'utf8'));
 const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
 
-let compiled: Map<Shape, ValidateFunction> | undefined;
+let ajv: Ajv2020 | undefined;
+const compiled = new Map<Shape, ValidateFunction>();
 
-function schemas(): Map<Shape, ValidateFunction> {
-  if (compiled) return compiled;
-  const ajv = new Ajv2020({ strict: false, allErrors: true });
-  (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-  const defs = read('service_with_definitions.json').definitions;
-  const page = read('openapi.json').components.schemas.Page;
-  const sources: Record<Shape, object> = {
-    service: read('service.json'),
-    service_list: read('service_list.json'),
-    service_at_location: read('service_at_location.json'),
-    service_at_location_list: read('service_at_location_list.json'),
-    organization: read('organization.json'),
-    organization_list: read('organization_list.json'),
+/** Each shape is compiled when first asked for: the schemas are large, and an import needs only one. */
+function validator(shape: Shape): ValidateFunction {
+  const known = compiled.get(shape);
+  if (known) return known;
+  if (!ajv) {
+    ajv = new Ajv2020({ strict: false, allErrors: true });
+    (addFormats as unknown as (a: Ajv2020) => void)(ajv);
+  }
+  const fn = ajv.compile(source(shape));
+  compiled.set(shape, fn);
+  return fn;
+}
+
+function source(shape: Shape): object {
+  const defs = () => read('service_with_definitions.json').definitions;
+  const page = () => read('openapi.json').components.schemas.Page;
+  const sources: Record<Shape, () => object> = {
+    service: () => read('service.json'),
+    service_list: () => read('service_list.json'),
+    service_at_location: () => read('service_at_location.json'),
+    service_at_location_list: () => read('service_at_location_list.json'),
+    organization: () => read('organization.json'),
+    organization_list: () => read('organization_list.json'),
     // The profile has no compiled taxonomy files; its definitions of them are these.
-    taxonomy: { ...defs.taxonomy, definitions: defs },
-    taxonomy_term: { ...defs.taxonomy_term, definitions: defs },
+    taxonomy: () => ({ ...defs().taxonomy, definitions: defs() }),
+    taxonomy_term: () => ({ ...defs().taxonomy_term, definitions: defs() }),
     // Every list's envelope: the OpenAPI Page with the keys it names all required.
-    page: { ...page, required: Object.keys(page.properties).concat('contents'), properties: { ...page.properties, contents: { type: 'array' } } },
+    page: () => ({ ...page(), required: Object.keys(page().properties).concat('contents'), properties: { ...page().properties, contents: { type: 'array' } } }),
   };
-  compiled = new Map(SHAPES.map((s) => [s, ajv.compile(sources[s])]));
-  return compiled;
+  return sources[shape]();
 }
 
 export interface SchemaProblem {
@@ -48,7 +58,7 @@ export interface SchemaProblem {
 
 /** Every way `value` breaks the schema of `shape`; empty when it is valid. */
 export function problemsOf(shape: Shape, value: unknown, at = '$'): SchemaProblem[] {
-  const validate = schemas().get(shape)!;
+  const validate = validator(shape);
   if (validate(value)) return [];
   return (validate.errors ?? []).map((e) => ({ path: at + jsonPath(e), message: explain(e) }));
 }

@@ -1,0 +1,35 @@
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { UsageError, type Command } from './context.ts';
+import { importDirectory } from '../standards/openreferral/import.ts';
+import { exportDirectory } from '../standards/openreferral/export.ts';
+
+export const directory: Command = {
+  usage: 'directory import URL|FILE | directory export [--out FILE]',
+  summary: 'Import an Open Referral UK directory (feed or file), or export the imported one as ORUK JSON',
+  async run(args, ctx) {
+    const [sub, ...rest] = args;
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { out: { type: 'string' } } });
+    const store = await ctx.store();
+    if (sub === 'import') {
+      if (positionals.length !== 1) throw new UsageError('directory import needs one URL or FILE');
+      const { problems, saved } = await importDirectory(positionals[0], store.directory);
+      for (const p of problems) ctx.err(`${p.path}: ${p.message}`);
+      if (!saved) {
+        ctx.err(`Nothing was imported (${problems.length} problem${problems.length === 1 ? '' : 's'}).`);
+        return 1;
+      }
+      ctx.out(`Imported ${saved.services} service(s), ${saved.organizations} organisation(s), ${saved.locations} location(s), ${saved.taxonomyTerms} taxonomy term(s).`);
+      return;
+    }
+    if (sub === 'export') {
+      const text = JSON.stringify(await exportDirectory(store.directory), null, 2);
+      if (values.out) {
+        await writeFile(values.out, text + '\n');
+        ctx.out(`Wrote ${values.out}.`);
+      } else ctx.out(text);
+      return;
+    }
+    throw new UsageError(`Usage: pipework ${directory.usage}`);
+  },
+};
