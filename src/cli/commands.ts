@@ -9,6 +9,7 @@ import { migration } from './migration.ts';
 import { cases } from '../backends/builtin/cli.ts';
 import { patterns } from './patterns.ts';
 import { directory } from './directory.ts';
+import { conformance } from './conformance.ts';
 
 /** Every `npx pipework` command. Add a command by adding a file and a line here. */
 export const COMMANDS: Record<string, Command> = {
@@ -41,4 +42,5 @@ export const COMMANDS: Record<string, Command> = {
   cases,
   patterns,
   directory,
+  conformance,
 };
