@@ -6,6 +6,7 @@ import { contextFor } from '../src/cli/context.ts';
 import { conformance } from '../src/cli/conformance.ts';
 import { renderReport } from '../src/conformance/report.ts';
 import { runOpen311 } from '../src/conformance/open311/run.ts';
+import { importDirectory } from '../src/standards/openreferral/import.ts';
 
 // The conformance kit against Pipework itself: a real app listening on
 // 127.0.0.1, over real HTTP, on whichever database DATABASE_URL names.
@@ -13,7 +14,9 @@ import { runOpen311 } from '../src/conformance/open311/run.ts';
 let env: Awaited<ReturnType<typeof demoApp>>;
 let base: string;
 before(async () => {
-  env = await demoApp();
+  // Links built from the Host header, so the OpenAPI link the ORUK root gives is reachable here.
+  env = await demoApp({ publicUrl: '' });
+  await importDirectory(new URL('../src/standards/openreferral/fixtures/sample-directory.json', import.meta.url).pathname, env.store.directory);
   await env.app.listen({ port: 0, host: '127.0.0.1' });
   base = `http://127.0.0.1:${(env.app.server.address() as AddressInfo).port}`;
 });
@@ -59,4 +62,11 @@ test('a failing run exits 1, and every report format carries the verdict', async
   assert.match(junit, /<testsuite name="Open311 GeoReport v2 [^"]+" tests="\d+" failures="[1-9]\d*"/);
   await assert.rejects(cli(['open311', 'not-a-url']), /Give the endpoint's URL/);
   await assert.rejects(cli(['open311', base, '--level', '7']), /--level must be 1, 2, 3 or 4/);
+});
+
+test('Pipework passes every Open Referral UK check', async () => {
+  const { code, out } = await cli(['oruk', `${base}/openreferral/`, '--format', 'json']);
+  const report = JSON.parse(out);
+  assert.deepEqual(report.results.filter((r: any) => r.outcome !== 'pass').map((r: any) => `${r.id}: ${r.outcome} ${r.message}`), []);
+  assert.equal(code, 0);
 });

@@ -1,7 +1,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoApp } from '../../../test/support/app.ts';
-import { brokenStandIn, jsonAnswer, xmlAnswer, type Breakage, type Call } from '../../../test/support/broken-open311.ts';
+import { brokenStandIn, jsonAnswer, xmlAnswer, type Breakage, type Call } from '../../../test/support/broken-stand-in.ts';
 import { OPEN311_CHECKS } from './index.ts';
 import { runOpen311 } from './run.ts';
 

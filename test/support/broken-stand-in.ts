@@ -13,6 +13,8 @@ export interface Answer {
   status: number;
   contentType: string;
   body: string;
+  /** Other response headers passed on (CORS, for instance). */
+  headers?: Record<string, string>;
 }
 
 /** One way to break the server: change the call before Pipework sees it, or change Pipework's answer. */
@@ -22,7 +24,7 @@ export interface Breakage {
 }
 
 /**
- * A real Pipework app behind a small HTTP server that breaks one thing at a
+ * A real Pipework app (Open311, or any of its HTTP surfaces) behind a small HTTP server that breaks one thing at a
  * time: `switch` names the breakage in use (none: Pipework as it is). It
  * accepts URLs of any length, so the limits seen are Pipework's own.
  */
@@ -42,13 +44,14 @@ export async function brokenStandIn(app: FastifyInstance, breakages: Record<stri
       const r = await app.inject({
         method: call.method as 'GET',
         url: `${call.path}${q ? `?${q}` : ''}`,
-        headers: call.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {},
+        headers: { host: req.headers.host ?? 'stand-in', ...(call.method === 'POST' ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
         ...(call.method === 'POST' ? { payload: call.body.toString() } : {}),
       });
-      answer = { status: r.statusCode, contentType: String(r.headers['content-type'] ?? ''), body: r.body };
+      const passed = Object.entries(r.headers).filter(([k]) => k.startsWith('access-control-'));
+      answer = { status: r.statusCode, contentType: String(r.headers['content-type'] ?? ''), body: r.body, headers: Object.fromEntries(passed.map(([k, v]) => [k, String(v)])) };
     }
     if (current?.answer) answer = current.answer(call, answer);
-    res.writeHead(answer.status, { 'content-type': answer.contentType }).end(answer.body);
+    res.writeHead(answer.status, { ...answer.headers, 'content-type': answer.contentType }).end(answer.body);
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
