@@ -28,11 +28,11 @@ export function directoryStore(db: Kysely<Database>): DirectoryStore {
     async save(records) {
       await db.transaction().execute((trx) => saveAll(trx, records));
       return {
-        organizations: records.organizations.length,
-        services: records.services.length,
-        locations: records.locations.length,
-        taxonomies: records.taxonomies.length,
-        taxonomyTerms: records.taxonomyTerms.length,
+        organizations: uniqueById(records.organizations).length,
+        services: uniqueById(records.services).length,
+        locations: uniqueById(records.locations).length,
+        taxonomies: uniqueById(records.taxonomies).length,
+        taxonomyTerms: uniqueById(records.taxonomyTerms).length,
       };
     },
 
