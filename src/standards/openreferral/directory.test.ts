@@ -167,3 +167,16 @@ test('mistakes get a JSON error that names them; unknown ids are 404, never 500'
   assert.equal(preflight.statusCode, 204);
   assert.equal(preflight.headers['access-control-allow-origin'], '*');
 });
+
+test('the resident web search finds directory services: "food bank" finds the food bank', async () => {
+  const res = await env.app.inject('/search?q=food+bank');
+  assert.equal(res.statusCode, 200);
+  assert.match(res.body, /Other services that may help/);
+  assert.match(res.body, /<a class="govuk-link govuk-!-font-weight-bold" href="https:\/\/riverside\.example\/food-bank">Riverside Food Bank<\/a>/);
+  assert.match(res.body, /Riverside Community Trust/);
+  const food = await env.app.inject('/search?q=food');
+  assert.match(food.body, /Riverside Food Bank/);
+  assert.doesNotMatch(food.body, /Community fridge/, 'a temporarily closed service (whose text matches) is not offered');
+  const none = await env.app.inject('/search?q=pothole');
+  assert.doesNotMatch(none.body, /Other services that may help/);
+});
