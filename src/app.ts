@@ -19,6 +19,8 @@ import { patternSchemaRoutes } from './patterns/http.ts';
 import { webPlugin } from './web/plugin.ts';
 import { BackendRegistry } from './backends/registry.ts';
 import { systemClock, type Clock } from './core/clock.ts';
+import { openReferralRoutes } from './standards/openreferral/routes.ts';
+import { lgslServices } from './patterns/lgsl.ts';
 
 /** Request line and headers together; a bound, well above the 64 KB id lists FixMyStreet sends. */
 export const MAX_HEADER_BYTES = 128 * 1024;
@@ -87,6 +89,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   deliveryMetrics(metrics, store);
   await app.register(mediaRoutes, { store });
   await app.register(open311Routes, { prefix: '/open311/v2', store, config });
+  await app.register(openReferralRoutes, { prefix: '/openreferral', store, config, lgslName: (code: number) => lgslServices().get(code) });
   // Status updates pushed by back-ends (webhook), signed: /backends/{name}/updates.
   await app.register(backendInboundRoutes, { store, backends });
   // The resident web at `/`: GOV.UK pages over the same core as Open311.

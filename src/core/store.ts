@@ -10,6 +10,7 @@ import type { NotificationStore } from './notifications/notification.ts';
 import type { SubscriptionStore } from './events/subscription.ts';
 import type { StaffStore } from './staff/staff.ts';
 import type { StaffQueueStore } from './cases/queue.ts';
+import type { DirectoryStore } from './directory/port.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -122,6 +123,8 @@ export interface Store {
   staff: StaffStore;
   /** The staff work queue's searches. */
   staffQueue: StaffQueueStore;
+  /** The Open Referral UK directory: organisations, services, locations, taxonomies (src/standards/openreferral/). */
+  directory: DirectoryStore;
   apiKeys: {
     create(name: string, hash: string, prefix: string, scope: KeyScope): Promise<ApiKey>;
     findActiveByHash(hash: string): Promise<ApiKey | undefined>;

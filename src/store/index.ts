@@ -16,6 +16,7 @@ import { notificationStore } from './notifications.ts';
 import { subscriptionStore } from './subscriptions.ts';
 import { staffStore } from './staff.ts';
 import { staffQueueStore } from './staff-queue.ts';
+import { directoryStore } from './directory.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -87,6 +88,7 @@ export async function openStore(
     records: recordsStore(db),
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
+    directory: directoryStore(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

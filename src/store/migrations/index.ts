@@ -8,6 +8,7 @@ import * as m0006 from './0006_idempotency_keys.ts';
 import * as m0007 from './0007_one_change_once.ts';
 import * as m0008 from './0008_staff.ts';
 import * as m0011 from './0011_notifications_events.ts';
+import * as m0012 from './0012_directory.ts';
 import * as m0013 from './0013_records.ts';
 
 /**
@@ -24,5 +25,6 @@ export const migrations: Record<string, Migration> = {
   '0007_one_change_once': m0007,
   '0008_staff': m0008,
   '0011_notifications_events': m0011,
+  '0012_directory': m0012,
   '0013_records': m0013,
 };

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { WebContext } from '../plugin.ts';
 import { byGroup, offered, searchServices } from '../catalogue.ts';
+import type { Store } from '../../core/store.ts';
 
 /** The start page (services by group, a search box) and search results. */
 export async function findRoutes(app: FastifyInstance, { store, render }: WebContext) {
@@ -18,6 +19,20 @@ export async function findRoutes(app: FastifyInstance, { store, render }: WebCon
       const errors = [{ field: 'q', href: '#q', text: t('search.error.empty') }];
       return render.page(req, reply, 'search.njk', { q, results: [], errors }, { status: 400 });
     }
-    return render.page(req, reply, 'search.njk', { q, results: searchServices(await services(), q), searched: true });
+    return render.page(req, reply, 'search.njk', { q, results: searchServices(await services(), q), directory: await directoryMatches(store, q), searched: true });
   });
+}
+
+/** Services in the Open Referral UK directory (other organisations') that match: shown after the council's own. */
+async function directoryMatches(store: Store, q: string) {
+  const page = await store.directory.services({ text: q, offset: 0, limit: 10 });
+  const active = page.items.filter((s) => (s.fields.status ?? 'active') === 'active');
+  const related = await store.directory.related(active.map((s) => s.id));
+  return active.map((s) => ({
+    name: String(s.fields.name ?? ''),
+    description: typeof s.fields.description === 'string' ? s.fields.description : '',
+    // Imported data: only web links, never javascript: or other schemes.
+    url: typeof s.fields.url === 'string' && /^https?:\/\//i.test(s.fields.url) ? s.fields.url : undefined,
+    organization: related.organizations.find((o) => o.id === s.organizationId)?.fields.name,
+  }));
 }
