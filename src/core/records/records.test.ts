@@ -34,13 +34,17 @@ for (const r of [alice, bob, held]) await close(r.id);
 // Alice comments on Bob's report: her comment is hers, Bob's report is not.
 await recordUpdate(store, { requestId: bob.id, jurisdictionId: J, status: 'unchanged', description: 'I saw it too', mediaUrls: [], authorKind: 'resident', contact: { email: 'alice@example.org' } });
 await store.records.setHold(J, held.id, 'Insurance claim 2026/114');
+// A staff note about Alice's report is part of what is held about her.
+await recordUpdate(store, { requestId: alice.id, jurisdictionId: J, status: 'unchanged', description: 'Caller was upset, rang twice', mediaUrls: [], authorKind: 'staff', contact: { firstName: 'Officer' }, internal: true });
 
 test('a subject-access export holds every request and comment of the person, and nothing of anyone else', async () => {
   const clock = manualClock(new Date());
   const found = await exportPerson(store, J, { email: ' ALICE@example.org ' }, 'test', clock);
   assert.deepEqual(found.requests.map((r) => r.request.id).sort(), [alice.id, held.id].sort());
   assert.ok(found.requests.every((r) => r.contact?.email?.toLowerCase() === 'alice@example.org'));
-  assert.ok(found.requests.find((r) => r.request.id === alice.id)!.history.some((u) => u.description === 'Filled'));
+  const aliceHistory = found.requests.find((r) => r.request.id === alice.id)!.history;
+  assert.ok(aliceHistory.some((u) => u.description === 'Filled'));
+  assert.ok(aliceHistory.some((u) => u.internal && u.description === 'Caller was upset, rang twice'), 'internal notes are part of the export');
   assert.deepEqual(found.comments.map((c) => [c.requestId, c.description]), [[bob.id, 'I saw it too']]);
   assert.doesNotMatch(JSON.stringify(found), /bob@example\.org|By the school gates|carol/);
   assert.equal(found.access.dueAt.toISOString(), addPeriod(clock.now(), '1 month').toISOString());
