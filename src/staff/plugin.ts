@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
+import { pageSecurity } from '../http/page-security.ts';
 import formbody from '@fastify/formbody';
 import view from '@fastify/view';
 import nunjucks from 'nunjucks';
@@ -49,27 +50,8 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock }
   await app.register(cookie);
   await staffSessions(app, { store, clock, idleMinutes: config.staffSessionIdleMinutes });
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
-  await app.register(helmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        // The OpenID Connect provider is reached by redirect, which form-action governs in some browsers.
-        formAction: ["'self'", ...(config.staffOidcIssuer ? [new URL(config.staffOidcIssuer).origin] : [])],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        upgradeInsecureRequests: null,
-      },
-    },
-    crossOriginEmbedderPolicy: false,
-    referrerPolicy: { policy: 'no-referrer' },
-  });
+  // The OpenID Connect provider is reached by redirect, which form-action governs in some browsers.
+  await app.register(helmet, pageSecurity({ formAction: config.staffOidcIssuer ? [new URL(config.staffOidcIssuer).origin] : [], noReferrer: true }));
   await app.register(formbody);
   await app.register(view, {
     engine: { nunjucks },

@@ -2,6 +2,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
+import { pageSecurity } from '../http/page-security.ts';
 import rateLimit from '@fastify/rate-limit';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
@@ -54,27 +55,7 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
   await webSessions(app, { store, ttlHours: config.webSessionHours, saveFailed: (req, reply, err) => problemInstead(app, render, req, reply, err) });
   // The secret lives in the stored session (csrf-protection's get/set session mode), not a cookie of its own.
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
-  await app.register(helmet, {
-    enableCSPNonces: true,
-    contentSecurityPolicy: {
-      directives: {
-        defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
-        styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
-        fontSrc: ["'self'"],
-        connectSrc: ["'self'"],
-        formAction: ["'self'"],
-        frameAncestors: ["'none'"],
-        objectSrc: ["'none'"],
-        baseUri: ["'self'"],
-        // Behind TLS the proxy upgrades; on plain http (tests, local) an upgrade would break every asset.
-        upgradeInsecureRequests: null,
-      },
-    },
-    // Cross-origin isolation would stop residents opening stored photos from other tabs; not needed here.
-    crossOriginEmbedderPolicy: false,
-  });
+  await app.register(helmet, pageSecurity());
   await app.register(rateLimit, { global: false });
   await app.register(formbody);
   await app.register(multipart, {
