@@ -95,7 +95,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // The resident web at `/`: GOV.UK pages over the same core as Open311.
   await app.register(webPlugin, { store, config });
   // The staff console at /staff/: sign-in, work queue, case view, audit log.
-  await app.register(staffPlugin, { prefix: '/staff', store, config, clock });
+  await app.register(staffPlugin, { prefix: '/staff', store, config, clock, backends });
   await app.register(patternSchemaRoutes);
   // GOV.UK Notify's delivery receipts, with the callback bearer token.
   await app.register(notifyReceiptRoutes, { store, config });

@@ -23,11 +23,15 @@ import { queueRoutes } from './routes/queue.ts';
 import { caseRoutes } from './routes/case.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { raiseRoutes } from './routes/raise.ts';
+import { adminRoutes } from './admin/index.ts';
+import type { BackendRegistry } from '../backends/registry.ts';
 
 export interface StaffOptions {
   store: Store;
   config: Config;
   clock: Clock;
+  /** The live back-ends, for council set-up (checks, routes, moves). */
+  backends: BackendRegistry;
 }
 
 /** What every route file of the staff console is given. */
@@ -43,7 +47,7 @@ export interface StaffContext extends StaffOptions {
  * a core use case (src/core/cases/), checked against the user's role in the
  * council, and written to the audit log.
  */
-export async function staffPlugin(app: FastifyInstance, { store, config, clock }: StaffOptions) {
+export async function staffPlugin(app: FastifyInstance, { store, config, clock, backends }: StaffOptions) {
   app.addHook('onRoute', (route) => {
     route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
   });
@@ -85,7 +89,7 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock }
   app.setNotFoundHandler({ preHandler: async () => {} }, (req, reply) => message(req, reply, 404, 'Page not found', 'Check the address, or go back to the work queue.'));
 
   const oidc = config.staffOidcIssuer ? oidcClient(config) : undefined;
-  const ctx: StaffContext = { store, config, clock, oidc };
+  const ctx: StaffContext = { store, config, clock, backends, oidc };
   await app.register(staffAssets);
   await app.register(signInRoutes, ctx);
   await app.register(accountRoutes, ctx);
@@ -93,4 +97,5 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock }
   await app.register(caseRoutes, ctx);
   await app.register(auditRoutes, ctx);
   await app.register(raiseRoutes, ctx);
+  await app.register(adminRoutes, { ...ctx, prefix: '/admin' });
 }
