@@ -148,7 +148,23 @@ export interface Store {
   schemaState(): Promise<{ applied: string[]; pending: string[]; unknown: string[] }>;
   /** Retention, legal holds, subject access and erasure (src/core/records/). */
   records: RecordsStore;
+  /**
+   * Hits per key in fixed windows, counted in the database so every process
+   * and machine serving one PostgreSQL database shares each limit. Absent on
+   * SQLite, which one process serves: limits are counted in its memory.
+   */
+  rateLimits?: RateLimitCounter;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * Counts one hit of a key (a client address and a route) in its current window.
+ *
+ * @example const { hits, resetAt } = await store.rateLimits.hit('GET /track|203.0.113.9', 60_000, clock.now());
+ */
+export interface RateLimitCounter {
+  /** The hits in the key's current window, this one included, and when that window ends. */
+  hit(key: string, windowMs: number, now: Date): Promise<{ hits: number; resetAt: Date }>;
 }

@@ -17,6 +17,8 @@ import { subscriptionStore } from './subscriptions.ts';
 import { staffStore } from './staff.ts';
 import { staffQueueStore } from './staff-queue.ts';
 import { directoryStore } from './directory.ts';
+import { rateLimitStore } from './rate-limits.ts';
+import { catalogueNotices } from './postgres/catalogue-notices.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -43,7 +45,10 @@ export async function openStore(
     throw new DatabaseError(`Cannot open the database named by DATABASE_URL (${safeUrl(databaseUrl)}): ${(err as Error).message}`);
   }
   const { db, dialect, dataVersion } = connection;
-  const cache = catalogueCache({ ttlMs: options.catalogueCacheMs ?? 1000, externalVersion: dataVersion });
+  // SQLite sees other connections' commits in data_version; PostgreSQL is told by notices (migration 0021).
+  let notices: ReturnType<typeof catalogueNotices> | undefined;
+  const externalVersion = dataVersion ?? (() => notices?.version() ?? 0);
+  const cache = catalogueCache({ ttlMs: options.catalogueCacheMs ?? 1000, externalVersion });
   let migrationsRun: string[] = [];
   const keys = keyring(options.secretKey || undefined, options.previousSecretKeys);
   const routing = routingStore(db, keys);
@@ -59,6 +64,7 @@ export async function openStore(
     await db.destroy().catch(() => {});
     throw err;
   }
+  if (dialect === 'postgres') notices = catalogueNotices(databaseUrl);
   return {
     db,
     dialect,
@@ -89,6 +95,7 @@ export async function openStore(
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),
+    rateLimits: dialect === 'postgres' ? rateLimitStore(db) : undefined,
     async ping() {
       try {
         await sql`select 1`.execute(db);
@@ -97,6 +104,9 @@ export async function openStore(
         return false;
       }
     },
-    close: () => db.destroy(),
+    async close() {
+      await notices?.close();
+      await db.destroy();
+    },
   };
 }

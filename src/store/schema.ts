@@ -9,6 +9,8 @@ import type { DirectoryTables } from './schema-directory.ts';
  */
 export interface Database extends DeliveryTables, NotifyTables, DirectoryTables {
   jurisdictions: { id: string; name: string; created_at: number };
+  /** Migration 0021: one fixed window per key, shared by every process on PostgreSQL. */
+  rate_limit_windows: { key: string; window_start: number; hits: number };
   services: {
     jurisdiction_id: string;
     code: string;

@@ -1,0 +1,58 @@
+import pg from 'pg';
+
+const CHANNEL = 'pipework_catalogue';
+const RECONNECT_MS = 1000;
+
+/**
+ * A version number for the catalogue cache on PostgreSQL that moves whenever
+ * any process, on any machine, commits a change to councils, services,
+ * routes or back-ends: triggers (migration 0021) send a notice on
+ * `pipework_catalogue` and this connection listens for it. While the
+ * connection is down, notices would be missed, so every call gives a new
+ * number and nothing is trusted from the cache until it is back.
+ */
+export function catalogueNotices(databaseUrl: string): { version: () => number; close: () => Promise<void> } {
+  let version = 0;
+  let listening = false;
+  let closed = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+
+  const lost = () => {
+    listening = false;
+    version++;
+    client?.removeAllListeners();
+    client?.end().catch(() => {});
+    client = undefined;
+    if (!closed) retry = setTimeout(listen, RECONNECT_MS).unref();
+  };
+  async function listen() {
+    const c = new pg.Client({ connectionString: databaseUrl });
+    client = c;
+    c.on('error', lost);
+    c.on('end', () => !closed && client === c && lost());
+    c.on('notification', () => void version++);
+    try {
+      await c.connect();
+      await c.query(`LISTEN ${CHANNEL}`);
+      if (closed) return void (await c.end());
+      // Changes made before LISTEN took effect were not announced.
+      version++;
+      listening = true;
+    } catch {
+      if (client === c) lost();
+    }
+  }
+  void listen();
+  return {
+    version: () => (listening ? version : ++version),
+    async close() {
+      closed = true;
+      clearTimeout(retry);
+      const c = client;
+      client = undefined;
+      listening = false;
+      await c?.end().catch(() => {});
+    },
+  };
+}
