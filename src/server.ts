@@ -12,6 +12,7 @@ import { pipeworkVersion } from './version.ts';
 import { startRetention } from './ops/retention.ts';
 import { startNotifications } from './notify/start.ts';
 import { startEventPusher } from './events/start.ts';
+import { isWorker, shareMetricsWithPrimary } from './workers.ts';
 
 /**
  * Opens the store, migrates, seeds the demo council on an empty database, and
@@ -25,6 +26,7 @@ export async function serve(config: Config) {
   // One registry of live back-ends, one clock and one metrics registry, shared by the HTTP surfaces and the relay.
   const backends = new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });
   const metrics = new Registry();
+  if (isWorker()) shareMetricsWithPrimary(metrics);
   const app = await buildApp(config, { store, backends, clock: systemClock, metrics });
   // The relay delivers the outbox from inside this process; it stops before the back-ends and the store close.
   const relay = config.relayEnabled ? startRelay(config, store, backends, app.log) : undefined;
@@ -73,6 +75,7 @@ export async function serve(config: Config) {
       migrationsApplied: schema.applied.length,
       migrationsRunNow: store.migrationsRun,
       demoSeeded: seeded,
+      ...(isWorker() ? { worker: process.pid } : {}),
       address,
       metrics: metricsAddress ?? (config.metricsToken ? `${address}/metrics (token)` : 'off'),
     },

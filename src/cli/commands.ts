@@ -1,4 +1,6 @@
-import { EXIT, noArguments, type Command } from './context.ts';
+import { parseArgs } from 'node:util';
+import { EXIT, UsageError, noArguments, type Command } from './context.ts';
+import { WORKERS_NEED_POSTGRES } from '../config/load.ts';
 
 /** One line of the overview, and the command itself, loaded only when it runs: `version` or `--help` need no database driver. */
 export interface CommandEntry {
@@ -7,12 +9,21 @@ export interface CommandEntry {
 }
 
 const serve: Command = {
-  usage: ['serve'],
+  usage: ['serve [--workers N]'],
   keepsRunning: true,
   async run(args, ctx) {
-    noArguments(args);
-    const { serve } = await import('../server.ts');
-    await serve(ctx.config);
+    const { values, positionals } = parseArgs({ args, options: { workers: { type: 'string' } }, allowPositionals: true });
+    noArguments(positionals);
+    const config = { ...ctx.config };
+    if (values.workers !== undefined) {
+      if (!/^\d{1,2}$/.test(values.workers) || +values.workers < 1 || +values.workers > 64) throw new UsageError('--workers takes a whole number from 1 to 64');
+      config.workers = +values.workers;
+      if (config.workers > 1 && !config.databaseUrl.startsWith('postgres')) throw new UsageError(WORKERS_NEED_POSTGRES);
+    }
+    // With workers, this process supervises and each worker (started as this same command) serves.
+    const { isWorker, serveWorkers } = await import('../workers.ts');
+    if (config.workers > 1 && !isWorker()) await serveWorkers(config);
+    else await (await import('../server.ts')).serve(config);
     return EXIT.ok;
   },
 };

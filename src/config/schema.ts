@@ -58,6 +58,12 @@ export const configSchema = {
     description: 'Address the METRICS_PORT listener binds to.',
     parse: (s: string) => s,
   },
+  workers: {
+    env: 'PIPEWORK_WORKERS',
+    default: '1',
+    description: '`serve` runs this many processes sharing the port (`serve --workers N` overrides). Above 1 needs PostgreSQL; see docs/scaling.md.',
+    parse: integer(1, 64),
+  },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',
     default: '20000',

@@ -17,38 +17,42 @@ export function catalogueNotices(databaseUrl: string): { version: () => number; 
   let closed = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  let attempt: Promise<void> = Promise.resolve();
 
-  const lost = () => {
+  const lost = (c: pg.Client) => {
+    if (client !== c) return;
     listening = false;
     version++;
-    client?.removeAllListeners();
-    client?.end().catch(() => {});
+    c.removeAllListeners();
+    c.on('error', () => {});
+    c.end().catch(() => {});
     client = undefined;
-    if (!closed) retry = setTimeout(listen, RECONNECT_MS).unref();
+    if (!closed) retry = setTimeout(() => void (attempt = listen()), RECONNECT_MS).unref();
   };
   async function listen() {
     const c = new pg.Client({ connectionString: databaseUrl });
     client = c;
-    c.on('error', lost);
-    c.on('end', () => !closed && client === c && lost());
+    c.on('error', () => lost(c));
+    c.on('end', () => !closed && lost(c));
     c.on('notification', () => void version++);
     try {
       await c.connect();
       await c.query(`LISTEN ${CHANNEL}`);
-      if (closed) return void (await c.end());
       // Changes made before LISTEN took effect were not announced.
       version++;
       listening = true;
     } catch {
-      if (client === c) lost();
+      lost(c);
     }
   }
-  void listen();
+  attempt = listen();
   return {
     version: () => (listening ? version : ++version),
     async close() {
       closed = true;
       clearTimeout(retry);
+      // A client still connecting does not end until it has connected (or failed).
+      await attempt;
       const c = client;
       client = undefined;
       listening = false;
