@@ -1,0 +1,84 @@
+import jsonata from 'jsonata';
+import { DeliveryError } from '../port.ts';
+
+/**
+ * The mapping half's language is JSONata (https://docs.jsonata.org), not one
+ * of our own. A configuration holds two shapes of it:
+ *
+ * - an **expression** (a string, or an array of lines joined by newlines, so a
+ *   long one stays readable in JSON): `{ 'designCode': settings.designCode }`;
+ * - a **text template** for paths, query values and headers: plain text with
+ *   JSONata between braces, `item/{reference}`. No braces inside a placeholder.
+ */
+export type Expr = string | string[];
+
+export const source = (e: Expr) => (Array.isArray(e) ? e.join('\n') : e);
+
+const PLACEHOLDER = /\{([^{}]+)\}/g;
+
+/** Why an expression does not compile, or undefined when it does. */
+export function expressionProblem(e: Expr): string | undefined {
+  try {
+    jsonata(source(e));
+    return undefined;
+  } catch (err) {
+    const j = err as { message: string; position?: number };
+    return `is not a JSONata expression: ${j.message}${j.position !== undefined ? ` (at character ${j.position})` : ''}`;
+  }
+}
+
+/** Why a text template does not compile, or undefined when it does. */
+export function templateProblem(t: string): string | undefined {
+  if (/[{}]/.test(t.replace(PLACEHOLDER, ''))) return 'has an unmatched "{" or "}" (placeholders are {expression}, without braces inside)';
+  for (const [, inner] of t.matchAll(PLACEHOLDER)) {
+    const p = expressionProblem(inner);
+    if (p) return `placeholder {${inner}} ${p}`;
+  }
+  return undefined;
+}
+
+/**
+ * Compiled expressions, each compiled once per back-end instance. A failure
+ * while evaluating is a configuration fault, not the back-end's: it is a
+ * DeliveryError that says which field failed, not retryable (the same data
+ * would fail again).
+ */
+export class Templates {
+  private cache = new Map<string, jsonata.Expression>();
+  constructor(private from: string) {}
+
+  private compiled(src: string) {
+    let e = this.cache.get(src);
+    if (!e) {
+      e = jsonata(src);
+      this.cache.set(src, e);
+    }
+    return e;
+  }
+
+  async evaluate(field: string, e: Expr, context: object): Promise<unknown> {
+    try {
+      return plain(await this.compiled(source(e)).evaluate(context));
+    } catch (err) {
+      throw new DeliveryError(`${this.from}: ${field} failed: ${(err as Error).message}`, false);
+    }
+  }
+
+  /** Fills a text template; `encode` URL-encodes what each placeholder gives (paths and query values). */
+  async fill(field: string, t: string, context: object, encode = false): Promise<string> {
+    let out = '';
+    let last = 0;
+    for (const m of t.matchAll(PLACEHOLDER)) {
+      const v = await this.evaluate(field, m[1], context);
+      const text = v === undefined || v === null ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v);
+      out += t.slice(last, m.index) + (encode ? encodeURIComponent(text) : text);
+      last = m.index! + m[0].length;
+    }
+    return out + t.slice(last);
+  }
+}
+
+// JSONata gives objects with null prototypes and arrays flagged as sequences: plain data from here on.
+function plain(v: unknown): unknown {
+  return v === undefined ? undefined : JSON.parse(JSON.stringify(v));
+}
