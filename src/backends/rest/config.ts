@@ -58,6 +58,8 @@ export const RestConfig = Type.Object(
     /** Constants the templates read as `settings` (design codes, database id…); a name containing secret/pass/key/token is sealed. */
     settings: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
     timeoutMs: Type.Optional(Type.Integer({ minimum: 100, maximum: 120_000 })),
+    /** 4xx statuses worth retrying besides 408 and 429 (e.g. 409 for an edit that lost a race). */
+    retryStatuses: Type.Optional(Type.Array(Type.Integer({ minimum: 400, maximum: 499 }), { maxItems: 20 })),
     create: Type.Object(
       {
         ...operation,

@@ -45,7 +45,7 @@ export function restBackend(name: string, config: RestConfig, deps: BackendDeps)
     const attempt = async () => exchange(url, { method: call.method, headers: { ...lower(await auth.headers()), ...headers }, body }, timeoutMs);
     let res = await attempt();
     if (res.status === 401 && auth.refresh()) res = await attempt();
-    if (!raw && (res.status < 200 || res.status >= 300)) throw failedAnswer(name, res);
+    if (!raw && (res.status < 200 || res.status >= 300)) throw failedAnswer(name, res, config.retryStatuses);
     return { ...res, body: decodeBody(res.text, res.headers['content-type'] ?? '', fmt, name) };
   }
 

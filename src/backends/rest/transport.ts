@@ -96,7 +96,7 @@ export function exchange(url: string, init: { method: string; headers: Record<st
 }
 
 /** The same rule as every HTTP adapter: 408, 429 and 5xx may pass; other 4xx mean the data was refused. */
-export function failedAnswer(from: string, a: { status: number; text: string }): DeliveryError {
-  const retryable = a.status === 408 || a.status === 429 || a.status >= 500;
+export function failedAnswer(from: string, a: { status: number; text: string }, alsoRetry: number[] = []): DeliveryError {
+  const retryable = a.status === 408 || a.status === 429 || a.status >= 500 || alsoRetry.includes(a.status);
   return new DeliveryError(`${from} answered HTTP ${a.status}${a.text ? `: ${a.text.slice(0, 200)}` : ''}`, retryable);
 }

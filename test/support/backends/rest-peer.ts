@@ -34,7 +34,7 @@ export async function restPeer(auth: PeerAuth, options: { tokenSeconds?: number 
     if (r.method === 'POST' && r.path === '/oauth/token') {
       counts.tokenRequests++;
       const form = new URLSearchParams(r.text);
-      const c = basicCredentials(r.headers) ?? [form.get('client_id') ?? '', form.get('client_secret') ?? ''];
+      const c = basicCredentials(r.headers, true) ?? [form.get('client_id') ?? '', form.get('client_secret') ?? ''];
       if (form.get('grant_type') !== 'client_credentials') return { status: 400, body: { error: 'unsupported_grant_type' } };
       if (c[0] !== PEER_CREDENTIALS.clientId || c[1] !== PEER_CREDENTIALS.clientSecret) return { status: 401, body: { error: 'invalid_client' } };
       const token = randomBytes(12).toString('hex');

@@ -56,11 +56,12 @@ export async function standInServer(handle: (r: StandInRequest) => StandInReply 
   };
 }
 
-/** Decodes HTTP Basic credentials, or undefined. */
-export function basicCredentials(headers: IncomingHttpHeaders): [string, string] | undefined {
+/** Decodes HTTP Basic credentials, or undefined; `formEncoded` for OAuth2 clients, which form-encode both parts first (RFC 6749 §2.3.1). */
+export function basicCredentials(headers: IncomingHttpHeaders, formEncoded = false): [string, string] | undefined {
   const m = /^Basic\s+(.+)$/i.exec(String(headers.authorization ?? ''));
   if (!m) return undefined;
   const text = Buffer.from(m[1], 'base64').toString('utf8');
   const i = text.indexOf(':');
-  return i < 0 ? undefined : [decodeURIComponent(text.slice(0, i)), decodeURIComponent(text.slice(i + 1))];
+  const d = (x: string) => (formEncoded ? decodeURIComponent(x.replace(/\+/g, ' ')) : x);
+  return i < 0 ? undefined : [d(text.slice(0, i)), d(text.slice(i + 1))];
 }
