@@ -25,6 +25,7 @@ import { standInServer, type StandInRequest } from './stand-in-server.ts';
 export async function alloyStandIn(options: { apiKey: string; designCode: string; required: string[] }) {
   const items = new Map<string, { itemId: string; designCode: string; collection: string; attributes: { attributeCode: string; value: unknown }[]; signature: string }>();
   const counts = { creates: 0, queries: 0, signatureMismatches: 0 };
+  let raceNextEdit = false;
   const id = () => randomBytes(12).toString('hex');
   const error = (status: number, codeString: string, message: string) => ({ status, body: { errorCode: status * 10, errorCodeString: codeString, debugErrorMessage: message } });
 
@@ -51,6 +52,10 @@ export async function alloyStandIn(options: { apiKey: string; designCode: string
       if (r.method === 'GET') return { status: 200, body: { item } };
       if (r.method === 'PUT') {
         const doc = JSON.parse(r.text);
+        if (raceNextEdit) {
+          raceNextEdit = false;
+          item.signature = id();
+        }
         if (doc.signature !== item.signature) {
           counts.signatureMismatches++;
           return error(409, 'ItemSignatureMismatch', 'the item has changed since its signature was read');
@@ -85,6 +90,10 @@ export async function alloyStandIn(options: { apiKey: string; designCode: string
     items,
     counts,
     attribute,
+    /** An officer saves the item between a client's read and its edit: that edit meets a new signature. */
+    raceNextEdit: () => {
+      raceNextEdit = true;
+    },
     /** What a council officer does in Alloy Web: sets an attribute (the status link, say), which changes the signature. */
     edit(itemId: string, code: string, value: unknown) {
       const item = items.get(itemId)!;

@@ -1,0 +1,61 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { relayWorld, until } from '../../../test/support/delivery-world.ts';
+import { alloyWorld } from '../../../test/support/backends/rest-vendors.ts';
+import { saveBackend } from '../../routing/manage.ts';
+import { BackendRegistry } from '../registry.ts';
+import { pullOne } from '../../delivery/pull.ts';
+import { recordUpdate } from '../../core/requests/record-update.ts';
+import { PipeworkError } from '../../core/errors.ts';
+
+// The shipped configurations end to end, on this test run's database (SQLite, or PostgreSQL with DATABASE_URL):
+// saved through the same check as the CLI and admin API, delivered by the relay, status pulled into the history.
+
+const quiet = { info() {}, warn() {}, error() {} };
+
+test('rest: a configuration with a broken template is refused when saved, naming the field', async () => {
+  const w = await relayWorld();
+  try {
+    const { peer, config } = await alloyWorld();
+    await peer.close();
+    const broken = { ...config, comment: { ...config.comment!, body: "{ 'attributes': [ }" } };
+    const err = await saveBackend(w.store, { name: 'alloy', kind: 'rest', config: broken }, 'test').catch((e: unknown) => e);
+    assert.ok(err instanceof PipeworkError);
+    assert.equal(err.code, 'INVALID_INPUT');
+    assert.deepEqual(err.problems.map((p) => p.field), ['config.comment.body']);
+    assert.equal(await w.store.routing.backend('alloy'), undefined);
+  } finally {
+    await w.close();
+  }
+});
+
+test('rest + Alloy: relayed to the item, a comment appended, the status pulled back into the request', async () => {
+  const w = await relayWorld();
+  const { peer, config, attributes } = await alloyWorld({ '000000000000000000000203': 'fixed' });
+  try {
+    await saveBackend(w.store, { name: 'alloy', kind: 'rest', config }, 'test');
+    await w.route('pothole', 'alloy');
+    w.relay();
+    const req = await w.submit('Pothole on Alloy Road');
+    await until(async () => (await w.store.deliveries.forRequest(req.id))[0]?.state === 'delivered', 10_000, 'delivery to Alloy');
+    const [job] = await w.store.deliveries.forRequest(req.id);
+    const item = peer.items.get(job.externalRef!)!;
+    assert.equal(peer.attribute(item.itemId, attributes.pipeworkId), req.id);
+
+    await recordUpdate(w.store, { requestId: req.id, jurisdictionId: 'example', status: 'unchanged', description: 'Still there', mediaUrls: [], authorKind: 'resident', contact: {} });
+    await until(() => String(peer.attribute(item.itemId, attributes.comments) ?? '').includes('Still there'), 10_000, 'comment in Alloy');
+
+    peer.edit(item.itemId, attributes.status, ['000000000000000000000203']);
+    const registry = new BackendRegistry(w.store.routing, { timeoutMs: 2000 }, 0);
+    const pulled = await pullOne(w.store, 'alloy', registry, quiet);
+    assert.equal(pulled.applied, 1);
+    const latest = (await w.store.requests.history('example', req.id)).filter((u) => u.authorKind === 'backend').at(-1)!;
+    assert.equal(latest.status, 'fixed');
+    assert.equal(latest.externalStatusCode, '000000000000000000000203');
+    assert.equal((await w.store.requests.get('example', req.id))?.status, 'fixed');
+    await registry.close();
+  } finally {
+    await w.close();
+    await peer.close();
+  }
+});
