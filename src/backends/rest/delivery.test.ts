@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayWorld, until } from '../../../test/support/delivery-world.ts';
-import { alloyWorld } from '../../../test/support/backends/rest-vendors.ts';
+import { alloyWorld, confirmWorld } from '../../../test/support/backends/rest-vendors.ts';
 import { saveBackend } from '../../routing/manage.ts';
 import { BackendRegistry } from '../registry.ts';
 import { pullOne } from '../../delivery/pull.ts';
@@ -52,6 +52,40 @@ test('rest + Alloy: relayed to the item, a comment appended, the status pulled b
     const latest = (await w.store.requests.history('example', req.id)).filter((u) => u.authorKind === 'backend').at(-1)!;
     assert.equal(latest.status, 'fixed');
     assert.equal(latest.externalStatusCode, '000000000000000000000203');
+    assert.equal((await w.store.requests.get('example', req.id))?.status, 'fixed');
+    await registry.close();
+  } finally {
+    await w.close();
+    await peer.close();
+  }
+});
+
+test('rest + Confirm: relayed as a NewEnquiry, a comment as a status log note, status changes read from the feed with its cursor kept', async () => {
+  const w = await relayWorld();
+  const { peer, config } = await confirmWorld({ NEW: 'open', INP: 'action_scheduled', FIX: 'fixed' });
+  try {
+    await saveBackend(w.store, { name: 'confirm', kind: 'rest', config }, 'test');
+    await w.route('pothole', 'confirm');
+    w.relay();
+    const req = await w.submit('Pothole on Confirm Street');
+    await until(async () => (await w.store.deliveries.forRequest(req.id))[0]?.state === 'delivered', 10_000, 'delivery to Confirm');
+    const number = (await w.store.deliveries.forRequest(req.id))[0].externalRef!;
+    assert.equal(peer.enquiries.get(number)?.fields.EnquiryReference, req.id);
+
+    await recordUpdate(w.store, { requestId: req.id, jurisdictionId: 'example', status: 'unchanged', description: 'Any news?', mediaUrls: [], authorKind: 'resident', contact: {} });
+    await until(() => peer.enquiries.get(number)!.logs.some((l) => l.StatusLogNotes === 'Resident: Any news?'), 10_000, 'comment in Confirm');
+
+    const registry = new BackendRegistry(w.store.routing, { timeoutMs: 2000 }, 0);
+    peer.setStatus(number, 'INP');
+    await pullOne(w.store, 'confirm', registry, quiet);
+    assert.equal((await w.store.requests.get('example', req.id))?.status, 'action_scheduled');
+    const cursor = await w.store.deliveries.cursor('confirm');
+    assert.ok(cursor, 'the feed cursor is kept for the next poll');
+    peer.setStatus(number, 'FIX');
+    await pullOne(w.store, 'confirm', registry, quiet);
+    await pullOne(w.store, 'confirm', registry, quiet); // the overlap brings the same logs again: recorded once
+    const history = (await w.store.requests.history('example', req.id)).filter((u) => u.authorKind === 'backend');
+    assert.deepEqual(history.map((u) => u.externalStatusCode), ['NEW', 'INP', 'FIX']);
     assert.equal((await w.store.requests.get('example', req.id))?.status, 'fixed');
     await registry.close();
   } finally {

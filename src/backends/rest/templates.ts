@@ -1,4 +1,5 @@
 import jsonata from 'jsonata';
+import proj4 from 'proj4';
 import { DeliveryError } from '../port.ts';
 
 /**
@@ -9,6 +10,10 @@ import { DeliveryError } from '../port.ts';
  *   long one stays readable in JSON): `{ 'designCode': settings.designCode }`;
  * - a **text template** for paths, query values and headers: plain text with
  *   JSONata between braces, `item/{reference}`. No braces inside a placeholder.
+ *
+ * Besides JSONata's own functions, templates get `$bng(lat, long)`: the point
+ * on the British National Grid, `{ "easting", "northing" }` in metres (many
+ * council systems, Confirm among them, locate by easting and northing).
  */
 export type Expr = string | string[];
 
@@ -58,7 +63,7 @@ export class Templates {
 
   async evaluate(field: string, e: Expr, context: object): Promise<unknown> {
     try {
-      return plain(await this.compiled(source(e)).evaluate(context));
+      return plain(await this.compiled(source(e)).evaluate(context, BINDINGS));
     } catch (err) {
       throw new DeliveryError(`${this.from}: ${field} failed: ${(err as Error).message}`, false);
     }
@@ -77,6 +82,18 @@ export class Templates {
     return out + t.slice(last);
   }
 }
+
+// OSGB36 / British National Grid (EPSG:27700), with the usual seven-parameter shift from WGS84.
+const BNG = '+proj=tmerc +lat_0=49 +lon_0=-2 +k=0.9996012717 +x_0=400000 +y_0=-100000 +ellps=airy +towgs84=446.448,-125.157,542.06,0.15,0.247,0.842,-20.489 +units=m +no_defs';
+
+const BINDINGS = {
+  bng(lat: unknown, long: unknown) {
+    const [y, x] = [Number(lat), Number(long)];
+    if (lat === null || long === null || lat === undefined || long === undefined || !Number.isFinite(x) || !Number.isFinite(y)) return undefined;
+    const [easting, northing] = proj4('EPSG:4326', BNG, [x, y]);
+    return { easting: Math.round(easting), northing: Math.round(northing) };
+  },
+};
 
 // JSONata gives objects with null prototypes and arrays flagged as sequences: plain data from here on.
 function plain(v: unknown): unknown {

@@ -32,7 +32,14 @@ export function encodeBody(value: unknown, format: Format): { text: string; cont
     const fields = Object.entries((value ?? {}) as Record<string, unknown>).flatMap(([k, v]) => [v].flat().filter((x) => x !== undefined && x !== null).map((x) => [k, String(x)] as [string, string]));
     return { text: new URLSearchParams(fields).toString(), contentType: CONTENT_TYPE.form };
   }
-  return { text: `<?xml version="1.0" encoding="utf-8"?>${builder.build(value)}`, contentType: CONTENT_TYPE.xml };
+  return { text: `<?xml version="1.0" encoding="utf-8"?>${builder.build(withoutNulls(value))}`, contentType: CONTENT_TYPE.xml };
+}
+
+// In XML a null is left out rather than sent as an empty element, which many schemas refuse for a typed field.
+function withoutNulls(v: unknown): unknown {
+  if (Array.isArray(v)) return v.filter((x) => x !== null).map(withoutNulls);
+  if (v && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([, x]) => x !== null).map(([k, x]) => [k, withoutNulls(x)]));
+  return v;
 }
 
 /** Decodes an answer by its Content-Type (the configured format when it names none). */

@@ -3,6 +3,7 @@ import type { ContractHarness } from '../backend-contract.ts';
 import { restBackend, type RestConfig } from '../../../src/backends/rest/index.ts';
 import { checkBackend } from '../../../src/backends/registry.ts';
 import { alloyStandIn } from './alloy.ts';
+import { confirmStandIn } from './confirm.ts';
 
 /** A configuration shipped in src/backends/rest/configs/, as a council would start from it. */
 export function shippedConfig(name: 'alloy' | 'confirm'): RestConfig {
@@ -40,6 +41,40 @@ export async function alloyHarness(): Promise<ContractHarness> {
     async reportStatus(reference, code) {
       peer.edit(reference, attributes.status, [code]);
       return (await backend.pullUpdates!(undefined, async () => [reference])).reports;
+    },
+    breakPeer: () => peer.close(),
+    close: () => peer.close(),
+  };
+}
+
+export const CONFIRM_LOGIN = { username: 'pipework', password: 'confirm-connector-password', databaseId: 'CONFIRM_LIVE' };
+
+/** The shipped Confirm configuration, pointed at the Confirm stand-in (its services are the configuration's). */
+export async function confirmWorld(statusMap: Record<string, string> = { DONE: 'fixed' }) {
+  const shipped = shippedConfig('confirm');
+  const settings = shipped.settings as { services: Record<string, { service: string; subject: string }> };
+  const services: Record<string, string[]> = {};
+  for (const { service, subject } of Object.values(settings.services)) (services[service] ??= []).push(subject);
+  const peer = await confirmStandIn({ ...CONFIRM_LOGIN, services });
+  const config: RestConfig = { ...shipped, baseUrl: `${peer.url}/ConfirmConnector/ConfirmConnector.asmx`, settings: { ...shipped.settings, ...CONFIRM_LOGIN }, statusMap };
+  return { peer, config };
+}
+
+/**
+ * Confirm ignores Idempotency-Key and has no public look-up by our reference,
+ * so a re-sent job can make a second enquiry: the suite is told so.
+ */
+export async function confirmHarness(): Promise<ContractHarness> {
+  const { peer, config } = await confirmWorld();
+  const backend = restBackend('confirm', config, { timeoutMs: 2000 });
+  return {
+    backend,
+    honoursIdempotency: false,
+    casesFor: async (d) => [...peer.enquiries.values()].filter((e) => e.fields.EnquiryDescription === d).length,
+    commentsFor: async (ref) => (peer.enquiries.get(ref)?.logs ?? []).map((l) => l.StatusLogNotes),
+    async reportStatus(reference, code, description) {
+      peer.setStatus(reference, code, description);
+      return (await backend.pullUpdates!(undefined, async () => [])).reports.filter((r) => r.reference === reference && r.code === code);
     },
     breakPeer: () => peer.close(),
     close: () => peer.close(),
