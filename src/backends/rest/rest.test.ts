@@ -71,6 +71,18 @@ test('rest OAuth2: an expired token is renewed before the call; client credentia
   }
 });
 
+test('rest OAuth2: the token can be read by an expression and sent in another header (as Confirm\'s Web API wants)', async () => {
+  const peer = await restPeer('oauth2', { accessTokenHeader: true });
+  try {
+    const auth = { ...peerAuth('oauth2', peer.tokenUrl), header: 'AccessToken', prefix: '', read: '$base64decode(access_token)' } as RestConfig['auth'];
+    const backend = restBackend('cases', simpleConfig(peer.base, auth), { timeoutMs: 2000 });
+    await backend.deliverRequest(sampleJob());
+    assert.deepEqual([peer.cases.size, peer.counts.unauthorised], [1, 0]);
+  } finally {
+    await peer.close();
+  }
+});
+
 test('rest OAuth2: wrong client credentials are a retryable error that names the token endpoint', async () => {
   const peer = await restPeer('oauth2');
   try {

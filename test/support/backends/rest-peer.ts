@@ -12,7 +12,7 @@ export const PEER_CREDENTIALS = { apiKey: 'peer-api-key-0123456789', username: '
  * HTTP Basic, or an OAuth2 bearer token from its own POST /oauth/token
  * (client credentials), which it can expire at will.
  */
-export async function restPeer(auth: PeerAuth, options: { tokenSeconds?: number } = {}) {
+export async function restPeer(auth: PeerAuth, options: { tokenSeconds?: number; /** Confirm's Web API style: the token comes base64-encoded and goes back in an AccessToken header. */ accessTokenHeader?: boolean } = {}) {
   const cases = new Map<string, { id: string; title: string; description: string; state: string; note: string; notes: string[]; body: any }>();
   const byKey = new Map<string, string>();
   const tokens = new Set<string>();
@@ -26,6 +26,7 @@ export async function restPeer(auth: PeerAuth, options: { tokenSeconds?: number 
       const c = basicCredentials(r.headers);
       return !!c && c[0] === PEER_CREDENTIALS.username && c[1] === PEER_CREDENTIALS.password;
     }
+    if (options.accessTokenHeader) return tokens.has(String(r.headers.accesstoken ?? ''));
     const m = /^Bearer (.+)$/.exec(String(r.headers.authorization ?? ''));
     return !!m && tokens.has(m[1]);
   };
@@ -39,7 +40,8 @@ export async function restPeer(auth: PeerAuth, options: { tokenSeconds?: number 
       if (c[0] !== PEER_CREDENTIALS.clientId || c[1] !== PEER_CREDENTIALS.clientSecret) return { status: 401, body: { error: 'invalid_client' } };
       const token = randomBytes(12).toString('hex');
       tokens.add(token);
-      return { status: 200, body: { access_token: token, token_type: 'Bearer', expires_in: options.tokenSeconds ?? 3600 } };
+      const sent = options.accessTokenHeader ? Buffer.from(token).toString('base64') : token;
+      return { status: 200, body: { access_token: sent, token_type: 'Bearer', expires_in: options.tokenSeconds ?? 3600 } };
     }
     if (!authorised(r)) {
       counts.unauthorised++;
