@@ -135,6 +135,22 @@ test('rest: a template that fails while running, or an answer without a referenc
   }
 });
 
+test('rest: a runaway expression (a recursion that never ends) is stopped and named, not left to hold the job', async () => {
+  const peer = await restPeer('none');
+  try {
+    const good = simpleConfig(peer.base, { type: 'none' });
+    const looping = { ...good, create: { ...good.create, body: "( $f := function($x) { $f($x + 1) }; $f(1) )" } };
+    assert.deepEqual(checkBackend('rest', looping), [], 'it compiles: only running it shows the loop');
+    const started = Date.now();
+    const e = await failure(restBackend('cases', looping, { timeoutMs: 2000 }).deliverRequest(sampleJob()));
+    assert.match(e.message, /create\.body failed: took longer than 1000 ms/);
+    assert.equal(e.retryable, false);
+    assert.ok(Date.now() - started < 3000);
+  } finally {
+    await peer.close();
+  }
+});
+
 test('rest: a back-end that does not answer within timeoutMs is a retryable error', async () => {
   const peer = await restPeer('none');
   try {

@@ -21,6 +21,9 @@ export const source = (e: Expr) => (Array.isArray(e) ? e.join('\n') : e);
 
 const PLACEHOLDER = /\{([^{}]+)\}/g;
 
+/** One evaluation's limit: a mapping of one request takes microseconds; far more is a loop. */
+const EVALUATION_MS = 1000;
+
 /** Why an expression does not compile, or undefined when it does. */
 export function expressionProblem(e: Expr): string | undefined {
   try {
@@ -56,6 +59,11 @@ export class Templates {
     let e = this.cache.get(src);
     if (!e) {
       e = jsonata(src);
+      // JSONata calls this hook before each step of an evaluation: it stops a runaway expression
+      // (a recursive function that never ends) instead of letting it hold a job and a core.
+      (e.assign as unknown as (name: symbol, value: unknown) => void)(Symbol.for('jsonata.__evaluate_entry'), (_expr: unknown, _input: unknown, env: { lookup(n: string): unknown }) => {
+        if (Date.now() > (env.lookup('__deadline') as number)) throw new Error(`took longer than ${EVALUATION_MS} ms`);
+      });
       this.cache.set(src, e);
     }
     return e;
@@ -63,7 +71,7 @@ export class Templates {
 
   async evaluate(field: string, e: Expr, context: object): Promise<unknown> {
     try {
-      return plain(await this.compiled(source(e)).evaluate(context, BINDINGS));
+      return plain(await this.compiled(source(e)).evaluate(context, { ...BINDINGS, __deadline: Date.now() + EVALUATION_MS }));
     } catch (err) {
       throw new DeliveryError(`${this.from}: ${field} failed: ${(err as Error).message}`, false);
     }

@@ -22,6 +22,9 @@ const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 64 }), '
 const parser = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '@_', removeNSPrefix: true, parseTagValue: false, ignoreDeclaration: true, trimValues: true });
 const builder = new XMLBuilder({ ignoreAttributes: false, attributeNamePrefix: '@_', suppressEmptyNode: false });
 
+/** An answer larger than this is refused (and the connection dropped): no case API needs more, and memory is shared. */
+const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
 const CONTENT_TYPE: Record<Format, string> = { json: 'application/json', xml: 'application/xml; charset=utf-8', form: 'application/x-www-form-urlencoded' };
 
 /** Encodes a template's result as a request body; a string is sent as it is. */
@@ -83,7 +86,16 @@ export function exchange(url: string, init: { method: string; headers: Record<st
     };
     const req = mod.request(u, { method: init.method, agent: agents[u.protocol as 'http:' | 'https:'], headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_ANSWER_BYTES) {
+          fail(new DeliveryError(`${u.origin} sent an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`));
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
       res.on('error', (e) => fail(new DeliveryError(`${u.origin} broke off its reply: ${e.message}`)));
       res.on('end', () => {
         if (settled) return;
