@@ -26,6 +26,7 @@ test('Alloy: the item carries the design, geometry as GeoJSON [long, lat], Pipew
     assert.equal(peer.attribute(reference, attributes.pipeworkId), job.request.id);
     assert.deepEqual(peer.attribute(reference, attributes.category), ['000000000000000000000101']);
     assert.equal(peer.attribute(reference, attributes.reporter), 'Ada, Lovelace, ada@example.org, 01234 567890');
+    assert.equal(peer.attribute(reference, 'attributes_customerReportsDepth_000000000000000000000007'), 'deep', 'a mapped question');
     // A service with no category mapped sends no category attribute rather than an empty link.
     const other = sampleJob();
     other.request.serviceCode = 'graffiti';

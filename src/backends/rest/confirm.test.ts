@@ -20,6 +20,7 @@ test('Confirm: NewEnquiry carries the service and subject, the grid reference, o
     assert.equal(e.EnquiryLocation, '1 High Street, Example');
     assert.deepEqual(e.EnquiryCustomer, { CustomerForename: 'Ada', CustomerSurname: 'Lovelace', CustomerEmail: 'ada@example.org', CustomerPhone: '01234 567890', EnquiryMethodCode: 'WEB', PointOfContactCode: 'WEB' });
     assert.deepEqual(e.EnquiryDocument, [{ DocumentNotes: 'Photo sent with the report', DocumentLocation: 'http://pipework.test/media/abc.jpg' }]);
+    assert.deepEqual(e.EnquiryAttribute, [{ EnqAttribTypeCode: 'DPTH', EnqAttribStringValue: 'deep' }], 'answers the council maps, by its attribute type code');
     // A grid reference the resident's report already has is sent as it is.
     const gridded = sampleJob();
     gridded.request.location = { easting: 123456, northing: 654321 };

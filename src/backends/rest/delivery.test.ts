@@ -23,6 +23,11 @@ test('rest: a configuration with a broken template is refused when saved, naming
     assert.ok(err instanceof PipeworkError);
     assert.equal(err.code, 'INVALID_INPUT');
     assert.deepEqual(err.problems.map((p) => p.field), ['config.comment.body']);
+    // The admin API answers in its JSON error shape, field by field.
+    const res = await w.app.inject({ method: 'PUT', url: '/admin/api/backends/alloy', headers: { authorization: `Bearer ${w.adminKey}` }, payload: { kind: 'rest', config: broken } });
+    assert.equal(res.statusCode, 400, res.body);
+    assert.equal(res.json().error.code, 'INVALID_INPUT');
+    assert.deepEqual(res.json().error.problems.map((p: { field: string }) => p.field), ['config.comment.body']);
     assert.equal(await w.store.routing.backend('alloy'), undefined);
   } finally {
     await w.close();

@@ -3,7 +3,7 @@ import { standInServer } from './stand-in-server.ts';
 
 const NS = 'http://www.confirm.co.uk/schema/am/connector/webservice';
 const ACTION = `"${NS}/ProcessOperations"`;
-const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true, isArray: (name) => name === 'Operation' || name === 'EnquiryDocument' });
+const parser = new XMLParser({ removeNSPrefix: true, parseTagValue: false, ignoreAttributes: true, isArray: (name) => name === 'Operation' || name === 'EnquiryDocument' || name === 'EnquiryAttribute' });
 
 /**
  * A stand-in for Confirm's connector web service (Brightly Confirm,
