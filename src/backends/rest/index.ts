@@ -36,8 +36,10 @@ export function restBackend(name: string, config: RestConfig, deps: BackendDeps)
     const fmt = call.format ?? format;
     const headers: Record<string, string> = { accept: fmt === 'xml' ? 'application/xml, text/xml' : 'application/json' };
     let body: string | undefined;
-    if (call.body !== undefined) {
-      const encoded = encodeBody(await t.evaluate(`${field}.body`, call.body, context), fmt);
+    const value = call.body === undefined ? undefined : await t.evaluate(`${field}.body`, call.body, context);
+    if (value !== undefined) {
+      // An expression that gives nothing sends no body (rather than the text "undefined").
+      const encoded = encodeBody(value, fmt);
       body = encoded.text;
       headers['content-type'] = encoded.contentType;
     }
