@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { StaffContext } from '../plugin.ts';
 import { page } from '../render.ts';
 import { servicesArea } from './services.ts';
+import { backendsArea } from './backends.ts';
+import { routesArea } from './routes.ts';
 
 /** One area of council set-up: a card on /staff/admin/ and the routes under it. */
 export interface AdminArea {
@@ -13,7 +15,7 @@ export interface AdminArea {
 }
 
 /** Every area of council set-up: add one with a file in this folder and a line here. */
-export const ADMIN_AREAS: AdminArea[] = [servicesArea];
+export const ADMIN_AREAS: AdminArea[] = [servicesArea, backendsArea, routesArea];
 
 /**
  * Council set-up at /staff/admin/, for the `admin` role only: every route
