@@ -70,7 +70,7 @@ test('an admin moves pothole to the webhook as a page: shadow, canary 50%, promo
   assert.match(page.body, /Now: no route of its own/);
 
   assert.equal((await admin.post('/staff/admin/routes/pothole/shadow', { backend: 'streets' })).statusCode, 303);
-  const shadowed = [];
+  const shadowed: string[] = [];
   for (let i = 0; i < 4; i++) shadowed.push((await w.submit()).id);
   await until(async () => (await Promise.all(shadowed.map((id) => w.store.deliveries.forRequest(id)))).flat().every((d) => d.state === 'delivered'), 10_000, 'shadow deliveries');
   const report = await admin.get('/staff/admin/routes/pothole');
