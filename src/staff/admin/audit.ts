@@ -3,7 +3,7 @@ import type { StaffContext } from '../plugin.ts';
 import { actorOf } from '../identity.ts';
 
 /** Records one council set-up action in the audit log: who (the signed-in email), what (e.g. `service.publish`), before and after. */
-export async function recordAdmin(ctx: Pick<StaffContext, 'store' | 'clock'>, req: FastifyRequest, action: string, change: { before?: string; after?: string; reason?: string } = {}) {
+export async function recordAdmin(ctx: Pick<StaffContext, 'store' | 'clock'>, req: FastifyRequest, action: string, change: { before?: string; after?: string; reason?: string; requestId?: string } = {}) {
   const actor = actorOf(req);
   await ctx.store.staff.audit.append({ actor: actor.email, userId: actor.userId, jurisdictionId: actor.jurisdictionId, action, ...change, at: ctx.clock.now() });
 }
