@@ -129,3 +129,18 @@ test('retiring a service hides it from residents and is recorded; restoring brin
   assert.equal((await w.store.services.get('example', 'graffiti_private'))!.active, true);
   assert.equal((await admin.get('/staff/admin/services/nope')).statusCode, 404);
 });
+
+test('every page of services, back-ends, routes and deliveries is refused below admin', async () => {
+  const sue = staffClient(w.app);
+  await sue.signIn('super@example.gov.uk');
+  for (const url of ['/staff/admin/services', '/staff/admin/services/adopt', '/staff/admin/services/adopt/pothole', '/staff/admin/services/pothole', '/staff/admin/services/pothole/edit', '/staff/admin/services/pothole/preview', '/staff/admin/services/pothole/publish', '/staff/admin/backends', '/staff/admin/routes', '/staff/admin/routes/pothole', '/staff/admin/deliveries']) {
+    const res = await sue.get(url);
+    assert.equal(res.statusCode, 403, url);
+    assert.match(res.body, /You cannot do this/, url);
+  }
+  await sue.get('/staff/account');
+  for (const url of ['/staff/admin/services/adopt/pothole', '/staff/admin/services/pothole/active', '/staff/admin/backends', '/staff/admin/backends/builtin/check', '/staff/admin/routes/pothole/shadow', '/staff/admin/deliveries/retry', '/staff/admin/deliveries/reroute']) {
+    assert.equal((await sue.post(url, { code: 'x', active: 'false', name: 'x', backend: 'builtin', from: 'a', to: 'b' })).statusCode, 403, url);
+  }
+  assert.equal((await w.store.services.get('example', 'pothole'))!.active, true);
+});
