@@ -12,7 +12,7 @@ import { compareVersions, latest } from './semver.ts';
 export interface WordingEdit {
   name?: string;
   nameCy?: string;
-  questions?: Record<string, { description?: string; descriptionCy?: string; hint?: string; hintCy?: string; required?: string; requiredCy?: string; invalid?: string; invalidCy?: string }>;
+  questions?: Record<string, { description?: string; descriptionCy?: string; hint?: string; hintCy?: string; required?: string; requiredCy?: string; invalid?: string; invalidCy?: string; values?: Record<string, { name?: string; nameCy?: string }> }>;
   statuses?: Record<string, { label?: string; labelCy?: string }>;
 }
 
@@ -75,6 +75,16 @@ export function applyWording(p: ServicePattern, edit: WordingEdit): ServicePatte
     setText(werrors, 'invalid', e.invalidCy);
     w.error_messages = tidy(werrors);
     if (!w.error_messages) delete w.error_messages;
+    if (e.values && q.values) {
+      const names: Record<string, unknown> = { ...q.welsh?.values };
+      out.values = q.values.map((v) => {
+        const ve = e.values![v.key];
+        setText(names, v.key, ve?.nameCy);
+        return ve?.name !== undefined ? { ...v, name: ve.name.trim() } : v;
+      });
+      w.values = tidy(names);
+      if (!w.values) delete w.values;
+    }
     out.welsh = tidy(w) as PatternQuestion['welsh'];
     for (const k of ['error_messages', 'welsh'] as const) if (out[k] === undefined) delete out[k];
     return out;

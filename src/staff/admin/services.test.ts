@@ -40,6 +40,8 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
     'q.depth.hintCy': 'Mae bocs matsys tua 4cm o uchder.',
     'q.depth.required': 'Select how deep the hole is',
     'q.depth.requiredCy': "Dewiswch pa mor ddwfn yw'r twll",
+    'q.depth.v.2': 'More than 10cm',
+    'q.depth.v.2.cy': 'Mwy na 10cm',
     's.fixed.label': 'Fixed',
     's.fixed.labelCy': 'Wedi ei drwsio',
   });
@@ -89,6 +91,7 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   const cy = await w.app.inject({ url: '/report/pothole/question/depth?lang=cy' });
   assert.match(cy.body, /Pa mor ddwfn yw&#39;r twll\?/);
   assert.match(cy.body, /Mae bocs matsys tua 4cm o uchder\./);
+  assert.match(cy.body, /Mwy na 10cm/);
   // Answer names not translated stay English rather than vanish.
   assert.match(cy.body, /Less than 4cm/);
 });

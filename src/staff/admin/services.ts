@@ -48,7 +48,9 @@ function editFields(p: ServicePattern) {
           ['hint', 'Hint', q.hint, q.welsh?.hint],
           ['required', 'Error when not answered', q.error_messages?.required, q.welsh?.error_messages?.required],
           ['invalid', 'Error when the answer is not in the right form', q.error_messages?.invalid, q.welsh?.error_messages?.invalid],
-        ].map(([key, label, en, cy]) => ({ label, en: { name: `q.${q.code}.${key}`, id: fieldId(`q-${q.code}-${key}`), value: en ?? '' }, cy: { name: `q.${q.code}.${key}Cy`, id: fieldId(`q-${q.code}-${key}-cy`), value: cy ?? '' } })),
+        ].map(([key, label, en, cy]) => ({ label, en: { name: `q.${q.code}.${key}`, id: fieldId(`q-${q.code}-${key}`), value: en ?? '' }, cy: { name: `q.${q.code}.${key}Cy`, id: fieldId(`q-${q.code}-${key}-cy`), value: cy ?? '' } }))
+          // Answers by position: a key may hold any character, a field name should not.
+          .concat((q.values ?? []).map((v, i) => ({ label: `Answer "${v.key}"`, en: { name: `q.${q.code}.v.${i}`, id: fieldId(`q-${q.code}-v-${i}`), value: v.name }, cy: { name: `q.${q.code}.v.${i}.cy`, id: fieldId(`q-${q.code}-v-${i}-cy`), value: q.welsh?.values?.[v.key] ?? '' } }))),
       })),
     statuses: p.process.statuses.map((s) => ({
       status: s.status,
@@ -58,13 +60,16 @@ function editFields(p: ServicePattern) {
   };
 }
 
-/** The posted form as a wording edit. */
-function editOf(body: unknown): WordingEdit {
+/** The posted form as a wording edit; answers are posted by position and read back by key. */
+function editOf(body: unknown, p: ServicePattern): WordingEdit {
   const edit: WordingEdit = { name: field(body, 'name'), nameCy: field(body, 'nameCy'), questions: {}, statuses: {} };
   for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
     const value = Array.isArray(v) ? String(v[0]) : String(v);
     const q = /^q\.([A-Za-z0-9_-]{1,64})\.(description|descriptionCy|hint|hintCy|required|requiredCy|invalid|invalidCy)$/.exec(k);
     if (q) (edit.questions![q[1]] ??= {})[q[2] as 'hint'] = value;
+    const a = /^q\.([A-Za-z0-9_-]{1,64})\.v\.(\d{1,3})(\.cy)?$/.exec(k);
+    const key = a && p.questions.find((x) => x.code === a[1])?.values?.[Number(a[2])]?.key;
+    if (a && key != null) (((edit.questions![a[1]] ??= {}).values ??= {})[key] ??= {})[a[3] ? 'nameCy' : 'name'] = value;
     const s = /^s\.([a-z_]{1,40})\.(label|labelCy)$/.exec(k);
     if (s) (edit.statuses![s[1]] ??= {})[s[2] as 'label'] = value;
   }
@@ -74,6 +79,8 @@ function editOf(body: unknown): WordingEdit {
 /** Problems from the pattern validator, on the form fields they came from. */
 function formErrors(err: PipeworkError, p: ServicePattern): PageError[] {
   return err.problems.map((pr) => {
+    const v = /^questions\[(\d+)\]\.values\[(\d+)\]\.name/.exec(pr.field);
+    if (v) return { field: `q.${p.questions[Number(v[1])]?.code}.v.${v[2]}`, href: `#${fieldId(`q-${p.questions[Number(v[1])]?.code}-v-${v[2]}`)}`, text: 'Enter the English answer: it cannot be blank' };
     const q = /^questions\[(\d+)\]\.(description|hint|error_messages\.(required|invalid))/.exec(pr.field);
     const s = /^process\.statuses\[(\d+)\]\.label/.exec(pr.field);
     const name = q ? `q.${p.questions[Number(q[1])]?.code}.${q[3] ?? q[2]}` : s ? `s.${p.process.statuses[Number(s[1])]?.status}.label` : pr.field === 'name' ? 'name' : pr.field;
@@ -159,7 +166,8 @@ async function serviceRoutes(app: FastifyInstance, ctx: StaffContext) {
   app.get<{ Params: Params }>('/services/:code/edit', async (req, reply) => showEdit(req, reply));
   app.post<{ Params: Params }>('/services/:code/edit', async (req, reply) => {
     const code = validCode(req.params.code);
-    const edit = editOf(req.body);
+    const base = await serviceVersions(store, council(req), code);
+    const edit = editOf(req.body, base.draft ?? base.current);
     try {
       const draft = await saveServiceDraft(store, council(req), code, edit, ctx.clock.now());
       await recordAdmin(ctx, req, 'service.edit', { after: `${code}: draft ${draft.id}@${draft.version}` });
