@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Store } from '../core/store.ts';
 import type { Service } from '../core/services/service.ts';
 import { PipeworkError, type FieldProblem } from '../core/errors.ts';
@@ -22,6 +23,12 @@ export interface ServiceVersions {
   current: ServicePattern;
   draft?: ServicePattern;
 }
+
+/** Names one state of a document, so a form can say which draft it was based on. */
+export const fingerprint = (p: ServicePattern | undefined) => (p ? createHash('sha256').update(JSON.stringify(p)).digest('hex').slice(0, 16) : 'none');
+
+const changedMeanwhile = () =>
+  new PipeworkError('INVALID_INPUT', 'Someone else changed this draft since you opened it; look at it again before going on', [{ field: 'draft', message: 'changed meanwhile' }]);
 
 const bump = (v: string) => {
   const [maj, min, patch] = v.split('-')[0].split('.').map(Number);
@@ -109,11 +116,14 @@ export function applyWording(p: ServicePattern, edit: WordingEdit): ServicePatte
 /**
  * Saves edited wording as the service's next version, a draft in the
  * council's library (the version it follows is published and never changes).
- * Editing again changes the same draft. Residents see nothing until it is
- * published with `publishServiceVersion`.
+ * Editing again changes the same draft; with `basedOn` (the fingerprint of
+ * the draft the form showed) an edit made meanwhile by someone else is not
+ * overwritten. Residents see nothing until it is published with
+ * `publishServiceVersion`.
  */
-export async function saveServiceDraft(store: Store, jurisdictionId: string, code: string, edit: WordingEdit, now = new Date()): Promise<ServicePattern> {
+export async function saveServiceDraft(store: Store, jurisdictionId: string, code: string, edit: WordingEdit, now = new Date(), basedOn?: string): Promise<ServicePattern> {
   const { current, draft } = await serviceVersions(store, jurisdictionId, code);
+  if (basedOn !== undefined && basedOn !== fingerprint(draft)) throw changedMeanwhile();
   const all = await store.patterns.versions(jurisdictionId, current.id);
   const version = draft?.version ?? bump(latest(all)!.version);
   const base = draft ?? current;
@@ -140,14 +150,17 @@ export async function pendingChanges(store: Store, jurisdictionId: string, code:
 }
 
 /**
- * Publishes the draft `version` and moves the service onto it: new requests
+ * Publishes the draft `version` (refused if it is no longer the `reviewed`
+ * one) and moves the service onto it: new requests
  * follow it; requests already made keep the version they were made under.
  */
-export async function publishServiceVersion(store: Store, jurisdictionId: string, code: string, version: string, now = new Date()): Promise<{ from: string; to: string; service: Service }> {
+export async function publishServiceVersion(store: Store, jurisdictionId: string, code: string, version: string, now = new Date(), reviewed?: string): Promise<{ from: string; to: string; service: Service }> {
   const { current, draft } = await serviceVersions(store, jurisdictionId, code);
   if (!draft || draft.version !== version) {
     throw new PipeworkError('INVALID_INPUT', `${code} has no draft version ${version} to publish (it may have been published already)`, [{ field: 'version', message: 'no such draft' }]);
   }
+  // What is published is what the admin reviewed, not an edit made since.
+  if (reviewed !== undefined && reviewed !== fingerprint(draft)) throw changedMeanwhile();
   await publishPattern(store, jurisdictionId, draft.id, version, now);
   const service = await adoptPattern(store, jurisdictionId, draft.id, { version, serviceCode: code });
   return { from: `${current.id}@${current.version}`, to: `${draft.id}@${version}`, service };

@@ -270,16 +270,19 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
             else skipped++;
           }
         }
+        let moved = 0;
         for (let i = 0; i < move.length; i += 500) {
-          await trx
+          const r = await trx
             .updateTable('deliveries')
             .set({ backend: to, state: 'pending', due_at: now, attempts: 0, locked_by: null, last_error: `re-routed from ${from}` })
             .where('id', 'in', move.slice(i, i + 500))
             .where('backend', '=', from)
             .where('state', 'in', ['pending', 'dead'])
-            .execute();
+            .executeTakeFirst();
+          moved += Number(r.numUpdatedRows);
         }
-        return { moved: move.length, skipped };
+        // A job a relay claimed since it was read is left where it is.
+        return { moved, skipped: skipped + move.length - moved };
       });
       if (result.moved) notifyQueued(db);
       return result;

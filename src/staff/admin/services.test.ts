@@ -71,7 +71,25 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   assert.equal((await sue.post('/staff/admin/services/pothole/publish', { version: '1.0.1' })).statusCode, 403);
   assert.equal((await sue.post('/staff/admin/services/pothole/edit', { name: 'Hacked' })).statusCode, 403);
 
-  const published = await admin.post('/staff/admin/services/pothole/publish', { version: '1.0.1' });
+  // Publishing exactly what was reviewed: an edit made after the review stops it.
+  const reviewed = /name="reviewed" value="([^"]+)"/.exec(review.body)![1];
+  const other = staffClient(w.app);
+  await other.signIn('admin@example.gov.uk');
+  const otherForm = await other.get('/staff/admin/services/pothole/edit');
+  const basedOn = /name="basedOn" value="([^"]+)"/.exec(otherForm.body)![1];
+  assert.equal((await other.post('/staff/admin/services/pothole/edit', { basedOn, 'q.depth.hint': 'A matchbox is about 4cm tall!' })).statusCode, 303);
+  const stale = await admin.post('/staff/admin/services/pothole/publish', { version: '1.0.1', reviewed });
+  assert.equal(stale.statusCode, 400);
+  assert.match(stale.body, /Someone else changed this draft/);
+  // And an edit based on the old draft does not overwrite theirs.
+  const overwrite = await admin.post('/staff/admin/services/pothole/edit', { basedOn: reviewed, 'q.depth.hint': 'Mine' });
+  assert.equal(overwrite.statusCode, 400);
+  assert.match(overwrite.body, /Someone else changed this draft/);
+  assert.match(overwrite.body, /A matchbox is about 4cm tall!/);
+  await other.post('/staff/admin/services/pothole/edit', { basedOn: /name="basedOn" value="([^"]+)"/.exec((await other.get('/staff/admin/services/pothole/edit')).body)![1], 'q.depth.hint': 'A matchbox is about 4cm tall.' });
+  const fresh = /name="reviewed" value="([^"]+)"/.exec((await admin.get('/staff/admin/services/pothole/publish')).body)![1];
+
+  const published = await admin.post('/staff/admin/services/pothole/publish', { version: '1.0.1', reviewed: fresh });
   assert.equal(published.statusCode, 303);
   const service = (await w.store.services.get('example', 'pothole'))!;
   assert.deepEqual(service.pattern, { id: 'pothole', version: '1.0.1' });
@@ -81,7 +99,7 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   assert.equal(entry.actor, 'admin@example.gov.uk');
   assert.equal(entry.before, 'pothole@1.0.0');
   assert.equal(entry.after, 'pothole@1.0.1');
-  assert.equal((await audit('service.edit')).length, 1);
+  assert.equal((await audit('service.edit')).length, 3); // ours and the other admin's two
   // Publishing twice is refused with a page, not a 500.
   assert.equal((await admin.post('/staff/admin/services/pothole/publish', { version: '1.0.1' })).statusCode, 400);
 

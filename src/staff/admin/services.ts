@@ -9,7 +9,7 @@ import { page, type PageError } from '../render.ts';
 import { field, recordAdmin } from './audit.ts';
 import { starterLibrary, starterPattern } from '../../patterns/library.ts';
 import { adoptPattern, serviceFromPattern } from '../../patterns/adopt.ts';
-import { applyWording, pendingChanges, publishServiceVersion, saveServiceDraft, serviceVersions, type WordingEdit } from '../../patterns/edit.ts';
+import { applyWording, fingerprint, pendingChanges, publishServiceVersion, saveServiceDraft, serviceVersions, type WordingEdit } from '../../patterns/edit.ts';
 import type { ServicePattern } from '../../patterns/schema.ts';
 import { questionView } from '../../web/question-view.ts';
 import { askable } from '../../web/fields.ts';
@@ -62,7 +62,8 @@ function editFields(p: ServicePattern) {
 
 /** The posted form as a wording edit; answers are posted by position and read back by key. */
 function editOf(body: unknown, p: ServicePattern): WordingEdit {
-  const edit: WordingEdit = { name: field(body, 'name'), nameCy: field(body, 'nameCy'), questions: {}, statuses: {} };
+  const given = (name: string) => (body && typeof body === 'object' && name in body ? field(body, name) : undefined);
+  const edit: WordingEdit = { name: given('name'), nameCy: given('nameCy'), questions: {}, statuses: {} };
   for (const [k, v] of Object.entries((body ?? {}) as Record<string, unknown>)) {
     const value = Array.isArray(v) ? String(v[0]) : String(v);
     const q = /^q\.([A-Za-z0-9_-]{1,64})\.(description|descriptionCy|hint|hintCy|required|requiredCy|invalid|invalidCy)$/.exec(k);
@@ -161,7 +162,8 @@ async function serviceRoutes(app: FastifyInstance, ctx: StaffContext) {
     const code = validCode(req.params.code);
     const v = await serviceVersions(store, council(req), code);
     const p = posted ?? v.draft ?? v.current;
-    return page(req, reply, 'admin/service-edit.njk', { title: `Edit the wording of ${v.service.name}`, service: v.service, version: v.draft?.version, form: editFields(p), errors }, errors.length ? 400 : 200);
+    const basedOn = posted ? field(req.body, 'basedOn') : fingerprint(v.draft);
+    return page(req, reply, 'admin/service-edit.njk', { title: `Edit the wording of ${v.service.name}`, service: v.service, version: v.draft?.version, form: editFields(p), basedOn, errors }, errors.length ? 400 : 200);
   };
   app.get<{ Params: Params }>('/services/:code/edit', async (req, reply) => showEdit(req, reply));
   app.post<{ Params: Params }>('/services/:code/edit', async (req, reply) => {
@@ -169,12 +171,14 @@ async function serviceRoutes(app: FastifyInstance, ctx: StaffContext) {
     const base = await serviceVersions(store, council(req), code);
     const edit = editOf(req.body, base.draft ?? base.current);
     try {
-      const draft = await saveServiceDraft(store, council(req), code, edit, ctx.clock.now());
+      const draft = await saveServiceDraft(store, council(req), code, edit, ctx.clock.now(), field(req.body, 'basedOn') || undefined);
       await recordAdmin(ctx, req, 'service.edit', { after: `${code}: draft ${draft.id}@${draft.version}` });
       req.staffSession.set('flash', `Saved as draft version ${draft.version}. Residents see it once you publish it.`);
       return reply.redirect(`/staff/admin/services/${encodeURIComponent(code)}/preview`, 303);
     } catch (e) {
       if (!(e instanceof PipeworkError) || e.code !== 'INVALID_INPUT' || !e.problems.length) throw e;
+      // Someone else's edit: show theirs, with the message, rather than overwrite it.
+      if (e.problems[0].field === 'draft') return showEdit(req, reply, [{ field: 'draft', href: '#name', text: e.message }]);
       const v = await serviceVersions(store, council(req), code);
       const posted = applyWording(v.draft ?? v.current, edit);
       return showEdit(req, reply, formErrors(e, posted), posted);
@@ -208,12 +212,13 @@ async function serviceRoutes(app: FastifyInstance, ctx: StaffContext) {
       service: versions.service,
       current: versions.current.version,
       draft: versions.draft?.version,
+      reviewed: fingerprint(versions.draft),
       changes: changes.map((c) => ({ kind: c.kind, path: c.path, before: shown(c.before), after: shown(c.after) })),
     });
   });
   app.post<{ Params: Params }>('/services/:code/publish', async (req, reply) => {
     const code = validCode(req.params.code);
-    const done = await publishServiceVersion(store, council(req), code, field(req.body, 'version'), ctx.clock.now());
+    const done = await publishServiceVersion(store, council(req), code, field(req.body, 'version'), ctx.clock.now(), field(req.body, 'reviewed') || undefined);
     await recordAdmin(ctx, req, 'service.publish', { before: done.from, after: done.to });
     req.staffSession.set('flash', `Published ${done.to}: new requests for ${done.service.name} follow it.`);
     return reply.redirect(`/staff/admin/services/${encodeURIComponent(code)}`, 303);
