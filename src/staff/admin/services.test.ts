@@ -127,13 +127,18 @@ test('a blank English question is refused on the form and nothing is saved', asy
 test('an admin previews a library pattern and adopts it under a new code', async () => {
   const list = await admin.get('/staff/admin/services/adopt');
   assert.equal(list.statusCode, 200);
+  // The council's own published version is offered, newest first.
+  assert.match(list.body, /Pothole/);
   assert.match(list.body, /href="\/staff\/admin\/services\/adopt\/graffiti"/);
   const preview = await admin.get('/staff/admin/services/adopt/graffiti');
   assert.equal(preview.statusCode, 200);
   assert.match(preview.body, /What residents are asked/);
   const bad = await admin.post('/staff/admin/services/adopt/graffiti', { code: 'no spaces' });
   assert.equal(bad.statusCode, 400);
-  const res = await admin.post('/staff/admin/services/adopt/graffiti', { code: 'graffiti_private' });
+  assert.match(preview.body, /name="version" value="1\.0\.0"/);
+  assert.equal((await admin.post('/staff/admin/services/adopt/graffiti', { code: 'graffiti_private', version: '9.9.9' })).statusCode, 404);
+  assert.equal(await w.store.services.get('example', 'graffiti_private'), undefined);
+  const res = await admin.post('/staff/admin/services/adopt/graffiti', { code: 'graffiti_private', version: '1.0.0' });
   assert.equal(res.statusCode, 303);
   assert.equal((await w.store.services.get('example', 'graffiti_private'))?.pattern?.id, 'graffiti');
   assert.equal((await audit('service.adopt'))[0].after, 'graffiti_private: graffiti@1.0.0');

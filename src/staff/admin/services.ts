@@ -7,10 +7,11 @@ import { setServiceActive } from '../../core/services/retire.ts';
 import { actorOf } from '../identity.ts';
 import { page, type PageError } from '../render.ts';
 import { field, recordAdmin } from './audit.ts';
-import { starterLibrary, starterPattern } from '../../patterns/library.ts';
+import { starterLibrary } from '../../patterns/library.ts';
+import { compareVersions } from '../../patterns/semver.ts';
 import { adoptPattern, serviceFromPattern } from '../../patterns/adopt.ts';
 import { applyWording, fingerprint, pendingChanges, publishServiceVersion, saveServiceDraft, serviceVersions, type WordingEdit } from '../../patterns/edit.ts';
-import type { ServicePattern } from '../../patterns/schema.ts';
+import { asServicePattern, SEMVER, SLUG, type ServicePattern } from '../../patterns/schema.ts';
 import { questionView } from '../../web/question-view.ts';
 import { askable } from '../../web/fields.ts';
 import { inLanguage } from '../../web/welsh.ts';
@@ -120,12 +121,23 @@ async function serviceRoutes(app: FastifyInstance, ctx: StaffContext) {
   app.get('/services/adopt', async (req, reply) => {
     const j = council(req);
     const have = new Set((await store.services.list(j)).map((s) => s.pattern?.id).filter(Boolean));
-    const library = (await starterLibrary()).map((p) => ({ id: p.id, version: p.version, name: p.name, description: p.description, adopted: have.has(p.id) }));
+    // The council's own library (patterns shared by other councils, its own versions) and the starter library, newest version of each.
+    const own = (await store.patterns.list(j)).filter((p) => p.lifecycle === 'published').map((p) => asServicePattern(p.document));
+    const byId = new Map<string, ServicePattern>();
+    for (const p of [...(await starterLibrary()), ...own]) if (!byId.has(p.id) || compareVersions(p.version, byId.get(p.id)!.version) > 0) byId.set(p.id, p);
+    const library = [...byId.values()].sort((a, b) => a.name.localeCompare(b.name)).map((p) => ({ id: p.id, version: p.version, name: p.name, description: p.description, adopted: have.has(p.id) }));
     return page(req, reply, 'admin/adopt.njk', { title: 'Adopt a service from the pattern library', library });
   });
 
-  const showAdopt = async (req: FastifyRequest, reply: FastifyReply, id: string, errors: PageError[] = [], code?: string) => {
-    const p = await starterPattern(id);
+  /** The newest published version in the council's library or the starter library (or the one named). */
+  const libraryPattern = async (j: string, id: string, version?: string): Promise<ServicePattern | undefined> => {
+    if (!new RegExp(SLUG).test(id) || (version !== undefined && !new RegExp(SEMVER).test(version))) return undefined;
+    const own = (await store.patterns.versions(j, id)).filter((p) => p.lifecycle === 'published' && (!version || p.version === version)).map((p) => asServicePattern(p.document));
+    const starter = (await starterLibrary()).filter((p) => p.id === id && (!version || p.version === version));
+    return [...own, ...starter].sort((a, b) => compareVersions(b.version, a.version))[0];
+  };
+  const showAdopt = async (req: FastifyRequest, reply: FastifyReply, id: string, errors: PageError[] = [], code?: string, version?: string) => {
+    const p = await libraryPattern(council(req), id, version);
     if (!p) throw new PipeworkError('PATTERN_NOT_FOUND', `No pattern "${id}" in the library`);
     const service = serviceFromPattern(p, council(req), code || p.id);
     return page(req, reply, 'admin/adopt-preview.njk', {
@@ -141,9 +153,12 @@ async function serviceRoutes(app: FastifyInstance, ctx: StaffContext) {
   app.get<{ Params: { id: string } }>('/services/adopt/:id', async (req, reply) => showAdopt(req, reply, req.params.id));
   app.post<{ Params: { id: string } }>('/services/adopt/:id', async (req, reply) => {
     const code = field(req.body, 'code').trim();
-    if (!CODE.test(code)) return showAdopt(req, reply, req.params.id, [{ field: 'code', href: '#code', text: 'Enter a service code of letters, digits, - and _ (at most 64)' }], code);
+    // The version previewed is the version adopted.
+    const version = field(req.body, 'version') || undefined;
+    if (!CODE.test(code)) return showAdopt(req, reply, req.params.id, [{ field: 'code', href: '#code', text: 'Enter a service code of letters, digits, - and _ (at most 64)' }], code, version);
+    if (!(await libraryPattern(council(req), req.params.id, version))) throw new PipeworkError('PATTERN_NOT_FOUND', `No pattern "${req.params.id}" in the library`);
     const before = await store.services.get(council(req), code);
-    const s = await adoptPattern(store, council(req), req.params.id, { serviceCode: code });
+    const s = await adoptPattern(store, council(req), req.params.id, { serviceCode: code, version });
     await recordAdmin(ctx, req, 'service.adopt', { before: before?.pattern ? `${code}: ${before.pattern.id}@${before.pattern.version}` : undefined, after: `${code}: ${s.pattern!.id}@${s.pattern!.version}` });
     req.staffSession.set('flash', `${s.name} is now a service of ${req.staff?.council?.name ?? 'the council'}, following ${s.pattern!.id}@${s.pattern!.version}.`);
     return reply.redirect(`/staff/admin/services/${encodeURIComponent(code)}`, 303);
