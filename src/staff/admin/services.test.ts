@@ -2,6 +2,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoApp } from '../../../test/support/app.ts';
 import { staffClient, staffUser } from '../../../test/support/staff.ts';
+import { submitRequest } from '../../core/requests/submit.ts';
+import { recordUpdate } from '../../core/requests/record-update.ts';
 
 // Services and patterns in /staff/admin/: edit wording in English and Welsh as a draft, preview, publish with the changes shown.
 
@@ -110,6 +112,12 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   assert.match(cy.body, /Pa mor ddwfn yw&#39;r twll\?/);
   assert.match(cy.body, /Mae bocs matsys tua 4cm o uchder\./);
   assert.match(cy.body, /Mwy na 10cm/);
+
+  // Tracking in Welsh uses the council's Welsh status label.
+  const request = await submitRequest(w.store, { jurisdictionId: 'example', serviceCode: 'pothole', description: 'Deep', attributes: { depth: 'deep' }, location: { address: '1 High Street' }, contact: {}, mediaUrls: [], source: 'web' });
+  await recordUpdate(w.store, { requestId: request.id, jurisdictionId: 'example', status: 'fixed', description: 'Filled', mediaUrls: [], authorKind: 'staff', contact: {} });
+  assert.match((await w.app.inject({ url: `/track?reference=${request.id}&lang=cy` })).body, /Wedi ei drwsio/);
+  assert.match((await w.app.inject({ url: `/track?reference=${request.id}&lang=en` })).body, />\s*Fixed\s*</);
   // Answer names not translated stay English rather than vanish.
   assert.match(cy.body, /Less than 4cm/);
 });
