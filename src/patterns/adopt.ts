@@ -21,6 +21,7 @@ export function attributeFromQuestion(q: PatternQuestion, index: number): Servic
     ...(q.answer_type ? { answerType: q.answer_type } : {}),
     ...(q.hint ? { hint: q.hint } : {}),
     ...(q.error_messages ? { errorMessages: { ...q.error_messages } } : {}),
+    ...(q.welsh ? { welsh: { description: q.welsh.description, hint: q.welsh.hint, errorMessages: q.welsh.error_messages && { ...q.welsh.error_messages }, values: q.welsh.values && { ...q.welsh.values } } } : {}),
   };
 }
 
@@ -46,7 +47,15 @@ export function serviceFromPattern(p: ServicePattern, jurisdictionId: string, co
     serviceNotice: p.service_notice,
     pattern: { id: p.id, version: p.version },
     statusLabels: Object.fromEntries(p.process.statuses.map((s) => [s.status, s.label])) as Partial<Record<Status, string>>,
+    ...(welshOf(p) ? { welsh: welshOf(p) } : {}),
   };
+}
+
+/** The service's Welsh wording from the pattern, or undefined when it has none. */
+function welshOf(p: ServicePattern): Service['welsh'] {
+  const labels = Object.fromEntries(p.process.statuses.filter((s) => s.welsh?.label).map((s) => [s.status, s.welsh!.label!])) as Partial<Record<Status, string>>;
+  const w = { name: p.welsh?.name, description: p.welsh?.description, serviceNotice: p.welsh?.service_notice, statusLabels: Object.keys(labels).length ? labels : undefined };
+  return Object.values(w).some((v) => v !== undefined) ? JSON.parse(JSON.stringify(w)) : undefined;
 }
 
 /**

@@ -60,6 +60,19 @@ export const QuestionSchema = Type.Object(
         { additionalProperties: false, description: 'Error messages written for residents (GOV.UK style)' },
       ),
     ),
+    welsh: Type.Optional(
+      Type.Object(
+        {
+          description: Type.Optional(Text('The question in Welsh', 500)),
+          hint: Type.Optional(Text('The hint in Welsh', 500)),
+          error_messages: Type.Optional(
+            Type.Object({ required: Type.Optional(Text('Missing answer, in Welsh', 300)), invalid: Type.Optional(Text('Answer in the wrong form, in Welsh', 300)) }, { additionalProperties: false }),
+          ),
+          values: Type.Optional(Type.Record(Type.String(), Text('An answer name in Welsh', 200), { description: 'Answer names in Welsh, by key' })),
+        },
+        { additionalProperties: false, description: 'The wording in Welsh for the resident web; what is absent is shown in English' },
+      ),
+    ),
   },
   { additionalProperties: false },
 );
@@ -73,6 +86,12 @@ export const ProcessSchema = Type.Object(
           label: Text("The council's own name for this status, shown to residents and staff", 100),
           description: Type.Optional(Text('What this status means for the resident', 500)),
           target: Type.Optional(Duration('Service level: from entering this status, the request should be resolved within this time')),
+          welsh: Type.Optional(
+            Type.Object(
+              { label: Type.Optional(Text('The label in Welsh', 100)), description: Type.Optional(Text('The description in Welsh', 500)) },
+              { additionalProperties: false, description: 'The status wording in Welsh' },
+            ),
+          ),
         },
         { additionalProperties: false },
       ),
@@ -125,6 +144,12 @@ export const ServicePatternSchema = Type.Object(
     keywords: Type.Optional(Type.Array(Text('Keyword', 100))),
     type: Type.Optional(literals(SERVICE_TYPES, 'Open311 service type; default realtime')),
     service_notice: Type.Optional(Text('Open311 service_notice shown with each request', 500)),
+    welsh: Type.Optional(
+      Type.Object(
+        { name: Type.Optional(Text('Service name in Welsh', 120)), description: Type.Optional(Text('What the service is for, in Welsh', 2000)), service_notice: Type.Optional(Text('The notice in Welsh', 500)) },
+        { additionalProperties: false, description: 'The service wording in Welsh for the resident web' },
+      ),
+    ),
     questions: Type.Array(QuestionSchema),
     process: ProcessSchema,
     retention: Type.Optional(

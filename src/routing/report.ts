@@ -38,6 +38,33 @@ export interface MigrationReport {
   withoutOwner: number;
   backends: BackendFigures[];
   divergences: { total: number; delivery: number; status: number; closed: number; examples: Divergence[] };
+  /** Delivery latency over time, per back-end: the median of the jobs delivered in each interval, by when they were accepted. */
+  latency: LatencySeries[];
+}
+
+export interface LatencySeries {
+  backend: string;
+  points: { at: string; p50Ms: number; count: number }[];
+}
+
+/** At most `buckets` intervals over the time the jobs span (never shorter than a second), each with its median latency. */
+export function latencyOverTime(jobs: Delivery[], buckets = 30): LatencySeries[] {
+  const done = jobs.filter((j) => j.deliveredAt);
+  if (!done.length) return [];
+  const start = Math.min(...done.map((j) => j.createdAt.getTime()));
+  const end = Math.max(...done.map((j) => j.createdAt.getTime()));
+  const width = Math.max(1000, Math.ceil((end - start + 1) / buckets));
+  const by = new Map<string, Map<number, number[]>>();
+  for (const j of done) {
+    const b = Math.floor((j.createdAt.getTime() - start) / width);
+    const series = by.get(j.backend) ?? new Map<number, number[]>();
+    series.set(b, [...(series.get(b) ?? []), j.deliveredAt!.getTime() - j.createdAt.getTime()]);
+    by.set(j.backend, series);
+  }
+  return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([backend, series]) => ({
+    backend,
+    points: [...series].sort(([a], [b]) => a - b).map(([b, ms]) => ({ at: new Date(start + b * width).toISOString(), p50Ms: pct(ms.sort((x, y) => x - y), 50)!, count: ms.length })),
+  }));
 }
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null);
@@ -136,5 +163,6 @@ export async function migrationReport(store: Store, jurisdictionId: string, serv
       closed: divergences.filter((d) => d.kind === 'closed').length,
       examples: divergences.slice(0, 20),
     },
+    latency: latencyOverTime(jobs),
   };
 }

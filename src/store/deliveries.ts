@@ -249,6 +249,45 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
       return Number(r.numUpdatedRows);
     },
 
+    async reroute(from, to, { jurisdictionId, now }) {
+      const result = await db.transaction().execute(async (trx) => {
+        let q = trx.selectFrom('deliveries').selectAll().where('backend', 'in', [from, to]);
+        if (jurisdictionId) q = q.where('jurisdiction_id', '=', jurisdictionId);
+        // Only requests with an unfinished job at `from` matter; read their jobs at both back-ends.
+        const stuck = await trx.selectFrom('deliveries').select('request_id').where('backend', '=', from).where('state', 'in', ['pending', 'dead', 'in_flight']).distinct().execute();
+        if (!stuck.length) return { moved: 0, skipped: 0 };
+        const rows = await q.where('request_id', 'in', stuck.map((r) => r.request_id)).execute();
+        const move: number[] = [];
+        let skipped = 0;
+        const byRequest = new Map<number, Row[]>();
+        for (const r of rows) byRequest.set(r.request_id, [...(byRequest.get(r.request_id) ?? []), r]);
+        for (const jobs of byRequest.values()) {
+          const here = jobs.filter((j) => j.backend === from && j.state !== 'delivered');
+          const request = jobs.find((j) => j.backend === from && j.kind === 'request' && j.role !== 'shadow');
+          const movable = !!request && request.state !== 'delivered' && !jobs.some((j) => j.backend === to);
+          for (const j of here) {
+            if (movable && j.role !== 'shadow' && j.state !== 'in_flight') move.push(j.id);
+            else skipped++;
+          }
+        }
+        let moved = 0;
+        for (let i = 0; i < move.length; i += 500) {
+          const r = await trx
+            .updateTable('deliveries')
+            .set({ backend: to, state: 'pending', due_at: now, attempts: 0, locked_by: null, last_error: `re-routed from ${from}` })
+            .where('id', 'in', move.slice(i, i + 500))
+            .where('backend', '=', from)
+            .where('state', 'in', ['pending', 'dead'])
+            .executeTakeFirst();
+          moved += Number(r.numUpdatedRows);
+        }
+        // A job a relay claimed since it was read is left where it is.
+        return { moved, skipped: skipped + move.length - moved };
+      });
+      if (result.moved) notifyQueued(db);
+      return result;
+    },
+
     async forService(jurisdictionId, serviceCode, since) {
       const rows = await db
         .selectFrom('deliveries')

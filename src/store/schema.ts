@@ -30,6 +30,8 @@ export interface Database extends DeliveryTables, NotifyTables, DirectoryTables 
     pattern_id?: string | null;
     pattern_version?: string | null;
     status_labels?: string | null;
+    /** The service's Welsh wording as JSON (0015). */
+    welsh?: string | null;
   };
   service_requests: {
     id: Generated<number>;

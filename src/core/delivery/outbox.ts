@@ -127,6 +127,14 @@ export interface DeliveryStore {
   /** Makes a dead job pending again, due now; false when it is not dead. */
   retry(id: string): Promise<boolean>;
   retryAllDead(): Promise<number>;
+  /**
+   * Moves the waiting and dead jobs of residents' requests from one back-end
+   * to another, in one transaction: request jobs not yet delivered to `from`
+   * and their update jobs, due now with a fresh attempt count. Jobs in flight,
+   * shadow copies, updates of requests `from` already holds and requests `to`
+   * already has a job for stay where they are, counted as `skipped`.
+   */
+  reroute(from: string, to: string, scope: { jurisdictionId?: string; now: number }): Promise<{ moved: number; skipped: number }>;
   /** Jobs of one service since a time, for the migration report. */
   forService(jurisdictionId: string, serviceCode: string, since: Date): Promise<Delivery[]>;
   recordEvent(e: Omit<BackendEvent, 'id'>): Promise<{ duplicate: boolean }>;

@@ -38,6 +38,25 @@ export interface ServiceAttribute {
   hint?: string;
   /** Messages written for residents: `required` when missing, `invalid` when not in the right form. */
   errorMessages?: { required?: string; invalid?: string };
+  /** The resident's wording in Welsh; each absent text falls back to the English. */
+  welsh?: AttributeWelsh;
+}
+
+/** A question's Welsh wording: the Open311 text stays English, the resident web shows this for `cy`. */
+export interface AttributeWelsh {
+  description?: string;
+  hint?: string;
+  errorMessages?: { required?: string; invalid?: string };
+  /** Answer names by key. */
+  values?: Record<string, string>;
+}
+
+/** A service's Welsh wording, shown on the resident web in Welsh; absent parts fall back to the English. */
+export interface ServiceWelsh {
+  name?: string;
+  description?: string;
+  serviceNotice?: string;
+  statusLabels?: Partial<Record<Status, string>>;
 }
 
 export interface Service {
@@ -58,6 +77,8 @@ export interface Service {
   pattern?: PatternRef;
   /** The council's own names for statuses (from the pattern), e.g. { action_scheduled: 'Repair booked' }. */
   statusLabels?: Partial<Record<Status, string>>;
+  /** The Welsh wording for the resident web (absent parts show in English). */
+  welsh?: ServiceWelsh;
 }
 
 /** One version of a service pattern. */

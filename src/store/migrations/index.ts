@@ -10,6 +10,7 @@ import * as m0008 from './0008_staff.ts';
 import * as m0011 from './0011_notifications_events.ts';
 import * as m0012 from './0012_directory.ts';
 import * as m0013 from './0013_records.ts';
+import * as m0015 from './0015_service_welsh.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
 
 /**
@@ -28,5 +29,6 @@ export const migrations: Record<string, Migration> = {
   '0011_notifications_events': m0011,
   '0012_directory': m0012,
   '0013_records': m0013,
+  '0015_service_welsh': m0015,
   '0021_shared_between_processes': m0021,
 };

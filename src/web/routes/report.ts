@@ -13,6 +13,7 @@ import { markSent, nextPath, previousPath, questionsOf, readDraft, reportPath, s
 import { questionView } from '../question-view.ts';
 import { checkRows } from '../check-rows.ts';
 import { overLimit, WEB_LIMITS } from '../limits.ts';
+import { inLanguage } from '../welsh.ts';
 
 type Params = { service: string; code?: string };
 type Body = Record<string, unknown>;
@@ -32,7 +33,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
 
   async function serviceOf(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<Service | undefined> {
     const service = await store.services.get((await render.council()).id, req.params.service);
-    if (service && offered(service)) return service;
+    if (service && offered(service)) return inLanguage(service, render.lang(req));
     const t = render.t(req);
     await render.page(req, reply, 'error.njk', { title: t('notFound.title'), body: t('notFound.service') }, { status: 404 });
     return undefined;

@@ -22,11 +22,11 @@ const REFERENCE = /^\d{1,18}$/;
 
 /** `/track`: a reference in, status, public history and expected date out. */
 export async function trackRoutes(app: FastifyInstance, { store, render, config }: WebContext) {
-  // The council's own status names (from its service pattern) are English; Welsh uses the catalogue.
+  // The council's own status names (from its service pattern) in English or, where it wrote them, Welsh; else the catalogue.
   // A status with neither (a back-end's unmapped code) has no label: it is never shown as a bare code.
   const labeller = (req: FastifyRequest, service: Service | undefined) => {
     const t = render.t(req);
-    const own = render.lang(req) === 'en' ? service?.statusLabels : undefined;
+    const own = render.lang(req) === 'en' ? service?.statusLabels : service?.welsh?.statusLabels;
     return (status: string): string | undefined => {
       const label = own?.[status as Status] ?? t(`status.${status}`);
       return isStatus(status) || label !== `status.${status}` ? label : undefined;
