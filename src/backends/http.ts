@@ -48,7 +48,7 @@ export function call(
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve({ status, text, contentType: String(res.headers['content-type'] ?? '') });
           const retryable = status === 408 || status === 429 || status >= 500;
-          reject(new DeliveryError(`${u.origin} answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, retryable));
+          reject(new DeliveryError(`${u.origin} answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, retryable, { status, text }));
         });
       },
     );
