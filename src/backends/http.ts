@@ -16,6 +16,7 @@ export function call(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: string },
   timeoutMs: number,
+  retried = false,
 ): Promise<{ status: number; text: string; contentType: string }> {
   let u: URL;
   try {
@@ -56,7 +57,15 @@ export function call(
       fail(new DeliveryError(`no answer from ${u.origin} within ${timeoutMs} ms`));
       req.destroy();
     }, timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => fail(new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`)));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as we reused it: a GET is safe to send again, once, on a new one.
+      if (!settled && !retried && init.method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET') {
+        settled = true;
+        clearTimeout(timer);
+        return resolve(call(url, init, timeoutMs, true));
+      }
+      fail(new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`));
+    });
     req.end(body);
   });
 }
