@@ -5,6 +5,7 @@ import { PipeworkError } from '../core/errors.ts';
 import type { BackendConfig, Route, RouteChange } from '../core/routing/route.ts';
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
 import { migrationReport } from '../routing/report.ts';
+import { moveOpen, planMoveOpen } from '../routing/move-open.ts';
 import { maskConfig } from '../routing/mask.ts';
 
 const iso = (d: Date) => d.toISOString();
@@ -80,5 +81,24 @@ export const routingAdmin: AdminRoutes = async (app, { store, backends: registry
     const k = key(req);
     if (!(await store.services.get(k.jurisdictionId, k.serviceCode))) throw new PipeworkError('SERVICE_NOT_FOUND', `service_code "${k.serviceCode}" was not found in ${k.jurisdictionId}`);
     return migrationReport(store, k.jurisdictionId, k.serviceCode, since);
+  });
+
+  // The open cases of other back-ends to the route's primary (as `routes move-open`): a dry run first, then the move, resumable.
+  const MoveBody = Type.Object({ dry_run: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+  app.post('/migration/:jurisdiction/:service/move-open', { schema: { tags, params: Key, body: Type.Optional(MoveBody) } }, async (req) => {
+    const k = key(req);
+    if ((req.body as Static<typeof MoveBody> | undefined)?.dry_run) {
+      const plan = await planMoveOpen(store, k);
+      return { dry_run: true, to_backend: plan.toBackend, resumes: plan.resumes?.id ?? null, by_backend: plan.byBackend, cases: plan.cases.map((c) => ({ service_request_id: c.requestId, from_backend: c.fromBackend, ready: c.ready, why: c.why ?? null })) };
+    }
+    const r = await moveOpen(store, registry, k, { actor: adminActor(req) });
+    return {
+      dry_run: false,
+      move_id: r.move.id,
+      to_backend: r.move.toBackend,
+      finished: !!r.move.finishedAt,
+      moved: r.moved,
+      failed: r.failed.map((f) => ({ service_request_id: f.requestId, from_backend: f.fromBackend, error: f.error })),
+    };
   });
 };

@@ -6,6 +6,7 @@ import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } fr
 import { maskConfig } from '../routing/mask.ts';
 import { BackendRegistry, KINDS } from '../backends/registry.ts';
 import type { RouteChange } from '../core/routing/route.ts';
+import { moveOpenCommand } from './move-open.ts';
 
 /** Who is making a change: --by, else the operating-system user. */
 export const actorFor = (by: string | undefined) => `cli:${by?.trim() || safeUser()}`;
@@ -42,12 +43,13 @@ export const routes: Command = {
     'routes backends',
     'routes backend NAME --kind KIND --config JSON|@FILE [--by WHO]',
     'routes check NAME',
+    'routes move-open SERVICE [--dry-run] [--jurisdiction J] [--by WHO]   (open cases of other back-ends to the primary)',
   ],
   async run(args, ctx) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { jurisdiction: { type: 'string' }, by: { type: 'string' }, kind: { type: 'string' }, config: { type: 'string' }, limit: { type: 'string' } },
+      options: { jurisdiction: { type: 'string' }, by: { type: 'string' }, kind: { type: 'string' }, config: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' } },
     });
     const [sub, a, b, c] = positionals;
     if (!this.usage.some((u) => u.split(' ')[1] === sub)) throw unknownSubcommand('routes', sub);
@@ -116,6 +118,8 @@ export const routes: Command = {
           await registry.close();
         }
       }
+      case 'move-open':
+        return moveOpenCommand(ctx, store, await key(a), actor, !!values['dry-run']);
       default:
         throw unknownSubcommand('routes', sub);
     }

@@ -5,6 +5,7 @@ import { requestFromRow, updateFromRow } from './rows.ts';
 import { deliveryStateStore } from './delivery-state.ts';
 import { insertDeadLetterEvents } from './dead-letter-events.ts';
 import { CLOSED_STATUSES } from '../core/statuses.ts';
+import { openMoveStore } from './open-moves.ts';
 
 type Row = Selectable<Database['deliveries']>;
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -131,6 +132,7 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
 
   return {
     ...state,
+    ...openMoveStore(db),
 
     // PostgreSQL relays are kept apart by SKIP LOCKED in `claim`; SQLite has one writer, so one relay by lease.
     mayRelay: (worker, leaseMs) => (dialect === 'postgres' ? Promise.resolve(true) : state.lease('relay', worker, leaseMs)),

@@ -80,6 +80,7 @@ export interface DeliveryTables {
     from_backend: string;
     from_delivery_id: number;
     state: string;
+    attempts: Generated<number>;
     new_delivery_id: number | null;
     error: string | null;
     updated_at: number;

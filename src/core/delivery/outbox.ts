@@ -1,4 +1,5 @@
 import type { Contact, RequestUpdate, ServiceRequest } from '../requests/request.ts';
+import type { OpenMoveStore } from './moves.ts';
 
 /**
  * Which part a back-end plays for one request: `primary` and `canary` own it
@@ -126,7 +127,7 @@ export interface DeliveryFilter {
  *   const jobs = await store.deliveries.claim({ worker: 'w1', limit: 100, leaseMs: 30_000 });
  *   await store.deliveries.complete('w1', [{ deliveryId: jobs[0].id, outcome: 'delivered', … }]);
  */
-export interface DeliveryStore {
+export interface DeliveryStore extends OpenMoveStore {
   /** Takes up to `limit` due jobs (pending, or in flight with an expired lease); safe with several relays. */
   claim(opts: { worker: string; limit: number; leaseMs: number; skipBackends?: string[]; now?: number }): Promise<ClaimedDelivery[]>;
   /** Records outcomes (and one attempt each) in one transaction; ignores jobs this worker no longer holds. */

@@ -36,6 +36,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('from_delivery_id', 'bigint', (c) => c.notNull())
     // pending → moved | failed (a failed one is tried again when the move is resumed)
     .addColumn('state', 'text', (c) => c.notNull())
+    // Counted before each send: a move resumed after a crash knows the case may have arrived already.
+    .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('new_delivery_id', 'bigint')
     .addColumn('error', 'text')
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
