@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { relayWorld, SECRET } from '../../test/support/delivery-world.ts';
+import { relayWorld, until, SECRET } from '../../test/support/delivery-world.ts';
+import { open311StandIn } from '../../test/support/open311-stand-in.ts';
+import { saveBackend } from './manage.ts';
 import { webhookPeer } from '../../test/support/backends/webhook-peer.ts';
 
 test('admin API: move-open dry run, then the move; a case the old back-end does not hold yet fails with why and moves on a later run', async () => {
@@ -47,6 +49,31 @@ test('admin API: move-open dry run, then the move; a case the old back-end does 
   } finally {
     await peer.close();
     await old.close();
+    await w.close();
+  }
+});
+
+test('move-open from an Open311 upstream tells it, on each case, where the case went', async () => {
+  const w = await relayWorld();
+  const peer = await webhookPeer({ secret: SECRET });
+  const up = await open311StandIn('k');
+  try {
+    await saveBackend(w.store, { name: 'county', kind: 'open311-upstream', config: { url: up.url, apiKey: 'k', pollSeconds: 3600 } }, 'test');
+    await w.route('pothole', 'county');
+    const ids = [(await w.submit('Old system case 1')).id, (await w.submit('Old system case 2')).id];
+    const relay = w.relay();
+    await until(async () => (await Promise.all(ids.map((id) => w.store.deliveries.forRequest(id)))).flat().every((d) => d.state === 'delivered'), 10_000, 'delivered to county');
+    await relay.stop();
+    await w.webhook('streets', peer.url);
+    await w.route('pothole', 'streets');
+    const run = await w.app.inject({ method: 'POST', url: '/admin/api/migration/example/pothole/move-open', headers: { authorization: `Bearer ${w.adminKey}` }, payload: {} });
+    assert.equal(run.json().moved, 2, run.body);
+    assert.equal(up.comments.length, 2);
+    assert.ok(up.comments.every((c) => /now handled by streets/.test(c.description)));
+    assert.deepEqual(up.comments.map((c) => c.service_request_id).sort(), up.cases.map((c) => c.service_request_id).sort());
+  } finally {
+    await peer.close();
+    await up.close();
     await w.close();
   }
 });

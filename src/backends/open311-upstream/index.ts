@@ -165,6 +165,21 @@ export function open311UpstreamBackend(name: string, config: Open311UpstreamConf
       }
       return {};
     },
+    async handOver(reference, to, job) {
+      // Said as an update on the case (where the upstream takes them), so its staff stop working it here.
+      if (config.comments === 'keep' || reference.startsWith('token:')) return;
+      const fields: [string, string][] = [
+        ...common(),
+        ['service_request_id', reference],
+        ['update_id', `pipework-moved-${job.idempotencyKey}`],
+        ['status', job.request.status.toUpperCase()],
+        ['description', `This case is now handled by ${to}; Pipework sends nothing more about it here.`],
+        ['updated_datetime', new Date().toISOString()],
+      ];
+      await post('servicerequestupdates', fields, `${job.idempotencyKey}-handover`).catch((e) => {
+        if (!(e instanceof DeliveryError && e.reply && ABSENT.has(e.reply.status))) throw e;
+      });
+    },
     async pullUpdates(cursor, refs) {
       const now = Date.now();
       if (config.pull === 'requests') return pullRequests(await refs());
