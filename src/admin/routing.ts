@@ -6,6 +6,8 @@ import type { BackendConfig, Route, RouteChange } from '../core/routing/route.ts
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
 import { migrationReport } from '../routing/report.ts';
 import { moveOpen, planMoveOpen } from '../routing/move-open.ts';
+import { remapStatuses, type RemapResult } from '../routing/remap.ts';
+import { checkBackend } from '../backends/registry.ts';
 import { maskConfig } from '../routing/mask.ts';
 
 const iso = (d: Date) => d.toISOString();
@@ -64,9 +66,19 @@ export const routingAdmin: AdminRoutes = async (app, { store, backends: registry
   app.delete('/routes/:jurisdiction/:service', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await clearRoute(store, key(req), adminActor(req))) }));
 
   app.get('/backends', { schema: { tags } }, async () => ({ backends: (await store.routing.backends()).map(backendWire) }));
-  app.put('/backends/:name', { schema: { tags, params: Type.Object({ name: Type.String() }), body: BackendBody } }, async (req) => {
+  // A changed statusMap re-reads the reports kept from this back-end; ?dry_run=true shows what would move and saves nothing.
+  app.put('/backends/:name', { schema: { tags, params: Type.Object({ name: Type.String() }), querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean()) }), body: BackendBody } }, async (req) => {
     const b = req.body as Static<typeof BackendBody>;
-    return { backend: backendWire(await saveBackend(store, { name: (req.params as { name: string }).name, kind: b.kind, config: b.config }, adminActor(req))) };
+    const name = (req.params as { name: string }).name;
+    const statusMap = (b.config.statusMap ?? {}) as Record<string, string>;
+    const remapWire = (r: RemapResult) => ({ dry_run: r.dryRun, changed: r.changed.map((c) => ({ service_request_id: c.requestId, code: c.code, was: c.was, now: c.now, moves: c.moves })), still_unknown: r.stillUnknown });
+    if ((req.query as { dry_run?: boolean }).dry_run) {
+      const problems = checkBackend(b.kind, b.config);
+      if (problems.length) throw new PipeworkError('INVALID_INPUT', problems.map((p) => p.message).join('; '), problems);
+      return { remap: remapWire(await remapStatuses(store, name, statusMap, { dryRun: true })) };
+    }
+    const saved = await saveBackend(store, { name, kind: b.kind, config: b.config }, adminActor(req));
+    return { backend: backendWire(saved), remap: remapWire(await remapStatuses(store, name, statusMap, { dryRun: false })) };
   });
   app.get('/backends/:name/health', { schema: { tags, params: Type.Object({ name: Type.String() }) } }, async (req) => {
     const { name } = req.params as { name: string };

@@ -144,6 +144,8 @@ export interface DeliveryStore extends OpenMoveStore {
   /** Jobs of one service since a time, for the migration report. */
   forService(jurisdictionId: string, serviceCode: string, since: Date): Promise<Delivery[]>;
   recordEvent(e: Omit<BackendEvent, 'id'>): Promise<{ duplicate: boolean }>;
+  /** Re-maps a recorded event after its back-end's statusMap changed. */
+  remapEvent(id: string, status: string, known: boolean): Promise<void>;
   events(filter: { requestIds?: string[]; backend?: string; unknownOnly?: boolean; limit: number }): Promise<BackendEvent[]>;
   /**
    * May this relay work now? Where two relays would collide (SQLite: one
