@@ -84,7 +84,9 @@ export const routingAdmin: AdminRoutes = async (app, { store, backends: registry
     const { name } = req.params as { name: string };
     const { backend, problem } = await registry.get(name);
     if (!backend) throw new PipeworkError('BACKEND_NOT_FOUND', problem);
-    return { name, ...(await backend.health()) };
+    const health = await backend.health();
+    const probes = (await backend.probe?.()) ?? [];
+    return { name, ...health, ok: health.ok && probes.every((p) => p.ok), probes };
   });
 
   app.get('/migration/:jurisdiction/:service/report', { schema: { tags, params: Key, querystring: ReportQuery } }, async (req) => {

@@ -122,8 +122,12 @@ export const routes: Command = {
             return EXIT.failed;
           }
           const h = await backend.health();
-          ctx.out(`${a}: ${h.ok ? 'healthy' : 'NOT healthy'} (${h.detail})`);
-          return h.ok ? EXIT.ok : EXIT.failed;
+          // What the configuration relies on, tried one by one: reachable is not the same as working.
+          const probes = (await backend.probe?.()) ?? [];
+          const ok = h.ok && probes.every((p) => p.ok);
+          ctx.out(`${a}: ${ok ? 'healthy' : 'NOT healthy'} (${h.detail})`);
+          for (const p of probes) ctx.out(`  ${p.ok ? 'works' : 'FAILS'}\t${p.check}: ${p.detail}`);
+          return ok ? EXIT.ok : EXIT.failed;
         } finally {
           await registry.close();
         }

@@ -6,6 +6,7 @@ import { saveBackend } from '../../routing/manage.ts';
 import { recordUpdate } from '../../core/requests/record-update.ts';
 import { open311UpstreamBackend } from './index.ts';
 import { migrationReport } from '../../routing/report.ts';
+import { pipework } from '../../../test/support/cli.ts';
 
 const KEY = 'stand-in-key';
 
@@ -118,6 +119,20 @@ test('(d) no servicerequestupdates: comments stay in Pipework (noted, staff see 
     assert.equal(byCheck('GET servicerequestupdates').ok, false, 'the configured pull path is reported broken');
     assert.match(byCheck('GET servicerequestupdates').check, /configured status pull/);
     assert.match(byCheck('residents').detail, /kept in Pipework/);
+
+    // routes check (the real binary) probes what the configuration uses: here status comes by GET requests, so it works.
+    const ok = await pipework(['routes', 'check', 'county'], { DATABASE_URL: w.store.url });
+    assert.equal(ok.code, 0, ok.out + ok.err);
+    assert.match(ok.out, /county: healthy/);
+    assert.match(ok.out, /works\tGET servicerequestupdates \(for comments only\): not there/);
+    assert.match(ok.out, /residents\u2019 comments: kept in Pipework/);
+    // Configured to pull servicerequestupdates, which answers 404 every time: not healthy, and it says which part.
+    await saveBackend(w.store, { name: 'county', kind: 'open311-upstream', config: { url: up.url, apiKey: KEY, format: 'json', pull: 'updates', pollSeconds: 60 } }, 'test');
+    const broken = await pipework(['routes', 'check', 'county'], { DATABASE_URL: w.store.url });
+    assert.equal(broken.code, 1);
+    assert.match(broken.out, /county: NOT healthy/);
+    assert.match(broken.out, /FAILS\tGET servicerequestupdates \(the configured status pull\): .*HTTP 404/);
+    assert.match(broken.out, /works\tGET services/);
   } finally {
     await close();
   }

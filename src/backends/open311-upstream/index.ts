@@ -227,11 +227,13 @@ export function open311UpstreamBackend(name: string, config: Open311UpstreamConf
         const { items, notes } = readList((await get('requests', [...where(), ...window])).text, fmt, 'service_requests', 'request', name);
         return [`answers (${items.length} in the last minute)`, ...notes].join('; ');
       });
-      await tryIt(`GET servicerequestupdates${config.pull === 'updates' ? ' (the configured status pull)' : ''}`, async () => {
+      await tryIt(`GET servicerequestupdates${config.pull === 'updates' ? ' (the configured status pull)' : ' (for comments only)'}`, async () => {
         const { notes } = readList((await get('servicerequestupdates', [...common(), ...window])).text, fmt, 'service_request_updates', 'request_update', name);
         return ['answers', ...notes].join('; ');
       });
-      const updates = out[out.length - 1];
+      const updates = { ...out[out.length - 1] };
+      // Status comes by GET requests: without servicerequestupdates only comments are affected, and they are kept.
+      if (config.pull === 'requests' && !updates.ok) out[out.length - 1] = { ...updates, ok: true, detail: `not there (${updates.detail})` };
       out.push({
         check: 'residents\u2019 comments',
         ok: true,
