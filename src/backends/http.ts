@@ -16,6 +16,7 @@ export function call(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: string },
   timeoutMs: number,
+  retried = false,
 ): Promise<{ status: number; text: string; contentType: string }> {
   let u: URL;
   try {
@@ -48,7 +49,7 @@ export function call(
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve({ status, text, contentType: String(res.headers['content-type'] ?? '') });
           const retryable = status === 408 || status === 429 || status >= 500;
-          reject(new DeliveryError(`${u.origin} answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, retryable));
+          reject(new DeliveryError(`${u.origin} answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, retryable, { status, text }));
         });
       },
     );
@@ -56,7 +57,15 @@ export function call(
       fail(new DeliveryError(`no answer from ${u.origin} within ${timeoutMs} ms`));
       req.destroy();
     }, timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => fail(new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`)));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as we reused it: a GET is safe to send again, once, on a new one.
+      if (!settled && !retried && init.method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET') {
+        settled = true;
+        clearTimeout(timer);
+        return resolve(call(url, init, timeoutMs, true));
+      }
+      fail(new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`));
+    });
     req.end(body);
   });
 }

@@ -183,24 +183,17 @@ export class Relay {
   }
 
   private async requestJob(job: ClaimedDelivery): Promise<RequestJob> {
-    const service = await this.store.services.get(job.jurisdictionId, job.serviceCode);
-    return {
-      deliveryId: job.id,
-      idempotencyKey: job.idempotencyKey,
-      attempt: job.attempts,
-      request: job.request,
-      contact: job.contact,
-      serviceName: service?.name ?? job.serviceCode,
-      questions: service?.attributes,
-    };
+    return requestJobOf(this.store, job);
   }
+
 
   private async deliverOne(backend: Backend, job: ClaimedDelivery): Promise<DeliveryOutcome> {
     const startedAt = Date.now();
     try {
       if (job.kind === 'request') {
-        const { reference } = await backend.deliverRequest(await this.requestJob(job));
-        return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: reference };
+        const r = await backend.deliverRequest(await this.requestJob(job));
+        if (r.note) this.log.warn({ delivery: job.id, request: job.requestId, backend: job.backend, note: r.note, suspectDuplicate: !!r.suspectDuplicate }, 'relay: delivered, with a note');
+        return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: r.reference, note: r.note, suspectDuplicate: r.suspectDuplicate };
       }
       if (job.parentState === 'dead' || !job.parentState) {
         throw new DeliveryError(`the request itself was not delivered to ${job.backend} (its delivery failed); retry that first, then this one`, false);
@@ -211,8 +204,8 @@ export class Relay {
         const retryAt = Math.max(Date.now() + DEFER_MS, parentNext);
         return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'deferred', retryAt, error: 'waiting for the request to be delivered first' };
       }
-      await backend.deliverUpdate({ ...(await this.requestJob(job)), reference: job.parentRef, update: job.update! });
-      return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: job.parentRef };
+      const u = await backend.deliverUpdate({ ...(await this.requestJob(job)), reference: job.parentRef, update: job.update! });
+      return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: job.parentRef, note: u.note };
     } catch (err) {
       return this.failure(job, startedAt, err);
     }
@@ -258,4 +251,29 @@ export class Relay {
       .catch((err) => this.log.error({ err }, 'relay: pulling status updates failed'))
       .finally(() => (this.pulling = undefined));
   }
+}
+
+/**
+ * What an adapter gets for one job: the request, its contact, the service's
+ * name and questions; after the first attempt, when that was (the window to
+ * look for a first send in) and a way to tell a case another job holds.
+ */
+export async function requestJobOf(store: Store, job: ClaimedDelivery): Promise<RequestJob> {
+  const service = await store.services.get(job.jurisdictionId, job.serviceCode);
+  const first = job.attempts > 1 ? (await store.deliveries.attempts(job.id))[0]?.startedAt : undefined;
+  return {
+    deliveryId: job.id,
+    idempotencyKey: job.idempotencyKey,
+    attempt: job.attempts,
+    // No attempt recorded (its relay died before writing it): the job's creation bounds the first send.
+    ...(job.attempts > 1 ? { firstAttemptAt: first ?? job.createdAt } : {}),
+    referenceTaken: async (ref) => {
+      const holder = await store.deliveries.findByRef(job.backend, ref);
+      return !!holder && holder.id !== job.id;
+    },
+    request: job.request,
+    contact: job.contact,
+    serviceName: service?.name ?? job.serviceCode,
+    questions: service?.attributes,
+  };
 }

@@ -78,7 +78,7 @@ export function staffQueueStore(db: Kysely<Database>): StaffQueueStore {
         .select(['request_id', 'backend', 'external_ref', 'state', 'role'])
         .where('request_id', 'in', ids)
         .where('kind', '=', 'request')
-        .where('role', '!=', 'shadow')
+        .where('role', 'in', ['primary', 'canary'])
         .orderBy('id')
         .execute();
       const out = new Map<string, CaseOwner>();

@@ -62,6 +62,8 @@ export function emailBackend(name: string, config: EmailConfig, deps: BackendDep
     name,
     kind: 'email',
     statusUpdates: 'none',
+    // A repeat after a lost SMTP answer is a second email, with the same Message-ID and Idempotency-Key header to spot it by.
+    guarantee: 'at-least-once',
     statusMap: config.statusMap ?? {},
     async deliverRequest(job) {
       // The number the resident was shown on the confirmation page and uses on /track.

@@ -18,7 +18,7 @@ test('Alloy: the item carries the design, geometry as GeoJSON [long, lat], Pipew
   try {
     const backend = restBackend('alloy', config, { timeoutMs: 2000 });
     const job = sampleJob();
-    const { reference } = await backend.deliverRequest(job);
+    const reference = (await backend.deliverRequest(job)).reference!;
     const item = peer.items.get(reference)!;
     assert.equal(item.designCode, (config.settings as { designCode: string }).designCode);
     assert.equal(item.collection, 'Live');
@@ -31,7 +31,7 @@ test('Alloy: the item carries the design, geometry as GeoJSON [long, lat], Pipew
     const other = sampleJob();
     other.request.serviceCode = 'graffiti';
     const second = await backend.deliverRequest(other);
-    assert.equal(peer.attribute(second.reference, attributes.category), undefined);
+    assert.equal(peer.attribute(second.reference!, attributes.category), undefined);
   } finally {
     await peer.close();
   }
@@ -50,7 +50,7 @@ test('Alloy: a re-sent job finds the item the first attempt made (one AQS query)
     const lost = sampleJob();
     const made = await backend.deliverRequest({ ...lost, attempt: 3 });
     assert.deepEqual([peer.counts.creates, peer.counts.queries], [2, 2]);
-    assert.ok(peer.items.has(made.reference));
+    assert.ok(peer.items.has(made.reference!));
     // Without the find step Alloy makes a second item: it ignores Idempotency-Key.
     const { find: _, ...noFind } = config;
     await restBackend('alloy', noFind, { timeoutMs: 2000 }).deliverRequest({ ...job, attempt: 2 });
@@ -65,7 +65,7 @@ test("Alloy: residents' comments are appended to the updates attribute with the 
   try {
     const backend = restBackend('alloy', config, { timeoutMs: 2000 });
     const job = sampleJob();
-    const { reference } = await backend.deliverRequest(job);
+    const reference = (await backend.deliverRequest(job)).reference!;
     await backend.deliverUpdate(comment(job, reference, 'It is getting bigger'));
     peer.edit(reference, attributes.status, ['000000000000000000000202']); // an officer works on it: new signature
     await backend.deliverUpdate(comment(job, reference, 'A car hit it'));
@@ -88,8 +88,8 @@ test('Alloy: status is read from the status link of each item; an item with none
     const backend = restBackend('alloy', config, { timeoutMs: 2000 });
     const a = await backend.deliverRequest(sampleJob());
     const b = await backend.deliverRequest(sampleJob());
-    peer.edit(a.reference, attributes.status, ['000000000000000000000203']);
-    const { reports, problems } = await backend.pullUpdates!(undefined, async () => [a.reference, b.reference]);
+    peer.edit(a.reference!, attributes.status, ['000000000000000000000203']);
+    const { reports, problems } = await backend.pullUpdates!(undefined, async () => [a.reference!, b.reference!]);
     assert.deepEqual(reports.map((r) => [r.reference, r.code]), [[a.reference, '000000000000000000000203']]);
     assert.deepEqual(problems, []);
     assert.equal(backend.statusMap[reports[0].code], 'fixed');

@@ -11,7 +11,7 @@ test('Confirm: NewEnquiry carries the service and subject, the grid reference, o
   try {
     const backend = restBackend('confirm', config, { timeoutMs: 2000 });
     const job = sampleJob();
-    const { reference } = await backend.deliverRequest(job);
+    const reference = (await backend.deliverRequest(job)).reference!;
     assert.match(reference, /^\d+$/);
     const e = peer.enquiries.get(reference)!.fields;
     assert.deepEqual([e.ServiceCode, e.SubjectCode, e.EnquiryNumber], ['HWAY', 'POTH', '1']);
@@ -25,7 +25,7 @@ test('Confirm: NewEnquiry carries the service and subject, the grid reference, o
     const gridded = sampleJob();
     gridded.request.location = { easting: 123456, northing: 654321 };
     gridded.contact = {};
-    const g = peer.enquiries.get((await backend.deliverRequest(gridded)).reference)!.fields;
+    const g = peer.enquiries.get((await backend.deliverRequest(gridded)).reference!)!.fields;
     assert.deepEqual([g.EnquiryX, g.EnquiryY, g.EnquiryLocation, g.EnquiryCustomer], ['123456', '654321', undefined, { EnquiryMethodCode: 'WEB', PointOfContactCode: 'WEB' }], 'nulls are left out, not sent empty');
   } finally {
     await peer.close();
@@ -60,7 +60,7 @@ test('Confirm: a comment is a status log note that keeps the status; the feed br
   try {
     const backend = restBackend('confirm', config, { timeoutMs: 2000 });
     const job = sampleJob();
-    const { reference } = await backend.deliverRequest(job);
+    const reference = (await backend.deliverRequest(job)).reference!;
     peer.setStatus(reference, 'INP', 'Inspector booked (internal)');
     const update = { id: '5', requestId: job.request.id, jurisdictionId: 'example', status: 'unchanged' as const, description: 'Now two holes', mediaUrls: [], authorKind: 'resident' as const, contact: {}, updatedAt: new Date(Date.now() - 3_600_000) };
     await backend.deliverUpdate({ ...job, idempotencyKey: randomUUID(), reference, update });

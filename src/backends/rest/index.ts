@@ -67,6 +67,7 @@ export function restBackend(name: string, config: RestConfig, deps: BackendDeps)
     const why = e === undefined ? undefined : await t.evaluate(field, e, context);
     if (why !== undefined && why !== null && why !== false && String(why).trim() !== '') throw new DeliveryError(`${name} refused it: ${String(why).slice(0, 300)}`, false);
   };
+  const lookUp = async (job: RequestJob) => (config.find ? reference('find.reference', config.find.reference, await run('find', config.find, jobContext(job))) : undefined);
   const jobContext = (job: RequestJob) => ({
     request: { ...requestPayload(job), questions: job.questions ?? [] },
     idempotency_key: job.idempotencyKey,
@@ -82,23 +83,25 @@ export function restBackend(name: string, config: RestConfig, deps: BackendDeps)
     statusUpdates: config.pull ? 'pull' : 'none',
     pullIntervalMs: (config.pull?.everySeconds ?? 60) * 1000,
     statusMap: config.statusMap ?? {},
+    // With `find`, a lost answer is looked up before sending again; without it a vendor that ignores Idempotency-Key may see a repeat.
+    guarantee: config.find ? 'lookup-before-resend' : 'at-least-once',
 
     async deliverRequest(job) {
       const context = jobContext(job);
       // A back-end that ignores Idempotency-Key may already hold the case from an attempt whose answer was lost.
-      if (job.attempt > 1 && config.find) {
-        const found = await reference('find.reference', config.find.reference, await run('find', config.find, context));
-        if (found) return { reference: found };
+      if (job.attempt > 1) {
+        const found = await lookUp(job);
+        if (found) return { reference: found, note: 'adopted the case an earlier attempt made' };
       }
       const done = await run('create', config.create, context);
       await refused('create.failure', config.create.failure, done);
       const ref = await reference('create.reference', config.create.reference, done);
-      if (!ref) {
-        // Sending again is safe only when `find` will spot the case this answer may stand for.
-        throw new DeliveryError(`${name} accepted the request but create.reference found no reference in its answer: ${done.text.slice(0, 100)}`, !!config.find);
-      }
+      // The vendor took it (a 2xx): sending again could make a second case, so it is delivered with the reference unknown, for `reconcile`.
+      if (!ref) return { note: `${name} accepted the request but create.reference found no reference in its answer: ${done.text.slice(0, 100)}` };
       return { reference: ref };
     },
+
+    reconcile: config.find ? async (job) => ({ reference: await lookUp(job) }) : undefined,
 
     async deliverUpdate(job) {
       if (!config.comment) throw new DeliveryError(`${name} takes no comments: its configuration has no "comment"`, false);

@@ -116,7 +116,7 @@ test('rest: fixed credentials refused are a 401 that is not retried; a refused b
   }
 });
 
-test('rest: a template that fails while running, or an answer without a reference, is a clear error and no re-send', async () => {
+test('rest: a template that fails while running is a clear error; an answer without a reference is delivered with it unknown, never sent again', async () => {
   const peer = await restPeer('none');
   try {
     const good = simpleConfig(peer.base, { type: 'none' });
@@ -127,9 +127,11 @@ test('rest: a template that fails while running, or an answer without a referenc
     assert.equal(peer.cases.size, 0, 'nothing was sent');
 
     const blind = restBackend('cases', { ...good, create: { ...good.create, reference: 'answer.case.number' } }, { timeoutMs: 2000 });
-    const lost = await failure(blind.deliverRequest(sampleJob()));
-    assert.match(lost.message, /accepted the request but create\.reference found no reference/);
-    assert.equal(lost.retryable, false, 'without a find step, sending again could make a second case');
+    const lost = await blind.deliverRequest(sampleJob());
+    assert.equal(lost.reference, undefined);
+    assert.match(lost.note!, /accepted the request but create\.reference found no reference/);
+    assert.equal(peer.cases.size, 1, 'one case: the vendor took it, and nothing sends it again');
+    assert.equal(blind.reconcile, undefined, 'without a find step there is nothing to look it up with');
   } finally {
     await peer.close();
   }
@@ -172,7 +174,7 @@ test('rest: comments without a "comment" call are refused plainly; a pull with a
     const { comment: _, ...noComment } = simpleConfig(peer.base, { type: 'none' });
     const backend = restBackend('cases', noComment as RestConfig, { timeoutMs: 2000 });
     const job = sampleJob();
-    const { reference } = await backend.deliverRequest(job);
+    const reference = (await backend.deliverRequest(job)).reference!;
     const update = { id: '1', requestId: job.request.id, jurisdictionId: 'example', status: 'unchanged' as const, description: 'x', mediaUrls: [], authorKind: 'resident' as const, contact: {}, updatedAt: new Date() };
     const e = await failure(backend.deliverUpdate({ ...job, reference, update }));
     assert.match(e.message, /takes no comments/);

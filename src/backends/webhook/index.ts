@@ -32,6 +32,7 @@ export function webhookBackend(name: string, config: WebhookConfig, deps: Backen
     name,
     kind: 'webhook',
     statusUpdates: 'push',
+    guarantee: 'idempotency-key',
     statusMap: config.statusMap ?? {},
     async deliverRequest(job) {
       const res = await post({ event: 'request.created', idempotency_key: job.idempotencyKey, request: requestPayload(job) }, job.idempotencyKey);
