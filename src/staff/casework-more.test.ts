@@ -142,3 +142,38 @@ test('saved views: named filters per user, replaced by name, removable only by t
   assert.equal((await officer.post(`/staff/views/${views[0].id}/delete`, {})).statusCode, 303);
   assert.equal((await w.store.staff.views.list(officerId, 'example')).length, 0);
 });
+
+test('the dashboard: supervisors only, charts each with a table of the same figures, limited to the role’s services', async () => {
+  const sup = await staffUser(w.store, 'dash@example.gov.uk', 'supervisor', 'example', 'Dee Dash');
+  const client = staffClient(w.app);
+  await client.signIn('dash@example.gov.uk');
+  const before = await client.get('/staff/dashboard');
+  assert.equal(before.statusCode, 200);
+  const openOf = (body: string, name: string) => Number(new RegExp(`>${name}</a></th>\\s*<td[^>]*>(\\d+)</td>`).exec(body)?.[1] ?? 0);
+  const potholes = openOf(before.body, 'Pothole');
+  const fixedId = (await submit('pothole', 'Dash one', { depth: 'deep' })).id;
+  await submit('pothole', 'Dash two', { depth: 'deep' });
+  await submit('graffiti', 'Dash three', { offensive: 'no' });
+  await officer.post(`/staff/requests/${fixedId}/status`, { status: 'fixed' });
+
+  const page = await client.get('/staff/dashboard');
+  assert.equal(page.statusCode, 200);
+  assert.match(page.body, /<svg class="staff-chart"[^>]*role="img" aria-labelledby="per-day-title per-day-desc"/);
+  assert.match(page.body, /<svg class="staff-chart"[^>]*aria-labelledby="per-service-title per-service-desc"/);
+  assert.match(page.body, /<svg class="staff-chart"[^>]*aria-labelledby="close-time-title close-time-desc"/);
+  assert.equal(openOf(page.body, 'Pothole'), potholes + 1);
+  assert.match(page.body, /id="per-day-table"/);
+  // Today's row of the per-day table counts what came in and what closed today.
+  const rows = [...page.body.matchAll(/<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">([^<]+)<\/th><td[^>]*>(\d+)<\/td><td[^>]*>(\d+)<\/td><\/tr>/g)];
+  assert.equal(rows.length, 30);
+  const today = rows.at(-1)!;
+  assert.ok(Number(today[2]) >= 3 && Number(today[3]) >= 1, today[0]);
+  assert.match(page.body, /Graffiti/);
+
+  // An officer has no dashboard; a supervisor of one group sees only its services.
+  assert.equal((await officer.get('/staff/dashboard')).statusCode, 403);
+  await w.store.staff.users.setRole(sup.id, 'example', 'supervisor', new Date(), ['Roads and pavements']);
+  const limited = await client.get('/staff/dashboard');
+  assert.match(limited.body, />Pothole</);
+  assert.doesNotMatch(limited.body, />Graffiti</);
+});

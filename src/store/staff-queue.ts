@@ -5,6 +5,7 @@ import type { DeliveryState } from '../core/delivery/outbox.ts';
 import { CLOSED_STATUSES, STATUSES } from '../core/statuses.ts';
 import { armsOf } from './request-search.ts';
 import { requestFromRow } from './rows.ts';
+import { dashboardCounts } from './staff-dashboard.ts';
 
 type RequestRow = Selectable<Database['service_requests']>;
 
@@ -61,6 +62,7 @@ export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids
 export function staffQueueStore(db: Kysely<Database>): StaffQueueStore {
   const postgres = () => db.getExecutor().adapter instanceof PostgresAdapter;
   return {
+    dashboard: (q) => dashboardCounts(db, q),
     async search(q) {
       const rows = (await queueSql(q, postgres(), 'rows', q.pageSize + (q.probe ? 1 : 0), (q.page - 1) * q.pageSize).execute(db)).rows;
       return rows.map(requestFromRow);
