@@ -76,3 +76,41 @@ test('a supervisor reads the dashboard, saves a view of the queue and marks a du
   assert.deepEqual(problems, []);
   await context.close();
 });
+
+test('an admin edits a directory entry and adds a place, with the errors on the way', async () => {
+  const { importDirectory } = await import('../../src/standards/openreferral/import.ts');
+  const fixture = new URL('../../src/standards/openreferral/fixtures/sample-directory.json', import.meta.url).pathname;
+  assert.deepEqual((await importDirectory(fixture, server.store.directory)).problems, []);
+  await staffUser(server.store, 'ada@example.gov.uk', 'admin', 'example', 'Ada Admin');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await page.goto(`${server.url}/staff/sign-in`);
+  await page.getByLabel('Email address').fill('ada@example.gov.uk');
+  await page.getByLabel('Password').fill(STAFF_PASSWORD);
+  await press(page, 'Sign in');
+
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Council set-up' }).click()]);
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Directory' }).click()]);
+  await assertAccessible(page, 'directory list');
+  await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Riverside Food Bank' }).click()]);
+  await assertAccessible(page, 'directory service');
+  await page.getByLabel('Name', { exact: true }).first().fill('Riverside Food Bank (Tuesdays)');
+  const place = page.getByRole('group', { name: 'Place 2 (new)' });
+  await place.getByLabel('Name of the place').fill('Church hall');
+  await place.getByLabel('Address line 1').fill('3 Chapel Lane');
+  await place.getByLabel('Postcode').fill('EX1 2AB');
+  await press(page, 'Save service');
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /enter the town or city/);
+  await assertAccessible(page, 'directory service with errors');
+  await place.getByLabel('Town or city').fill('Riverside');
+  await place.getByLabel('County').fill('Exampleshire');
+  await press(page, 'Save service');
+  assert.match(await page.locator('.govuk-notification-banner').innerText(), /Riverside Food Bank \(Tuesdays\) is saved in the directory/);
+  const published = await (await fetch(`${server.url}/openreferral/services/6258b2d8-99ab-49cc-8be7-932fc1503352`)).json();
+  assert.equal(published.name, 'Riverside Food Bank (Tuesdays)');
+  assert.ok(published.service_at_locations.some((s: any) => s.location.name === 'Church hall'));
+  // The form with errors is answered 400 (as the raise form is); nothing else went wrong.
+  assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+  await context.close();
+});
