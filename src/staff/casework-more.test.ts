@@ -177,3 +177,22 @@ test('the dashboard: supervisors only, charts each with a table of the same figu
   assert.match(limited.body, />Pothole</);
   assert.doesNotMatch(limited.body, />Graffiti</);
 });
+
+test('words are found through the trigram index, in any case, and edits and erasure keep it in step; overdue reads open targets', async () => {
+  const id = (await submit('pothole', 'Crater beside the Zebracrossing on Quayside', { depth: 'deep' })).id;
+  const has = async (q: string) => (await officer.get(`/staff/?q=${encodeURIComponent(q)}`)).body.includes(`href="/staff/requests/${id}"`);
+  assert.equal(await has('zebracross'), true);
+  assert.equal(await has('ZEBRACROSSING ON'), true);
+  assert.equal(await has('zebracrossings'), false);
+  assert.equal(await has('1 High Street'), true, 'the address is searched too');
+  // The resident's words erased (as retention does): the index forgets them.
+  await w.store.db.updateTable('service_requests').set({ description: null }).where('id', '=', Number(id)).execute();
+  assert.equal(await has('zebracross'), false);
+
+  const late = (await submit('pothole', 'Overdue one', { depth: 'deep' })).id;
+  await w.store.db.updateTable('service_requests').set({ expected_at: Date.now() - 60_000 }).where('id', '=', Number(late)).execute();
+  const overdue = await officer.get('/staff/?overdue=1');
+  assert.equal(overdue.statusCode, 200);
+  assert.match(overdue.body, new RegExp(`href="/staff/requests/${late}"`));
+  assert.doesNotMatch(overdue.body, new RegExp(`href="/staff/requests/${id}"`));
+});
