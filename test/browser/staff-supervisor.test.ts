@@ -114,3 +114,46 @@ test('an admin edits a directory entry and adds a place, with the errors on the 
   assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
   await context.close();
 });
+
+test('a supervisor bulk-assigns 20 cases, and the CSV export matches the screen', async () => {
+  await staffUser(server.store, 'olu@example.gov.uk', 'officer', 'example', 'Olu Officer');
+  for (let i = 0; i < 24; i++) {
+    await submitRequest(server.store, { jurisdictionId: 'example', serviceCode: 'graffiti', description: `Bulk tag ${i}`, attributes: { offensive: 'no' }, location: { address: `${i} Canal Walk` }, contact: {}, mediaUrls: [], source: 'web' });
+  }
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await page.goto(`${server.url}/staff/sign-in`);
+  await page.getByLabel('Email address').fill('sue@example.gov.uk');
+  await page.getByLabel('Password').fill(STAFF_PASSWORD);
+  await press(page, 'Sign in');
+
+  await page.goto(`${server.url}/staff/?service=graffiti&assigned=nobody`);
+  const boxes = page.locator('table.staff-queue input[name="ids"]');
+  const chosen: string[] = [];
+  for (let i = 0; i < 20; i++) {
+    await boxes.nth(i).check();
+    chosen.push(await boxes.nth(i).getAttribute('value') as string);
+  }
+  await page.getByLabel('Assign', { exact: true }).check();
+  await page.getByLabel('Assign to (when assigning)').selectOption({ label: 'Olu Officer' });
+  await page.getByLabel('Reason').fill('Canal patrol this week');
+  await press(page, 'Change selected requests');
+  assert.match(await page.locator('.govuk-notification-banner').innerText(), /20 requests changed/);
+  await assertAccessible(page, 'queue after a bulk change');
+  const olu = (await server.store.staff.users.byEmail('olu@example.gov.uk'))!;
+  const assigned = await server.store.staff.assignments.forRequests('example', chosen);
+  assert.equal([...assigned.values()].filter((u) => u === olu.id).length, 20);
+
+  // The export is exactly the filtered view: the same references in the same order.
+  await page.goto(`${server.url}/staff/?service=graffiti`);
+  const onScreen = await page.locator('table.staff-queue tbody tr td:nth-child(2) a').allInnerTexts();
+  const href = await page.getByRole('link', { name: 'Download these requests (CSV)' }).getAttribute('href');
+  const csv = await (await context.request.get(`${server.url}${href}`)).text();
+  const lines = csv.replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.match(lines[0], /^reference,received,service,status/);
+  assert.deepEqual(lines.slice(1).map((l) => l.split(',')[0]), onScreen.map((s) => s.trim()));
+  assert.equal(lines.slice(1).filter((l) => l.includes('Olu Officer')).length, 20);
+  assert.deepEqual(problems, []);
+  await context.close();
+});
