@@ -229,7 +229,7 @@ export const configSchema = {
   notifyTemplates: {
     env: 'NOTIFY_TEMPLATES',
     default: '',
-    description: 'GOV.UK Notify template ids as JSON, one per message kind and channel, or one per language: `{"email":{"confirmation":"ID","status":{"en":"ID","cy":"ID"},"reply":"ID"},"sms":{…}}`. Personalisation fields: docs/notifications.md.',
+    description: 'GOV.UK Notify template ids as JSON, one per message kind and channel, or one per language: `{"email":{"confirmation":"ID","status":{"en":"ID","cy":"ID"},"reply":"ID","merged":"ID"},"sms":{…}}`. Personalisation fields: docs/notifications.md.',
     parse: notifyTemplates,
   },
   notifyCallbackToken: {

@@ -34,6 +34,7 @@ const WORDS: Record<Language, Words> = {
     confirmation: { subject: 'Report {reference} received: {service}', lead: 'Thank you for your report about a {service} problem.' },
     status: { subject: 'Report {reference}: {status}', lead: 'Your report about a {service} problem is now: {status}.' },
     reply: { subject: 'Report {reference}: a reply from {council}', lead: '{council} has replied about your report:' },
+    merged: { subject: 'Report {reference}: already reported as {original}', lead: 'Your report about a {service} problem is about the same problem as report {original}, which {council} is already dealing with. We have closed your report so the work is done once.' },
     reference: 'Your reference number is {reference}. Keep it: you can use it to see what is happening.',
     next: 'What happens next: {council} will look at your report.',
     expected: 'The council aims to deal with it by {expected_date}.',
@@ -45,6 +46,7 @@ const WORDS: Record<Language, Words> = {
     confirmation: { subject: 'Adroddiad {reference} wedi dod i law: {service}', lead: 'Diolch am eich adroddiad am broblem {service}.' },
     status: { subject: 'Adroddiad {reference}: {status}', lead: 'Statws eich adroddiad am broblem {service} nawr yw: {status}.' },
     reply: { subject: 'Adroddiad {reference}: ateb gan {council}', lead: 'Mae {council} wedi ateb am eich adroddiad:' },
+    merged: { subject: 'Adroddiad {reference}: wedi’i adrodd eisoes fel {original}', lead: 'Mae eich adroddiad am broblem {service} am yr un broblem ag adroddiad {original}, y mae {council} eisoes yn delio ag ef. Rydym wedi cau eich adroddiad fel bod y gwaith yn cael ei wneud unwaith.' },
     reference: 'Eich cyfeirnod yw {reference}. Cadwch ef: gallwch ei ddefnyddio i weld beth sy’n digwydd.',
     next: 'Beth sy’n digwydd nesaf: bydd {council} yn edrych ar eich adroddiad.',
     expected: 'Nod y cyngor yw delio ag ef erbyn {expected_date}.',
@@ -74,7 +76,9 @@ export function compose(job: ClaimedNotification, ctx: { serviceName: string; co
     status: statusName[lang](`status.${status}`),
     expected_date: dates[lang](job.request.expectedAt),
     reply: job.update?.description ?? '',
-    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(job.request.id)}`,
+    original: job.duplicateOf ?? '',
+    // A duplicate's resident follows the original report from now on.
+    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(job.kind === 'merged' && job.duplicateOf ? job.duplicateOf : job.request.id)}`,
     stop_url: stopUrl,
   };
   const parts = [fill(w[job.kind].lead, fields)];

@@ -23,6 +23,8 @@ import { queueRoutes } from './routes/queue.ts';
 import { caseRoutes } from './routes/case.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { raiseRoutes } from './routes/raise.ts';
+import { viewRoutes } from './routes/views.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
 import { adminRoutes } from './admin/index.ts';
 import type { BackendRegistry } from '../backends/registry.ts';
 
@@ -97,5 +99,7 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock, 
   await app.register(caseRoutes, ctx);
   await app.register(auditRoutes, ctx);
   await app.register(raiseRoutes, ctx);
+  await app.register(viewRoutes, ctx);
+  await app.register(dashboardRoutes, ctx);
   await app.register(adminRoutes, { ...ctx, prefix: '/admin' });
 }

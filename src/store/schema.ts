@@ -149,7 +149,7 @@ export interface Database extends DeliveryTables, NotifyTables, DirectoryTables 
     created_at: number;
     disabled_at: number | null;
   };
-  staff_roles: { user_id: number; jurisdiction_id: string; role: string; granted_at: number };
+  staff_roles: { user_id: number; jurisdiction_id: string; role: string; granted_at: number; service_groups: string | null };
   staff_sessions: { id: string; user_id: number | null; data: string; created_at: number; expires_at: number };
   staff_audit: {
     id: Generated<number>;
@@ -164,4 +164,6 @@ export interface Database extends DeliveryTables, NotifyTables, DirectoryTables 
     reason: string | null;
   };
   request_assignments: { request_id: number; jurisdiction_id: string; user_id: number; assigned_at: number };
+  staff_saved_views: { id: Generated<number>; user_id: number; jurisdiction_id: string; name: string; query: string; created_at: number };
+  request_duplicates: { request_id: number; jurisdiction_id: string; original_id: number; linked_at: number };
 }

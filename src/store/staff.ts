@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from './schema.ts';
-import type { StaffStore, StaffUser, AuditEntry } from '../core/staff/staff.ts';
+import type { StaffStore, StaffUser, AuditEntry, SavedView } from '../core/staff/staff.ts';
+import { assignedEvents } from '../core/events/decide.ts';
+import { insertEvents } from './events.ts';
 import type { Role } from '../core/staff/roles.ts';
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -12,7 +14,7 @@ type UserRow = Selectable<Database['staff_users']>;
 export function staffStore(db: Kysely<Database>): StaffStore {
   async function withRoles(rows: UserRow[]): Promise<StaffUser[]> {
     if (!rows.length) return [];
-    const roles = await db.selectFrom('staff_roles').select(['user_id', 'jurisdiction_id', 'role']).where('user_id', 'in', rows.map((r) => r.id)).orderBy('jurisdiction_id').execute();
+    const roles = await db.selectFrom('staff_roles').select(['user_id', 'jurisdiction_id', 'role', 'service_groups']).where('user_id', 'in', rows.map((r) => r.id)).orderBy('jurisdiction_id').execute();
     return rows.map((r) => ({
       id: String(r.id),
       email: r.email,
@@ -23,7 +25,7 @@ export function staffStore(db: Kysely<Database>): StaffStore {
       lockedUntil: r.locked_until === null ? undefined : new Date(Number(r.locked_until)),
       createdAt: new Date(Number(r.created_at)),
       disabledAt: r.disabled_at === null ? undefined : new Date(Number(r.disabled_at)),
-      roles: roles.filter((x) => Number(x.user_id) === Number(r.id)).map((x) => ({ jurisdictionId: x.jurisdiction_id, role: x.role as Role })),
+      roles: roles.filter((x) => Number(x.user_id) === Number(r.id)).map((x) => ({ jurisdictionId: x.jurisdiction_id, role: x.role as Role, ...groupsOf(x.service_groups) })),
     }));
   }
   const one = async (rows: UserRow[]) => (await withRoles(rows))[0];
@@ -47,11 +49,12 @@ export function staffStore(db: Kysely<Database>): StaffStore {
         if (jurisdictionId) q = q.where('id', 'in', db.selectFrom('staff_roles').select('user_id').where('jurisdiction_id', '=', jurisdictionId));
         return withRoles(await q.orderBy('name').orderBy('id').execute());
       },
-      async setRole(userId, jurisdictionId, role, at) {
+      async setRole(userId, jurisdictionId, role, at, groups) {
+        const service_groups = groups?.length ? JSON.stringify([...new Set(groups)].sort()) : null;
         await db
           .insertInto('staff_roles')
-          .values({ user_id: num(userId), jurisdiction_id: jurisdictionId, role, granted_at: at.getTime() })
-          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id']).doUpdateSet({ role, granted_at: at.getTime() }))
+          .values({ user_id: num(userId), jurisdiction_id: jurisdictionId, role, granted_at: at.getTime(), service_groups })
+          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id']).doUpdateSet({ role, granted_at: at.getTime(), service_groups }))
           .execute();
       },
       async setSetupToken(userId, tokenHash, expiresAt) {
@@ -167,12 +170,63 @@ export function staffStore(db: Kysely<Database>): StaffStore {
             const values = { request_id: rid, jurisdiction_id: jurisdictionId, user_id: num(userId), assigned_at: at.getTime() };
             await trx.insertInto('request_assignments').values(values).onConflict((oc) => oc.column('request_id').doUpdateSet({ user_id: values.user_id, assigned_at: values.assigned_at })).execute();
           }
-          return before ? String(before.user_id) : undefined;
+          const was = before ? String(before.user_id) : undefined;
+          // The `assigned` event commits with the change, or not at all.
+          const request = await trx.selectFrom('service_requests').select('service_code').where('id', '=', rid).executeTakeFirst();
+          if (request) await insertEvents(trx, assignedEvents({ jurisdictionId, serviceCode: request.service_code, requestId: String(rid), before: was, after: userId, at }));
+          return was;
         });
+      },
+    },
+
+    views: {
+      async list(userId, jurisdictionId) {
+        const rows = await db.selectFrom('staff_saved_views').selectAll().where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).orderBy('name').execute();
+        return rows.map(viewFromRow);
+      },
+      async save(v) {
+        const values = { user_id: num(v.userId), jurisdiction_id: v.jurisdictionId, name: v.name, query: v.query, created_at: v.createdAt.getTime() };
+        const row = await db
+          .insertInto('staff_saved_views')
+          .values(values)
+          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id', 'name']).doUpdateSet({ query: v.query }))
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return viewFromRow(row);
+      },
+      async remove(userId, jurisdictionId, id) {
+        const r = await db.deleteFrom('staff_saved_views').where('id', '=', num(id)).where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+        return Number(r.numDeletedRows) > 0;
+      },
+    },
+
+    duplicates: {
+      async originalOf(jurisdictionId, requestId) {
+        const row = await db.selectFrom('request_duplicates').select('original_id').where('request_id', '=', num(requestId)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+        return row ? String(row.original_id) : undefined;
+      },
+      async of(jurisdictionId, originalId) {
+        const rows = await db.selectFrom('request_duplicates').select('request_id').where('original_id', '=', num(originalId)).where('jurisdiction_id', '=', jurisdictionId).orderBy('linked_at').orderBy('request_id').execute();
+        return rows.map((r) => String(r.request_id));
       },
     },
   };
 }
+
+const groupsOf = (json: string | null): { groups?: string[] } => {
+  if (!json) return {};
+  const list = JSON.parse(json) as string[];
+  return list.length ? { groups: list } : {};
+};
+
+const viewFromRow = (r: Selectable<Database['staff_saved_views']>): SavedView => ({
+  id: String(r.id),
+  userId: String(r.user_id),
+  jurisdictionId: r.jurisdiction_id,
+  name: r.name,
+  query: r.query,
+  createdAt: new Date(Number(r.created_at)),
+});
 
 function auditFromRow(r: Selectable<Database['staff_audit']>): AuditEntry {
   return {

@@ -9,6 +9,8 @@ export const EVENT_TYPES = {
   statusChanged: 'uk.pipework.request.status_changed',
   updateAdded: 'uk.pipework.request.update_added',
   noteAdded: 'uk.pipework.request.note_added',
+  assigned: 'uk.pipework.request.assigned',
+  markedDuplicate: 'uk.pipework.request.marked_duplicate',
   deliveryDeadLettered: 'uk.pipework.delivery.dead_lettered',
   routeChanged: 'uk.pipework.route.changed',
 } as const;

@@ -52,6 +52,8 @@ export interface UpdateNoticeContext {
 export function updateNotifications({ update: u, previousStatus, hasPattern, notice }: UpdateNoticeContext): NewNotification[] {
   if (!notice || notice.stoppedAt || u.internal || u.flag) return [];
   const moved = u.status !== 'unchanged' && u.status !== previousStatus;
+  // Closed as a duplicate: always told, with the report to follow instead.
+  if (moved && u.duplicateOf) return jobs(notice, 'merged');
   // The pattern decides for a change of status, whatever text comes with it.
   if (moved) return (hasPattern ? u.notifyResident : true) ? jobs(notice, 'status') : [];
   const fromCouncil = u.authorKind === 'staff' || u.authorKind === 'backend';

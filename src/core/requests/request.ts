@@ -127,6 +127,8 @@ export interface NewRequestUpdate {
   internal?: boolean;
   /** Set by recordUpdate from the pattern's targets: the request's new expected_datetime. */
   expectedAt?: Date;
+  /** Staff marked the request a duplicate of this one (same council): the store links the two, with the update. */
+  duplicateOf?: string;
   /** Delivery jobs committed in the same transaction as the update (a resident's comment sent on to the back-end). */
   deliveries?: NewDelivery[];
 }

@@ -20,6 +20,7 @@ export const ABILITIES = {
   'case.assign': 'officer',
   'case.bulk': 'supervisor',
   'audit.view': 'supervisor',
+  'dashboard.view': 'supervisor',
   'council.admin': 'admin',
 } as const satisfies Record<string, Role>;
 

@@ -12,8 +12,8 @@ export interface StaffUser {
   lockedUntil?: Date;
   createdAt: Date;
   disabledAt?: Date;
-  /** The user's role in each council they work for. */
-  roles: { jurisdictionId: string; role: Role }[];
+  /** The user's role in each council they work for; `groups`: only the services in these service groups. */
+  roles: { jurisdictionId: string; role: Role; groups?: string[] }[];
 }
 
 export interface AuditEntry {
@@ -29,6 +29,17 @@ export interface AuditEntry {
   before?: string;
   after?: string;
   reason?: string;
+}
+
+/** A named set of queue filters (the query string of the queue's address). */
+export interface SavedView {
+  id: string;
+  userId: string;
+  jurisdictionId: string;
+  name: string;
+  /** e.g. `status=open&overdue=1`. */
+  query: string;
+  createdAt: Date;
 }
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { at?: Date };
@@ -55,7 +66,8 @@ export interface StaffStore {
     byEmail(email: string): Promise<StaffUser | undefined>;
     bySetupToken(tokenHash: string, now: Date): Promise<StaffUser | undefined>;
     list(jurisdictionId?: string): Promise<StaffUser[]>;
-    setRole(userId: string, jurisdictionId: string, role: Role, at: Date): Promise<void>;
+    /** Grants (or changes) a role; `groups` limits it to the services of those groups (absent or empty: every service). */
+    setRole(userId: string, jurisdictionId: string, role: Role, at: Date, groups?: string[]): Promise<void>;
     setSetupToken(userId: string, tokenHash: string, expiresAt: Date): Promise<void>;
     /** Stores the new hash, clears the set-up token and any lockout. */
     setPassword(userId: string, passwordHash: string): Promise<void>;
@@ -87,5 +99,20 @@ export interface StaffStore {
     forRequests(jurisdictionId: string, requestIds: string[]): Promise<Map<string, string>>;
     /** Assigns (or, with undefined, unassigns); returns who it was assigned to before. */
     set(jurisdictionId: string, requestId: string, userId: string | undefined, at: Date): Promise<string | undefined>;
+  };
+  /** A user's named queue filters, per council. */
+  views: {
+    list(userId: string, jurisdictionId: string): Promise<SavedView[]>;
+    /** Saves under a name; the same name again replaces that view's filters. */
+    save(view: Omit<SavedView, 'id'>): Promise<SavedView>;
+    /** Removes one of the user's own views; false when it is not theirs or not there. */
+    remove(userId: string, jurisdictionId: string, id: string): Promise<boolean>;
+  };
+  /** Duplicates and their originals (written with the update that closes the duplicate). */
+  duplicates: {
+    /** The request this one duplicates. */
+    originalOf(jurisdictionId: string, requestId: string): Promise<string | undefined>;
+    /** Requests marked duplicates of this one, oldest link first. */
+    of(jurisdictionId: string, originalId: string): Promise<string[]>;
   };
 }

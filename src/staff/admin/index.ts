@@ -5,6 +5,7 @@ import { servicesArea } from './services.ts';
 import { backendsArea } from './backends.ts';
 import { routesArea } from './routes.ts';
 import { deliveriesArea } from './deliveries.ts';
+import { directoryArea } from './directory.ts';
 
 /** One area of council set-up: a card on /staff/admin/ and the routes under it. */
 export interface AdminArea {
@@ -16,7 +17,7 @@ export interface AdminArea {
 }
 
 /** Every area of council set-up: add one with a file in this folder and a line here. */
-export const ADMIN_AREAS: AdminArea[] = [servicesArea, backendsArea, routesArea, deliveriesArea];
+export const ADMIN_AREAS: AdminArea[] = [servicesArea, backendsArea, routesArea, deliveriesArea, directoryArea];
 
 /**
  * Council set-up at /staff/admin/, for the `admin` role only: every route
