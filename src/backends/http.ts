@@ -36,7 +36,7 @@ export function call(
     };
     const req = mod.request(
       u,
-      { method: init.method, agent: agents[u.protocol as 'http:' | 'https:'], headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      { method: init.method, agent: retried ? false : agents[u.protocol as 'http:' | 'https:'], headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -58,7 +58,8 @@ export function call(
       req.destroy();
     }, timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => {
-      // A kept-alive socket the server closed as we reused it: a GET is safe to send again, once, on a new one.
+      // A kept-alive socket the server closed as we reused it: a GET is safe to send again, once, on a
+      // socket of its own (the pool's other idle sockets may be closing at the same moment).
       if (!settled && !retried && init.method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET') {
         settled = true;
         clearTimeout(timer);

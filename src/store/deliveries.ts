@@ -352,6 +352,8 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
         .where('d.kind', '=', 'request')
         .where('d.state', '=', 'delivered')
         .where('d.external_ref', 'is not', null)
+        // A job moved on (routes move-open) is no longer read: its reports would never be shown.
+        .where('d.role', '!=', 'former')
         .where((eb) => eb.or([eb('r.status', 'not in', [...CLOSED_STATUSES]), eb('r.updated_at', '>=', now - graceMs)]))
         // Never-checked first (0), then the least recently checked: no case waits behind newer ones.
         .orderBy((eb) => eb.fn.coalesce('d.checked_at', eb.lit(0)))
