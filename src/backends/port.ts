@@ -31,6 +31,12 @@ export interface Backend {
   deliverRequest(job: RequestJob): Promise<{ reference: string }>;
   /** Sends a resident's update or comment on a request the back-end already holds. Throws DeliveryError. */
   deliverUpdate(job: UpdateJob): Promise<{ reference?: string }>;
+  /**
+   * Tells the back-end to erase what it holds of a request (a person's erasure
+   * request). Adapters that have no way to say so leave it out: the erasure is
+   * then recorded for the council to pass on by hand. Throws DeliveryError.
+   */
+  deliverErasure?(job: ErasureJob): Promise<{ reference?: string }>;
   /** Batch adapters: one outcome per job, in order (a reference, or the error for that job). */
   deliverBatch?(jobs: RequestJob[]): Promise<({ reference: string } | DeliveryError)[]>;
   /** Pull adapters: status reports since `cursor`, and the cursor to pass next time. */
@@ -57,6 +63,17 @@ export interface UpdateJob extends RequestJob {
   /** The back-end's own reference for the request. */
   reference: string;
   update: RequestUpdate;
+}
+
+export interface ErasureJob {
+  deliveryId: string;
+  idempotencyKey: string;
+  attempt: number;
+  /** Pipework's id of the request (already anonymised here). */
+  requestId: string;
+  /** The back-end's own reference for the request. */
+  reference: string;
+  serviceCode: string;
 }
 
 /** One status report from a back-end, before mapping. */

@@ -4,7 +4,7 @@ import type { Status } from './statuses.ts';
 import type { PatternStore } from './patterns/stored.ts';
 import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
-import type { RecordsStore } from './records/port.ts';
+import type { ErasureStore, RecordsStore } from './records/port.ts';
 import type { EventStore } from './events/event.ts';
 import type { NotificationStore } from './notifications/notification.ts';
 import type { SubscriptionStore } from './events/subscription.ts';
@@ -148,6 +148,7 @@ export interface Store {
   schemaState(): Promise<{ applied: string[]; pending: string[]; unknown: string[] }>;
   /** Retention, legal holds, subject access and erasure (src/core/records/). */
   records: RecordsStore;
+  erasures: ErasureStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -34,7 +34,7 @@ export function timeline(input: {
     else items.push({ at: u.updatedAt, kind: 'update', label: `Status: ${input.label(u.status)}`, byline: by, text: u.description || undefined });
   }
   for (const d of input.deliveries) {
-    const what = d.kind === 'request' ? 'Request' : `Update ${d.updateId ?? ''}`.trim();
+    const what = d.kind === 'request' ? 'Request' : d.kind === 'erasure' ? 'Erasure' : `Update ${d.updateId ?? ''}`.trim();
     items.push({
       at: d.createdAt,
       kind: 'delivery',

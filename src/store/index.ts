@@ -9,6 +9,7 @@ import { routingStore } from './routing.ts';
 import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
 import { recordsStore } from './records.ts';
+import { erasureStore } from './erasures.ts';
 import { catalogueCache } from './cache.ts';
 import { SecretKeyError, keyring } from '../core/secrets.ts';
 import { eventStore } from './events.ts';
@@ -86,6 +87,7 @@ export async function openStore(
     media: mediaStore(db),
     webSessions: webSessionStore(db),
     records: recordsStore(db),
+    erasures: erasureStore(db),
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),

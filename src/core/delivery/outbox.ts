@@ -6,7 +6,8 @@ import type { Contact, RequestUpdate, ServiceRequest } from '../requests/request
  * copy whose results are recorded but never shown to residents.
  */
 export type DeliveryRole = 'primary' | 'canary' | 'shadow';
-export type DeliveryKind = 'request' | 'update';
+/** `erasure`: tells a back-end that holds the request to erase the person's data (docs/records.md). */
+export type DeliveryKind = 'request' | 'update' | 'erasure';
 /** pending → in_flight → delivered; after the give-up, `dead` (kept, and retried only by an operator). */
 export type DeliveryState = 'pending' | 'in_flight' | 'delivered' | 'dead';
 

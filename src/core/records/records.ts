@@ -4,6 +4,7 @@ import type { PersonQuery } from './port.ts';
 import { addPeriod, cutoff, retentionFor, type RetentionRule } from './retention.ts';
 import { compileProcess } from '../process/process.ts';
 import { PipeworkError } from '../errors.ts';
+import { planErasure } from './erasure.ts';
 
 /** Statuses at which a request without a pattern counts as closed. */
 const CLOSED = ['closed', 'fixed', 'duplicate', 'not_councils_responsibility', 'no_further_action', 'cancelled'];
@@ -24,6 +25,7 @@ export interface RetentionSummary {
 export async function applyRetention(store: Store, jurisdictionId: string, options: { dryRun: boolean; clock: Clock }): Promise<RetentionSummary> {
   const startedAt = options.clock.now();
   const summary: RetentionSummary = { jurisdictionId, dryRun: options.dryRun, services: [] };
+  const overrides = new Map((await store.erasures.overrides(jurisdictionId)).map((o) => [o.serviceCode, o]));
   for (const service of await store.services.list(jurisdictionId)) {
     const stored = service.pattern && (await store.patterns.get(jurisdictionId, service.pattern.id, service.pattern.version));
     const doc = stored ? stored.document : undefined;
@@ -31,6 +33,7 @@ export async function applyRetention(store: Store, jurisdictionId: string, optio
     const rule = retentionFor(
       ownRule && { ...(ownRule.contact_after_closure && { contactAfterClosure: ownRule.contact_after_closure }), ...(ownRule.anonymise_after_closure && { anonymiseAfterClosure: ownRule.anonymise_after_closure }) },
       (doc?.lgsl_codes as number[] | undefined) ?? (service.lgslCode ? [service.lgslCode] : []),
+      overrides.get(service.code),
     );
     const statuses = doc ? [...compileProcess(doc.process).closing] : CLOSED;
     const keep = keepableAnswers(service.attributes);
@@ -92,7 +95,11 @@ export async function exportPerson(store: Store, jurisdictionId: string, q: Pers
   return { ...found, access };
 }
 
-/** Erasure: every request about the person is anonymised in Pipework, and the erasure recorded. */
+/**
+ * Erasure: every request about the person is anonymised in Pipework, the
+ * erasure recorded, and sent on to every back-end and subscriber that received
+ * the requests; their acknowledgements come back into `store.erasures.acks`.
+ */
 export async function erasePerson(store: Store, jurisdictionId: string, q: PersonQuery, by: string, clock: Clock) {
   const person = checkPerson(q);
   const ids = await store.records.findPerson(jurisdictionId, person);
@@ -100,5 +107,7 @@ export async function erasePerson(store: Store, jurisdictionId: string, q: Perso
   const services = new Map((await store.services.list(jurisdictionId)).map((s) => [s.code, keepableAnswers(s.attributes)]));
   await store.records.anonymise(jurisdictionId, ids, (code) => services.get(code) ?? new Set(), at);
   await store.records.eraseComments(jurisdictionId, (await store.records.commentsBy(jurisdictionId, person)).map((u) => u.id));
-  return store.records.recordAccess({ jurisdictionId, kind: 'erase', ...person, requestIds: ids, receivedAt: at, dueAt: addPeriod(at, '1 month'), by });
+  const access = await store.records.recordAccess({ jurisdictionId, kind: 'erase', ...person, requestIds: ids, receivedAt: at, dueAt: addPeriod(at, '1 month'), by });
+  await store.erasures.send(await planErasure(store, { accessId: access.id, jurisdictionId, requestIds: ids, at }));
+  return access;
 }
