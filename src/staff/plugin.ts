@@ -23,6 +23,7 @@ import { queueRoutes } from './routes/queue.ts';
 import { caseRoutes } from './routes/case.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { raiseRoutes } from './routes/raise.ts';
+import { recordsRoutes } from './routes/records.ts';
 import { adminRoutes } from './admin/index.ts';
 import type { BackendRegistry } from '../backends/registry.ts';
 
@@ -97,5 +98,6 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock, 
   await app.register(caseRoutes, ctx);
   await app.register(auditRoutes, ctx);
   await app.register(raiseRoutes, ctx);
+  await app.register(recordsRoutes, ctx);
   await app.register(adminRoutes, { ...ctx, prefix: '/admin' });
 }

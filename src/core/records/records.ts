@@ -87,11 +87,30 @@ export async function findPerson(store: Store, jurisdictionId: string, q: Person
   return { person, requests, comments };
 }
 
+/**
+ * Who did it: a member of staff (their email and id) or the command line
+ * (`cli:NAME`). Every look, export and erasure goes into the audit log under
+ * this name, with the access request's id, never the person's details: the
+ * audit log outlives every erasure.
+ */
+export type RecordsActor = string | { actor: string; userId?: string };
+const actorName = (by: RecordsActor) => (typeof by === 'string' ? by : by.actor);
+const audit = (store: Store, by: RecordsActor, jurisdictionId: string, action: string, after: string, at: Date) =>
+  store.staff.audit.append({ actor: actorName(by), userId: typeof by === 'string' ? undefined : by.userId, jurisdictionId, action, after, at });
+
+/** A look at everything held about a person, audited (it shows contact details). */
+export async function lookUpPerson(store: Store, jurisdictionId: string, q: PersonQuery, by: RecordsActor, clock: Clock) {
+  const found = await findPerson(store, jurisdictionId, q);
+  await audit(store, by, jurisdictionId, 'records.find', `${found.requests.length} request(s), ${found.comments.length} comment(s)`, clock.now());
+  return found;
+}
+
 /** A subject-access export, recorded with the date the answer is due (one calendar month, UK GDPR Art. 12(3)). */
-export async function exportPerson(store: Store, jurisdictionId: string, q: PersonQuery, by: string, clock: Clock) {
+export async function exportPerson(store: Store, jurisdictionId: string, q: PersonQuery, by: RecordsActor, clock: Clock) {
   const found = await findPerson(store, jurisdictionId, q);
   const receivedAt = clock.now();
-  const access = await store.records.recordAccess({ jurisdictionId, kind: 'export', ...found.person, requestIds: [...found.requests.map((r) => r.request.id), ...found.comments.map((c) => c.requestId)], receivedAt, dueAt: addPeriod(receivedAt, '1 month'), by });
+  const access = await store.records.recordAccess({ jurisdictionId, kind: 'export', ...found.person, requestIds: [...found.requests.map((r) => r.request.id), ...found.comments.map((c) => c.requestId)], receivedAt, dueAt: addPeriod(receivedAt, '1 month'), by: actorName(by) });
+  await audit(store, by, jurisdictionId, 'records.export', `access request ${access.id}: ${access.requestIds.length} request(s)`, receivedAt);
   return { ...found, access };
 }
 
@@ -100,14 +119,15 @@ export async function exportPerson(store: Store, jurisdictionId: string, q: Pers
  * erasure recorded, and sent on to every back-end and subscriber that received
  * the requests; their acknowledgements come back into `store.erasures.acks`.
  */
-export async function erasePerson(store: Store, jurisdictionId: string, q: PersonQuery, by: string, clock: Clock) {
+export async function erasePerson(store: Store, jurisdictionId: string, q: PersonQuery, by: RecordsActor, clock: Clock) {
   const person = checkPerson(q);
   const ids = await store.records.findPerson(jurisdictionId, person);
   const at = clock.now();
   const services = new Map((await store.services.list(jurisdictionId)).map((s) => [s.code, keepableAnswers(s.attributes)]));
   await store.records.anonymise(jurisdictionId, ids, (code) => services.get(code) ?? new Set(), at);
   await store.records.eraseComments(jurisdictionId, (await store.records.commentsBy(jurisdictionId, person)).map((u) => u.id));
-  const access = await store.records.recordAccess({ jurisdictionId, kind: 'erase', ...person, requestIds: ids, receivedAt: at, dueAt: addPeriod(at, '1 month'), by });
+  const access = await store.records.recordAccess({ jurisdictionId, kind: 'erase', ...person, requestIds: ids, receivedAt: at, dueAt: addPeriod(at, '1 month'), by: actorName(by) });
+  await audit(store, by, jurisdictionId, 'records.erase', `access request ${access.id}: ${ids.length} request(s) anonymised`, at);
   await store.erasures.send(await planErasure(store, { accessId: access.id, jurisdictionId, requestIds: ids, at }));
   return access;
 }

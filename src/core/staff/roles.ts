@@ -2,7 +2,8 @@
  * Staff roles, per council. Each role can do what the one before it can, and
  * more: an agent (contact centre) raises and finds requests and adds notes; an
  * officer works cases (status, replies, assignment); a supervisor also runs
- * bulk actions and reads the audit log; an admin also sets the council up.
+ * bulk actions, reads the audit log and answers subject-access and erasure
+ * requests; an admin also sets the council up.
  */
 export const ROLES = ['agent', 'officer', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -20,6 +21,8 @@ export const ABILITIES = {
   'case.assign': 'officer',
   'case.bulk': 'supervisor',
   'audit.view': 'supervisor',
+  /** Subject access and erasure (UK GDPR): find, export and erase a person's records. */
+  'records.manage': 'supervisor',
   'council.admin': 'admin',
 } as const satisfies Record<string, Role>;
 
