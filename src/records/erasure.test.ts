@@ -4,6 +4,7 @@ import { relayWorld, SECRET, until } from '../../test/support/delivery-world.ts'
 import { webhookPeer } from '../../test/support/backends/webhook-peer.ts';
 import { eventSubscriber } from '../../test/support/event-subscriber.ts';
 import { manualClock } from '../../test/support/clock.ts';
+import { pipework } from '../../test/support/cli.ts';
 import { EVENT_TYPES } from '../core/events/event.ts';
 import { erasePerson } from '../core/records/records.ts';
 import { EventPusher } from '../events/pusher.ts';
@@ -80,4 +81,12 @@ test('an erasure reaches a webhook back-end and a subscriber, each acknowledgeme
   assert.deepEqual([...(event!.data.request_ids as string[])].sort(), [...erased.requestIds].sort());
   assert.doesNotMatch(JSON.stringify(event), /ada@example\.org/i, 'the event names no one');
   assert.equal(sub.state.badSignatures, 0);
+
+  // The same, as an operator reads it.
+  const shown = await pipework(['records', 'erasure', erased.id], { DATABASE_URL: w.store.url! });
+  assert.equal(shown.code, 0, shown.err);
+  assert.match(shown.out, /3 of 4 confirmed/);
+  assert.match(shown.out, new RegExp(`backend\tstreets\t${atStreets.id}\tconfirmed`));
+  assert.match(shown.out, /backend\trefusing\t\d+\trecorded/);
+  assert.equal((await pipework(['records', 'erasure', '999'], { DATABASE_URL: w.store.url! })).code, 1);
 });

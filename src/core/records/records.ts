@@ -1,6 +1,7 @@
 import type { Store } from '../store.ts';
 import type { Clock } from '../clock.ts';
-import type { PersonQuery } from './port.ts';
+import type { PersonQuery, RetentionOverride } from './port.ts';
+import type { Service } from '../services/service.ts';
 import { addPeriod, cutoff, retentionFor, type RetentionRule } from './retention.ts';
 import { compileProcess } from '../process/process.ts';
 import { PipeworkError } from '../errors.ts';
@@ -27,15 +28,7 @@ export async function applyRetention(store: Store, jurisdictionId: string, optio
   const summary: RetentionSummary = { jurisdictionId, dryRun: options.dryRun, services: [] };
   const overrides = new Map((await store.erasures.overrides(jurisdictionId)).map((o) => [o.serviceCode, o]));
   for (const service of await store.services.list(jurisdictionId)) {
-    const stored = service.pattern && (await store.patterns.get(jurisdictionId, service.pattern.id, service.pattern.version));
-    const doc = stored ? stored.document : undefined;
-    const ownRule = doc?.retention as { contact_after_closure?: string; anonymise_after_closure?: string } | undefined;
-    const rule = retentionFor(
-      ownRule && { ...(ownRule.contact_after_closure && { contactAfterClosure: ownRule.contact_after_closure }), ...(ownRule.anonymise_after_closure && { anonymiseAfterClosure: ownRule.anonymise_after_closure }) },
-      (doc?.lgsl_codes as number[] | undefined) ?? (service.lgslCode ? [service.lgslCode] : []),
-      overrides.get(service.code),
-    );
-    const statuses = doc ? [...compileProcess(doc.process).closing] : CLOSED;
+    const { rule, statuses } = await serviceRetention(store, service, overrides.get(service.code));
     const keep = keepableAnswers(service.attributes);
     const stage = async (name: 'contact' | 'anonymise', period: string) => {
       const done: string[] = [];
@@ -59,6 +52,17 @@ export async function applyRetention(store: Store, jurisdictionId: string, optio
   }
   await store.records.logRun({ jurisdictionId, startedAt, finishedAt: options.clock.now(), dryRun: options.dryRun, summary: summary.services.map((s) => ({ service: s.serviceCode, contactErased: s.contactErased.length, anonymised: s.anonymised.length })) });
   return summary;
+}
+
+/** A service's retention rule (the council's override, else its pattern's, else the default) and its closing statuses. */
+export async function serviceRetention(store: Store, service: Service, override?: RetentionOverride) {
+  const stored = service.pattern && (await store.patterns.get(service.jurisdictionId, service.pattern.id, service.pattern.version));
+  const doc = stored ? stored.document : undefined;
+  const ownRule = doc?.retention as { contact_after_closure?: string; anonymise_after_closure?: string } | undefined;
+  const patternRule = ownRule && { ...(ownRule.contact_after_closure && { contactAfterClosure: ownRule.contact_after_closure }), ...(ownRule.anonymise_after_closure && { anonymiseAfterClosure: ownRule.anonymise_after_closure }) };
+  const rule = retentionFor(patternRule, (doc?.lgsl_codes as number[] | undefined) ?? (service.lgslCode ? [service.lgslCode] : []), override);
+  const statuses = doc ? [...compileProcess(doc.process).closing] : CLOSED;
+  return { rule, statuses, patternRule, override };
 }
 
 /** List answers carry no free text: they are kept in an anonymised record. */
