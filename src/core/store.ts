@@ -7,6 +7,7 @@ import type { RoutingStore } from './routing/route.ts';
 import type { ErasureStore, RecordsStore } from './records/port.ts';
 import type { EventStore } from './events/event.ts';
 import type { NotificationStore } from './notifications/notification.ts';
+import type { MessageTemplateStore } from './notifications/templates.ts';
 import type { SubscriptionStore } from './events/subscription.ts';
 import type { StaffStore } from './staff/staff.ts';
 import type { StaffQueueStore } from './cases/queue.ts';
@@ -149,6 +150,7 @@ export interface Store {
   /** Retention, legal holds, subject access and erasure (src/core/records/). */
   records: RecordsStore;
   erasures: ErasureStore;
+  messageTemplates: MessageTemplateStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -10,6 +10,7 @@ import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
 import { recordsStore } from './records.ts';
 import { erasureStore } from './erasures.ts';
+import { messageTemplateStore } from './message-templates.ts';
 import { catalogueCache } from './cache.ts';
 import { SecretKeyError, keyring } from '../core/secrets.ts';
 import { eventStore } from './events.ts';
@@ -88,6 +89,7 @@ export async function openStore(
     webSessions: webSessionStore(db),
     records: recordsStore(db),
     erasures: erasureStore(db),
+    messageTemplates: messageTemplateStore(db),
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),
