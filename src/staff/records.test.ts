@@ -17,6 +17,7 @@ before(async () => {
   w = await demoApp();
   await staffUser(w.store, 'super@example.gov.uk', 'supervisor', 'example', 'Sue Supervisor');
   await staffUser(w.store, 'officer@example.gov.uk', 'officer', 'example', 'Olu Officer');
+  await staffUser(w.store, 'admin@example.gov.uk', 'admin', 'example', 'Ade Admin');
   supervisor = staffClient(w.app);
   await supervisor.signIn('super@example.gov.uk');
   officer = staffClient(w.app);
@@ -24,8 +25,11 @@ before(async () => {
 });
 after(() => w.close());
 
-test('only a supervisor answers records requests', async () => {
+test('only a supervisor answers records requests (not an admin alone: exports hold contact details)', async () => {
   assert.equal((await officer.get('/staff/records')).statusCode, 403);
+  const admin = staffClient(w.app);
+  await admin.signIn('admin@example.gov.uk');
+  assert.equal((await admin.get('/staff/records')).statusCode, 403);
   assert.doesNotMatch((await officer.get('/staff/')).body, /Records requests/);
   const home = await supervisor.get('/staff/records');
   assert.equal(home.statusCode, 200);

@@ -39,5 +39,7 @@ const CONTACT_ROLES: ReadonlySet<Role> = new Set(['agent', 'officer', 'superviso
 export function can(role: Role | undefined, ability: Ability): boolean {
   if (!role) return false;
   if (ability === 'contact.view') return CONTACT_ROLES.has(role);
+  // Subject-access exports hold contact details: supervisors, not admins alone.
+  if (ability === 'records.manage') return CONTACT_ROLES.has(role) && ROLES.indexOf(role) >= ROLES.indexOf(ABILITIES[ability]);
   return ROLES.indexOf(role) >= ROLES.indexOf(ABILITIES[ability]);
 }
