@@ -5,6 +5,10 @@ import { webhookPeer } from '../../test/support/backends/webhook-peer.ts';
 import { eventSubscriber } from '../../test/support/event-subscriber.ts';
 import { manualClock } from '../../test/support/clock.ts';
 import { pipework } from '../../test/support/cli.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { saveBackend } from '../routing/manage.ts';
 import { EVENT_TYPES } from '../core/events/event.ts';
 import { erasePerson } from '../core/records/records.ts';
 import { EventPusher } from '../events/pusher.ts';
@@ -47,6 +51,11 @@ test('an erasure reaches a webhook back-end and a subscriber, each acknowledgeme
   await w.webhook('streets', peer.url);
   await w.route('pothole', 'streets');
   const atStreets = await w.submit('Sent to streets');
+  // A file drop has no way to say "erase": the erasure is recorded for the council to pass on.
+  const dir = mkdtempSync(join(tmpdir(), 'pipework-erasure-'));
+  await saveBackend(w.store, { name: 'batch', kind: 'file-drop', config: { outbox: join(dir, 'out'), inbox: join(dir, 'in'), intervalSeconds: 1 } }, 'test');
+  await w.route('pothole', 'batch');
+  const inFile = await w.submit('Written to a file');
   await w.webhook('refusing', refusing.url);
   await w.route('pothole', 'refusing');
   const neverArrived = await w.submit('Refused by its back-end');
@@ -54,9 +63,10 @@ test('an erasure reaches a webhook back-end and a subscriber, each acknowledgeme
   w.relay();
   await until(async () => (await w.store.deliveries.forRequest(atStreets.id)).some((d) => d.state === 'delivered'), 10_000, 'delivery to streets');
   await until(async () => (await w.store.deliveries.forRequest(neverArrived.id)).some((d) => d.state === 'dead'), 10_000, 'refusal');
+  await until(async () => (await w.store.deliveries.forRequest(inFile.id)).some((d) => d.state === 'delivered'), 10_000, 'the file drop');
 
   const erased = await erasePerson(w.store, 'example', { email: 'ADA@example.org' }, 'test', manualClock(new Date()));
-  assert.deepEqual(erased.requestIds.sort(), [inBuiltin.id, atStreets.id, neverArrived.id].sort());
+  assert.deepEqual(erased.requestIds.sort(), [inBuiltin.id, atStreets.id, inFile.id, neverArrived.id].sort());
 
   await until(async () => (await w.store.erasures.acks(erased.id)).filter((a) => a.target === 'backend').every((a) => a.state !== 'pending'), 10_000, 'back-ends to answer');
   const pusher = new EventPusher(w.store, pusherOptions(w.config), { warn() {}, error() {} }, clock);
@@ -69,6 +79,8 @@ test('an erasure reaches a webhook back-end and a subscriber, each acknowledgeme
   assert.equal(of('builtin', inBuiltin.id)?.state, 'confirmed');
   assert.equal(of('refusing', neverArrived.id)?.state, 'recorded');
   assert.match(of('refusing', neverArrived.id)!.detail!, /never reached/);
+  assert.equal(of('batch', inFile.id)?.state, 'recorded');
+  assert.match(of('batch', inFile.id)!.detail!, new RegExp(`a file-drop back-end cannot be sent an erasure: tell its owner to erase reference \\S+`));
   assert.equal(of(subscriptionId)?.state, 'confirmed');
   assert.ok(of(subscriptionId)?.ackedAt);
 
@@ -85,7 +97,7 @@ test('an erasure reaches a webhook back-end and a subscriber, each acknowledgeme
   // The same, as an operator reads it.
   const shown = await pipework(['records', 'erasure', erased.id], { DATABASE_URL: w.store.url! });
   assert.equal(shown.code, 0, shown.err);
-  assert.match(shown.out, /3 of 4 confirmed/);
+  assert.match(shown.out, /3 of 5 confirmed/);
   assert.match(shown.out, new RegExp(`backend\tstreets\t${atStreets.id}\tconfirmed`));
   assert.match(shown.out, /backend\trefusing\t\d+\trecorded/);
   assert.equal((await pipework(['records', 'erasure', '999'], { DATABASE_URL: w.store.url! })).code, 1);
