@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { relayWorld, until } from '../../test/support/delivery-world.ts';
 import { smtpPeer } from '../../test/support/smtp-peer.ts';
 import { webClient } from '../../test/support/web.ts';
+import { staffClient, staffUser } from '../../test/support/staff.ts';
 import { submitRequest } from '../core/requests/submit.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
 import type { NewRequestUpdate } from '../core/requests/request.ts';
@@ -155,6 +156,12 @@ test('a refusal for now (4xx) is retried and the email arrives once; a permanent
   const listed = await w.app.inject({ url: `/admin/api/notifications?request_id=${b.id}`, headers: { authorization: `Bearer ${w.adminKey}` } });
   assert.equal(listed.statusCode, 200);
   assert.equal(listed.json().notifications[0].state, 'failed');
+  // Staff see it on the case.
+  await staffUser(w.store, 'olu@example.gov.uk', 'officer', 'example', 'Olu Officer');
+  const officer = staffClient(w.app);
+  await officer.signIn('olu@example.gov.uk');
+  const page = await officer.get(`/staff/requests/${b.id}`);
+  assert.match(page.body, /Resident could not be emailed \(confirmation\)[\s\S]*Not sent[\s\S]*550/);
 });
 
 test('20 reports at once with two senders running: 20 confirmations, each sent exactly once', async () => {

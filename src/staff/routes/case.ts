@@ -19,7 +19,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
   app.get<Params & { Querystring: { contact?: string } }>('/requests/:id', { config: { ability: 'case.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const request = await caseFor(store, actor, req.params.id);
-    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments] = await Promise.all([
+    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments, messages] = await Promise.all([
       store.services.get(actor.jurisdictionId, request.serviceCode),
       processState(store, request, clock.now()),
       store.requests.history(actor.jurisdictionId, request.id, { internal: true }),
@@ -28,6 +28,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       store.staff.assignments.get(actor.jurisdictionId, request.id),
       store.staff.users.list(actor.jurisdictionId),
       store.staff.audit.list({ jurisdictionId: actor.jurisdictionId, requestId: request.id, actions: ['case.assign'], limit: 200 }),
+      store.notifications.forRequest(request.id),
     ]);
     const label = statusLabeller(service);
     const withAttempts = await Promise.all(deliveries.map(async (d) => ({ ...d, attemptList: await store.deliveries.attempts(d.id) })));
@@ -66,7 +67,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       contact,
       showContact,
       mayViewContact: can(actor.role, 'contact.view'),
-      items: timeline({ updates, deliveries: withAttempts, assignments, label }),
+      items: timeline({ updates, deliveries: withAttempts, assignments, messages, label }),
       errors: formError ? [formError] : [],
       formValue: formError?.value,
     });
