@@ -23,13 +23,7 @@ const ACK_TEXT = { pending: 'Waiting', confirmed: 'Confirmed', recorded: 'Record
 export async function recordsRoutes(app: FastifyInstance, { store, clock }: StaffContext) {
   const home = async (req: FastifyRequest, reply: FastifyReply, values: PersonQuery = {}, errors: PageError[] = [], status = 200) => {
     const requests = await store.records.accessRequests(actorOf(req).jurisdictionId);
-    const now = clock.now().getTime();
-    return page(req, reply, 'records.njk', {
-      title: 'Records requests',
-      values,
-      errors,
-      requests: requests.slice(0, 100).map((r) => ({ ...r, overdue: r.dueAt.getTime() < now })),
-    }, status);
+    return page(req, reply, 'records.njk', { title: 'Records requests', values, errors, requests: requests.slice(0, 100) }, status);
   };
   const problem = (err: unknown): PageError[] => {
     if (err instanceof PipeworkError && err.code === 'INVALID_INPUT') return [{ field: 'email', href: '#email', text: 'Enter an email address or a phone number' }];
