@@ -113,11 +113,13 @@ export class EventPusher {
       }
     }
     const now = this.clock.now();
+    // A full batch means more may be waiting: the next round comes at once. One write per round.
+    const nextAt = pushed < this.opts.batchSize ? new Date(now.getTime() + this.opts.pollMs) : now;
     if (cursor !== sub.cursor || sub.attempts || pushed) {
-      await this.store.subscriptions.update(sub.id, { cursor, attempts: 0, failingSince: null, lastError: null, nextAt: now, ...(pushed ? { deliveredAt: now } : {}) }, now);
+      await this.store.subscriptions.update(sub.id, { cursor, attempts: 0, failingSince: null, lastError: null, nextAt, ...(pushed ? { deliveredAt: now } : {}) }, now);
+    } else {
+      await this.store.subscriptions.update(sub.id, { nextAt }, now);
     }
-    // A full batch means more may be waiting: the next round comes at once.
-    if (pushed < this.opts.batchSize) await this.store.subscriptions.update(sub.id, { nextAt: new Date(now.getTime() + this.opts.pollMs) }, now);
     return pushed;
   }
 
