@@ -51,6 +51,12 @@ export interface Backend {
   probe?(): Promise<Probe[]>;
   /** Tells the back-end a case it held is now handled elsewhere (`routes move-open`). */
   handOver?(reference: string, to: string, job: RequestJob): Promise<void>;
+  /**
+   * Tells the back-end to erase what it holds of a request (a person's erasure
+   * request). Adapters that have no way to say so leave it out: the erasure is
+   * then recorded for the council to pass on by hand. Throws DeliveryError.
+   */
+  deliverErasure?(job: ErasureJob): Promise<{ reference?: string }>;
   /** Batch adapters: one outcome per job, in order (a reference, or the error for that job). */
   deliverBatch?(jobs: RequestJob[]): Promise<({ reference: string } | DeliveryError)[]>;
   /** Pull adapters: status reports since `cursor`, and the cursor to pass next time. */
@@ -105,6 +111,17 @@ export interface UpdateJob extends RequestJob {
   /** The back-end's own reference for the request. */
   reference: string;
   update: RequestUpdate;
+}
+
+export interface ErasureJob {
+  deliveryId: string;
+  idempotencyKey: string;
+  attempt: number;
+  /** Pipework's id of the request (already anonymised here). */
+  requestId: string;
+  /** The back-end's own reference for the request. */
+  reference: string;
+  serviceCode: string;
 }
 
 /** One status report from a back-end, before mapping. */

@@ -73,6 +73,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   backup: { summary: 'Write a consistent backup of the database to FILE while Pipework serves (SQLite: a copy; PostgreSQL: pg_dump)', load: async () => (await import('./backup.ts')).backup },
   restore: { summary: 'Replace the database with a backup made by `backup` (stop Pipework first)', load: async () => (await import('./backup.ts')).restore },
   secrets: { summary: 'Re-seal every back-end secret with PIPEWORK_SECRET_KEY (old keys in PIPEWORK_SECRET_KEY_PREVIOUS)', load: async () => (await import('./secrets.ts')).secrets },
+  notifications: { summary: "Residents' messages: a council's own words per service and language (templates)", load: async () => (await import('./notifications.ts')).notifications },
   events: { summary: 'Event subscriptions for other systems: subscribe a URL to the event log (CloudEvents, signed)', load: async () => (await import('./events.ts')).events },
   directory: { summary: 'The Open Referral UK directory: import a feed or file, export it', load: async () => (await import('./directory.ts')).directory },
   conformance: { summary: "Test any supplier's Open311 or Open Referral UK endpoint, or grade an Open311 client", load: async () => (await import('./conformance.ts')).conformance },

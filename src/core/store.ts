@@ -4,9 +4,10 @@ import type { Status } from './statuses.ts';
 import type { PatternStore } from './patterns/stored.ts';
 import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
-import type { RecordsStore } from './records/port.ts';
+import type { ErasureStore, RecordsStore } from './records/port.ts';
 import type { EventStore } from './events/event.ts';
 import type { NotificationStore } from './notifications/notification.ts';
+import type { MessageTemplateStore } from './notifications/templates.ts';
 import type { SubscriptionStore } from './events/subscription.ts';
 import type { StaffStore } from './staff/staff.ts';
 import type { StaffQueueStore } from './cases/queue.ts';
@@ -154,6 +155,8 @@ export interface Store {
    * SQLite, which one process serves: limits are counted in its memory.
    */
   rateLimits?: RateLimitCounter;
+  erasures: ErasureStore;
+  messageTemplates: MessageTemplateStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -195,6 +195,7 @@ export class Relay {
         if (r.note) this.log.warn({ delivery: job.id, request: job.requestId, backend: job.backend, note: r.note, suspectDuplicate: !!r.suspectDuplicate }, 'relay: delivered, with a note');
         return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: r.reference, note: r.note, suspectDuplicate: r.suspectDuplicate };
       }
+      if (job.kind === 'erasure') return await this.deliverErasure(backend, job, startedAt);
       if (job.parentState === 'dead' || !job.parentState) {
         throw new DeliveryError(`the request itself was not delivered to ${job.backend} (its delivery failed); retry that first, then this one`, false);
       }
@@ -209,6 +210,26 @@ export class Relay {
     } catch (err) {
       return this.failure(job, startedAt, err);
     }
+  }
+
+  /**
+   * An erasure goes after the request itself (it waits, like an update); a
+   * back-end that cannot take one, or never received the request, has the
+   * erasure recorded instead, for the council to pass on (docs/records.md).
+   */
+  private async deliverErasure(backend: Backend, job: ClaimedDelivery, startedAt: number): Promise<DeliveryOutcome> {
+    const done = async (state: 'confirmed' | 'recorded', detail: string, externalRef?: string): Promise<DeliveryOutcome> => {
+      await this.store.erasures.acknowledge({ target: 'backend', deliveryId: job.id, state, detail, at: new Date() });
+      return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef };
+    };
+    if (job.parentState === 'dead' || !job.parentState) return done('recorded', 'the request never reached this back-end (its delivery failed)');
+    if (job.parentState !== 'delivered' || !job.parentRef) {
+      const parentNext = job.parentState === 'pending' ? (job.parentDueAt?.getTime() ?? 0) : 0;
+      return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'deferred', retryAt: Math.max(Date.now() + DEFER_MS, parentNext), error: 'waiting for the request to be delivered first' };
+    }
+    if (!backend.deliverErasure) return done('recorded', `a ${backend.kind} back-end cannot be sent an erasure: tell its owner to erase reference ${job.parentRef}`, job.parentRef);
+    const r = await backend.deliverErasure({ deliveryId: job.id, idempotencyKey: job.idempotencyKey, attempt: job.attempts, requestId: job.requestId, reference: job.parentRef, serviceCode: job.serviceCode });
+    return done('confirmed', r.reference ? `erased (their reference ${r.reference})` : 'erased', job.parentRef);
   }
 
   private async deliverBatch(backend: Backend, jobs: ClaimedDelivery[]): Promise<DeliveryOutcome[]> {
@@ -237,6 +258,7 @@ export class Relay {
     if (!(err instanceof DeliveryError)) this.log.error({ ...ctx, err }, 'relay: adapter failed unexpectedly');
     if (dead) {
       this.log.error(ctx, 'relay: delivery dead-lettered');
+      if (job.kind === 'erasure') void this.store.erasures.acknowledge({ target: 'backend', deliveryId: job.id, state: 'failed', detail: message, at: new Date(finishedAt) }).catch((e) => this.log.error({ err: e }, 'relay: could not record a refused erasure'));
       return { deliveryId: job.id, startedAt, finishedAt, outcome: 'dead', error: message };
     }
     this.log.warn(ctx, 'relay: delivery failed; will retry');

@@ -1,6 +1,7 @@
 import type { ClaimedNotification, Channel, Language, NoticeKind } from '../core/notifications/notification.ts';
 import { loadCatalogues, translator } from '../web/i18n.ts';
 import { dateFormatter } from '../web/render.ts';
+import { fillTemplate, type MessageTemplate } from '../core/notifications/templates.ts';
 
 /** One message ready for a transport: the words for SMTP, the fields for a GOV.UK Notify template. */
 export interface OutgoingMessage {
@@ -64,16 +65,32 @@ const fill = (s: string, f: Record<string, string>) => s.replace(/\{(\w+)\}/g, (
  *
  * @example compose(job, { serviceName: 'Potholes', councilName: 'Example Borough Council', publicUrl: 'https://reports.example.gov.uk' })
  */
-export function compose(job: ClaimedNotification, ctx: { serviceName: string; councilName: string; publicUrl: string }): OutgoingMessage {
+export interface ComposeContext {
+  serviceName: string;
+  councilName: string;
+  publicUrl: string;
+  /** The pattern's (or council's) English label and description of the status: the defaults' words. */
+  statusLabel?: string;
+  statusDescription?: string;
+  /** The council's own words for this message, if it has some (src/core/notifications/templates.ts). */
+  template?: MessageTemplate;
+}
+
+/** The status the message is about: the update's, or the request's as it stands. */
+export const statusOf = (job: ClaimedNotification) => (job.update && job.update.status !== 'unchanged' ? job.update.status : job.request.status);
+
+export function compose(job: ClaimedNotification, ctx: ComposeContext): OutgoingMessage {
   const lang = job.notice.language;
   const w = WORDS[lang];
-  const status = job.update && job.update.status !== 'unchanged' ? job.update.status : job.request.status;
+  const status = statusOf(job);
   const stopUrl = `${ctx.publicUrl}/updates/stop/${job.notice.stopToken}`;
   const fields: Record<string, string> = {
     reference: job.request.id,
     service: ctx.serviceName,
     council: ctx.councilName,
-    status: statusName[lang](`status.${status}`),
+    // Patterns name their statuses in English; Welsh uses the service's own Welsh names.
+    status: (lang === 'en' && ctx.statusLabel) || statusName[lang](`status.${status}`),
+    status_description: lang === 'en' ? (ctx.statusDescription ?? '') : '',
     expected_date: dates[lang](job.request.expectedAt),
     reply: job.update?.description ?? '',
     original: job.duplicateOf ?? '',
@@ -81,17 +98,26 @@ export function compose(job: ClaimedNotification, ctx: { serviceName: string; co
     track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(job.kind === 'merged' && job.duplicateOf ? job.duplicateOf : job.request.id)}`,
     stop_url: stopUrl,
   };
-  const parts = [fill(w[job.kind].lead, fields)];
+  const to = (job.channel === 'email' ? job.contact.email : job.contact.phone) ?? '';
+  const base = { key: job.idempotencyKey, kind: job.kind, channel: job.channel, language: lang, to, fields, stopUrl, attempt: job.attempts };
+  if (ctx.template) {
+    // The council's words; the stop link is in every message whether or not the template names it.
+    const body = fillTemplate(ctx.template.body, fields);
+    const named = /\(\(\s*stop_url\s*\)\)/.test(ctx.template.body);
+    const text = named ? body : [body, fill(job.channel === 'sms' ? w.smsStop : w.stop, fields)].join(job.channel === 'sms' ? '\n' : '\n\n');
+    return { ...base, subject: ctx.template.subject ? fillTemplate(ctx.template.subject, fields) : fill(w[job.kind].subject, fields), text };
+  }
+  const lead = fill(w[job.kind].lead, fields);
+  const parts = [job.kind === 'status' && fields.status_description ? `${lead} ${fields.status_description}` : lead];
   if (job.kind === 'confirmation') {
     parts.push(fill(w.reference, fields), [fill(w.next, fields), fields.expected_date ? fill(w.expected, fields) : ''].filter(Boolean).join(' '));
   } else if (fields.reply) {
     // The council's reply, or the words that came with the change of status.
     parts.push(fields.reply);
   }
-  const to = job.channel === 'email' ? job.contact.email : job.contact.phone;
   const text =
     job.channel === 'sms'
       ? [fill(w[job.kind].subject, fields), fill(w.track, fields), fill(w.smsStop, fields)].join('\n')
       : [...parts, fill(w.track, fields), fill(w.stop, fields)].join('\n\n');
-  return { key: job.idempotencyKey, kind: job.kind, channel: job.channel, language: lang, to: to ?? '', subject: fill(w[job.kind].subject, fields), text, fields, stopUrl, attempt: job.attempts };
+  return { ...base, subject: fill(w[job.kind].subject, fields), text };
 }

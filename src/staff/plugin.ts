@@ -25,6 +25,7 @@ import { auditRoutes } from './routes/audit.ts';
 import { raiseRoutes } from './routes/raise.ts';
 import { viewRoutes } from './routes/views.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
+import { recordsRoutes } from './routes/records.ts';
 import { adminRoutes } from './admin/index.ts';
 import type { BackendRegistry } from '../backends/registry.ts';
 
@@ -101,5 +102,6 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock, 
   await app.register(raiseRoutes, ctx);
   await app.register(viewRoutes, ctx);
   await app.register(dashboardRoutes, ctx);
+  await app.register(recordsRoutes, ctx);
   await app.register(adminRoutes, { ...ctx, prefix: '/admin' });
 }

@@ -100,7 +100,7 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
     const [requests, contacts, parents, updates] = await Promise.all([
       db.selectFrom('service_requests').selectAll().where('id', 'in', requestIds).execute(),
       db.selectFrom('request_contacts').selectAll().where('request_id', 'in', requestIds).execute(),
-      rows.some((r) => r.kind === 'update')
+      rows.some((r) => r.kind !== 'request')
         ? db.selectFrom('deliveries').selectAll().where('request_id', 'in', requestIds).where('kind', '=', 'request').execute()
         : Promise.resolve([] as Row[]),
       rows.some((r) => r.update_id !== null)
@@ -115,7 +115,7 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
       const req = reqById.get(r.request_id);
       if (!req) continue; // cannot happen: jobs are written with their request
       const c = contactById.get(r.request_id);
-      const parent = r.kind === 'update' ? parents.find((p) => p.request_id === r.request_id && p.backend === r.backend) : undefined;
+      const parent = r.kind !== 'request' ? parents.find((p) => p.request_id === r.request_id && p.backend === r.backend) : undefined;
       const u = r.update_id === null ? undefined : updateById.get(r.update_id);
       out.push({
         ...deliveryFromRow(r),

@@ -9,6 +9,8 @@ import { routingStore } from './routing.ts';
 import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
 import { recordsStore } from './records.ts';
+import { erasureStore } from './erasures.ts';
+import { messageTemplateStore } from './message-templates.ts';
 import { catalogueCache } from './cache.ts';
 import { SecretKeyError, keyring } from '../core/secrets.ts';
 import { eventStore } from './events.ts';
@@ -92,6 +94,8 @@ export async function openStore(
     media: mediaStore(db),
     webSessions: webSessionStore(db),
     records: recordsStore(db),
+    erasures: erasureStore(db),
+    messageTemplates: messageTemplateStore(db),
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),

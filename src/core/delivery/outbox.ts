@@ -14,7 +14,8 @@ export type DeliveryRole = 'primary' | 'canary' | 'shadow' | 'former';
  * residents' comments no longer go there.
  */
 export const ownsRequest = (role: DeliveryRole | string) => role === 'primary' || role === 'canary';
-export type DeliveryKind = 'request' | 'update';
+/** `erasure`: tells a back-end that holds the request to erase the person's data (docs/records.md). */
+export type DeliveryKind = 'request' | 'update' | 'erasure';
 /** pending → in_flight → delivered; after the give-up, `dead` (kept, and retried only by an operator). */
 export type DeliveryState = 'pending' | 'in_flight' | 'delivered' | 'dead';
 

@@ -19,7 +19,7 @@ const CLIENT_TELLS_RESIDENT = new Set(['open311']);
 /** How the resident of a new request may be told; undefined when they gave no way, or their client tells them. */
 export function noticeForContact(contact: Contact, source = 'web'): Omit<ResidentNotice, 'requestId'> | undefined {
   if (CLIENT_TELLS_RESIDENT.has(source)) return undefined;
-  const email = !!contact.email;
+  const email = !!contact.email && contact.emailUpdates !== false;
   const sms = !!contact.textUpdates && isMobile(contact.phone);
   if (!email && !sms) return undefined;
   return { language: contact.language === 'cy' ? 'cy' : 'en', email, sms, stopToken: randomBytes(24).toString('base64url') };

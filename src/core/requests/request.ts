@@ -26,6 +26,8 @@ export interface Contact {
   language?: 'en' | 'cy';
   /** The resident asked for text messages about this report (sent only to a mobile number). */
   textUpdates?: boolean;
+  /** False: the resident gave an email address but asked for no updates by email (absent: they are emailed). */
+  emailUpdates?: boolean;
 }
 
 export interface ServiceRequest {

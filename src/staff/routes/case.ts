@@ -20,7 +20,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
   app.get<Params & { Querystring: { contact?: string } }>('/requests/:id', { config: { ability: 'case.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const request = await caseFor(store, actor, req.params.id);
-    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments, duplicateOf, duplicates] = await Promise.all([
+    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments, duplicateOf, duplicates, messages] = await Promise.all([
       store.services.get(actor.jurisdictionId, request.serviceCode),
       processState(store, request, clock.now()),
       store.requests.history(actor.jurisdictionId, request.id, { internal: true }),
@@ -31,6 +31,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       store.staff.audit.list({ jurisdictionId: actor.jurisdictionId, requestId: request.id, actions: ['case.assign'], limit: 200 }),
       store.staff.duplicates.originalOf(actor.jurisdictionId, request.id),
       store.staff.duplicates.of(actor.jurisdictionId, request.id),
+      store.notifications.forRequest(request.id),
     ]);
     const label = statusLabeller(service);
     const withAttempts = await Promise.all(deliveries.map(async (d) => ({ ...d, attemptList: await store.deliveries.attempts(d.id) })));
@@ -71,7 +72,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       contact,
       showContact,
       mayViewContact: can(actor.role, 'contact.view'),
-      items: timeline({ updates, deliveries: withAttempts, assignments, label }),
+      items: timeline({ updates, deliveries: withAttempts, assignments, messages, label }),
       errors: formError ? [formError] : [],
       formValue: formError?.value,
     });
