@@ -263,7 +263,9 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
         // Only requests with an unfinished job at `from` matter; read their jobs at both back-ends.
         const stuck = await trx.selectFrom('deliveries').select('request_id').where('backend', '=', from).where('state', 'in', ['pending', 'dead', 'in_flight']).distinct().execute();
         if (!stuck.length) return { moved: 0, skipped: 0 };
-        const rows = await q.where('request_id', 'in', stuck.map((r) => r.request_id)).execute();
+        // In slices: a back-end down for a week can leave more requests than one statement may name.
+        const rows: Row[] = [];
+        for (let i = 0; i < stuck.length; i += 1000) rows.push(...(await q.where('request_id', 'in', stuck.slice(i, i + 1000).map((r) => r.request_id)).execute()));
         const move: number[] = [];
         let skipped = 0;
         const byRequest = new Map<number, Row[]>();

@@ -95,6 +95,10 @@ test('an admin edits and publishes the pothole service in two languages, residen
   // Edit one question in English and Welsh, preview, review the changes, publish.
   await follow(page, 'Edit wording');
   await check('edit wording');
+  await page.locator('#q-depth-description').fill('');
+  await press(page, 'Save draft and preview');
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter the English text/);
+  await check('edit wording, blank question');
   await page.locator('#q-depth-description').fill('How deep is the hole in the road?');
   await page.locator('#q-depth-description-cy').fill("Pa mor ddwfn yw'r twll yn y ffordd?");
   await page.locator('#q-depth-required-cy').fill("Dewiswch pa mor ddwfn yw'r twll");
@@ -134,6 +138,10 @@ test('an admin edits and publishes the pothole service in two languages, residen
   await check('back-ends');
   await page.getByLabel('Name').fill('streets');
   await page.getByLabel('Kind').selectOption('webhook');
+  await page.getByLabel('Settings, as JSON').fill('{ "url": ');
+  await press(page, 'Save back-end');
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter the settings as JSON/);
+  await check('back-ends, settings not JSON');
   await page.getByLabel('Settings, as JSON').fill(JSON.stringify({ url: peer.url, secret: SECRET }));
   await press(page, 'Save back-end');
   assert.doesNotMatch(await page.content(), new RegExp(SECRET));
@@ -161,6 +169,11 @@ test('an admin edits and publishes the pothole service in two languages, residen
   await page.reload();
   assert.match(await page.locator('#current-route').innerText(), /builtin; shadow streets/);
   await page.locator('#canary').selectOption('streets');
+  await page.locator('#percent').fill('150');
+  await press(page, 'Set canary');
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /whole number from 0 to 100/);
+  await check('route, canary percentage refused');
+  await page.locator('#canary').selectOption('streets');
   await page.locator('#percent').fill('50');
   await press(page, 'Set canary');
   assert.match(await page.locator('#current-route').innerText(), /canary streets 50%/);
@@ -185,6 +198,8 @@ test('an admin edits and publishes the pothole service in two languages, residen
 
   const audit = (await server.store.staff.audit.list({ jurisdictionId: 'example', limit: 100 })).map((e) => e.action);
   for (const a of ['service.adopt', 'service.edit', 'service.publish', 'backend.save', 'route.shadow', 'route.canary', 'route.promote']) assert.ok(audit.includes(a), `audit has ${a}`);
-  assert.deepEqual(problems, []);
+  // The three refused forms answer 400, as they should; nothing else went wrong.
+  assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
+  assert.equal(problems.length, 3);
   await context.close();
 });

@@ -103,5 +103,9 @@ test('an admin moves pothole to the webhook as a page: shadow, canary 50%, promo
   assert.equal((await audit('route.shadow')).length, 1);
   assert.equal((await audit('route.canary')).length, 1);
   assert.equal((await admin.get('/staff/admin/routes')).statusCode, 200);
+  // The council's default route ("*") has its page too.
+  assert.equal((await admin.get('/staff/admin/routes/%2A')).statusCode, 200);
+  assert.equal((await admin.post('/staff/admin/routes/%2A/primary', { backend: 'streets' })).statusCode, 303);
+  assert.equal((await w.store.routing.get('example', '*'))!.primary, 'streets');
   assert.equal((await admin.get('/staff/admin/routes/no-such')).statusCode, 404);
 });

@@ -41,7 +41,7 @@ async function routeRoutes(app: FastifyInstance, ctx: StaffContext) {
     const routeOf = (code: string) => routes.find((r) => r.serviceCode === code);
     return page(req, reply, 'admin/routes.njk', {
       title: 'Routes and moves',
-      fallback: describe(routeOf('*')) ,
+      fallback: describe(routeOf('*')),
       rows: services.map((s) => ({ code: s.code, name: s.name, route: routeOf(s.code) ? describe(routeOf(s.code)) : undefined })),
     });
   });

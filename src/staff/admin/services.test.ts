@@ -129,6 +129,7 @@ test('a blank English question is refused on the form and nothing is saved', asy
   assert.equal(res.statusCode, 400);
   assert.match(res.body, /govuk-error-summary/);
   assert.match(res.body, /href="#q-depth-description"/);
+  assert.match(res.body, /Enter the English text: it cannot be blank/);
   assert.equal((await w.store.patterns.versions('example', 'pothole')).length, before.length);
 });
 

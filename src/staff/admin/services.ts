@@ -86,7 +86,7 @@ function formErrors(err: PipeworkError, p: ServicePattern): PageError[] {
     const q = /^questions\[(\d+)\]\.(description|hint|error_messages\.(required|invalid))/.exec(pr.field);
     const s = /^process\.statuses\[(\d+)\]\.label/.exec(pr.field);
     const name = q ? `q.${p.questions[Number(q[1])]?.code}.${q[3] ?? q[2]}` : s ? `s.${p.process.statuses[Number(s[1])]?.status}.label` : pr.field === 'name' ? 'name' : pr.field;
-    const blank = /fewer than 1|at least 1|minLength|must NOT have fewer/i.test(pr.message);
+    const blank = /fewer than 1|at least 1|minLength|must NOT have fewer|empty/i.test(pr.message);
     return { field: name, href: `#${fieldId(name.replace(/\./g, '-'))}`, text: blank ? 'Enter the English text: it cannot be blank' : pr.message };
   });
 }
