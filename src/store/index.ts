@@ -17,6 +17,7 @@ import { subscriptionStore } from './subscriptions.ts';
 import { staffStore } from './staff.ts';
 import { staffQueueStore } from './staff-queue.ts';
 import { directoryStore } from './directory.ts';
+import { patternSharingStore } from './pattern-sharing.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -79,6 +80,7 @@ export async function openStore(
       backend: (name: string) => name,
     }),
     patterns: patternStore(db),
+    patternSharing: patternSharingStore(db, keys),
     events: eventStore(db, dialect),
     subscriptions: subscriptionStore(db, keys),
     notifications: notificationStore(db, dialect),

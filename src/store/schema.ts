@@ -2,12 +2,13 @@ import type { Generated } from 'kysely';
 import type { DeliveryTables } from './schema-delivery.ts';
 import type { NotifyTables } from './schema-notify.ts';
 import type { DirectoryTables } from './schema-directory.ts';
+import type { SharingTables } from './schema-sharing.ts';
 
 /**
  * Table shapes as stored. Times are epoch milliseconds (BIGINT) and JSON is
  * text in both dialects, so one query layer serves SQLite and PostgreSQL.
  */
-export interface Database extends DeliveryTables, NotifyTables, DirectoryTables {
+export interface Database extends DeliveryTables, NotifyTables, DirectoryTables, SharingTables {
   jurisdictions: { id: string; name: string; created_at: number };
   services: {
     jurisdiction_id: string;
