@@ -9,7 +9,7 @@ import { exportDocument, exportPattern } from '../patterns/export.ts';
 import { starterPattern } from '../patterns/library.ts';
 import { compareVersions } from '../patterns/semver.ts';
 import type { ServicePattern } from '../patterns/schema.ts';
-import { SHARING_SUBCOMMANDS, SHARING_USAGE, runSharing } from './pattern-sharing.ts';
+import { SHARING_USAGE, isSharingCall, runSharing } from './pattern-sharing.ts';
 
 /** Reads every file; prints every problem with file, line and path; returns the patterns only if all are valid. */
 async function readAll(ctx: CliContext, files: string[]): Promise<ServicePattern[] | undefined> {
@@ -57,7 +57,7 @@ export const patterns: Command = {
   ],
   async run(args, ctx) {
     const [sub, ...rest] = args;
-    if (sub && SHARING_SUBCOMMANDS.has(sub)) return runSharing(sub, rest, ctx);
+    if (isSharingCall(sub, rest)) return runSharing(sub!, rest, ctx);
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
