@@ -120,15 +120,16 @@ export async function patternSharingAdmin(app: FastifyInstance, { store, config 
     const { version, publisher } = req.query;
     let doc: ServicePattern;
     let name = (await store.jurisdictions.list()).find((x) => x.id === j)?.name;
+    let url: string | undefined;
     if (publisher) {
       const seen = latest((await store.patternSharing.seenVersions({ jurisdictionId: j, publisherId: publisher, id: req.params.id })).filter((v) => !version || v.version === version));
       if (!seen) throw new PipeworkError('PATTERN_NOT_FOUND', `No ${publisher}/${req.params.id}${version ? `@${version}` : ''} seen in ${j}'s subscribed feeds`);
-      [doc, name] = [asServicePattern(seen.document as never), seen.publisherName];
+      [doc, name, url] = [asServicePattern(seen.document as never), seen.publisherName, seen.url];
     } else doc = asServicePattern((await findPattern(store, j, req.params.id, version)).document);
     const who = publisher ?? j;
     return {
       id: doc.id, version: doc.version, publisher: who, licence: doc.provenance.licence,
-      chain: await provenanceChain(store, j, doc, who, name),
+      chain: await provenanceChain(store, j, doc, who, name, url),
       adopted_by: await adoptedBy(store, j, who, doc.id, doc.version),
     };
   });

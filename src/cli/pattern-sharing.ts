@@ -163,14 +163,15 @@ export async function runSharing(sub: string, rest: string[], ctx: CliContext): 
       let doc: ServicePattern;
       let publisher = j;
       let name = names.get(j);
+      let url: string | undefined;
       if (values.from) {
         const seen = latest((await store.patternSharing.seenVersions({ jurisdictionId: j, publisherId: values.from, id })).filter((v) => !version || v.version === version));
         if (!seen) throw new UsageError(`No ${values.from}/${id}${version ? `@${version}` : ''} seen in ${j}'s subscribed feeds`);
-        [doc, publisher, name] = [asServicePattern(seen.document as never), values.from, seen.publisherName];
+        [doc, publisher, name, url] = [asServicePattern(seen.document as never), values.from, seen.publisherName, seen.url];
       } else doc = asServicePattern((await findPattern(store, j, id, version)).document);
       ctx.out(`${doc.id}@${doc.version} (${doc.lifecycle ?? 'draft'}): ${doc.name}`);
       ctx.out(`publisher: ${doc.provenance.publisher}; licence: ${doc.provenance.licence}${doc.provenance.adopted_by ? `; adopted by ${doc.provenance.adopted_by.jurisdiction_id} at ${doc.provenance.adopted_by.adopted_at}` : ''}`);
-      ctx.out(`provenance: ${formatChain(await provenanceChain(store, j, doc, publisher, name))}`);
+      ctx.out(`provenance: ${formatChain(await provenanceChain(store, j, doc, publisher, name, url))}`);
       const by = await adoptedBy(store, j, publisher, doc.id, doc.version);
       if (by.length) ctx.out(`adopted by: ${by.map((b) => `${b.publisher}/${b.id}@${b.version}`).join(', ')}`);
       return EXIT.ok;

@@ -201,7 +201,10 @@ export async function applyUpdate(store: Store, jurisdictionId: string, id: stri
     );
   }
   const checked = validatePattern(preview.document);
-  if (!checked.pattern) throw new PipeworkError('INVALID_INPUT', 'The merged pattern does not validate', checked.problems.map((p) => ({ field: p.path, message: p.message })));
+  if (!checked.pattern) {
+    const problems = checked.problems.map((p) => ({ field: p.path, message: p.message }));
+    throw new PipeworkError('INVALID_INPUT', `The merged pattern does not validate: ${problems.slice(0, 5).map((p) => `${p.field}: ${p.message}`).join('; ')}`, problems);
+  }
   await importPatterns(store, jurisdictionId, [checked.pattern], options.now);
   const moved: string[] = [];
   for (const code of await servicesOn(store, jurisdictionId, id, preview.local)) {

@@ -23,32 +23,33 @@ export interface ProvenanceLink {
  * library, for a step without a publisher), until a step has no origin or
  * was never seen here. Newest first.
  */
-export async function provenanceChain(store: Store, jurisdictionId: string, start: ServicePattern, startPublisher: string, startName?: string): Promise<ProvenanceLink[]> {
+export async function provenanceChain(store: Store, jurisdictionId: string, start: ServicePattern, startPublisher: string, startName?: string, startUrl?: string): Promise<ProvenanceLink[]> {
   const chain: ProvenanceLink[] = [];
   let doc: ServicePattern | undefined = start;
   let publisher = startPublisher;
   let name = startName;
-  let url: string | undefined;
+  let url: string | undefined = startUrl;
   for (let depth = 0; doc && depth < 20; depth++) {
     chain.push({ publisher, publisherName: name ?? doc.provenance.publisher, id: doc.id, version: doc.version, licence: doc.provenance.licence, url, adoptedBy: doc.provenance.adopted_by?.jurisdiction_id, known: true });
     const from: ServicePattern['provenance']['derived_from'] = doc.provenance.derived_from;
     if (!from) break;
-    if (from.publisher) {
-      const seen: SeenVersion | undefined = latest((await store.patternSharing.seenVersions({ jurisdictionId, publisherId: from.publisher, id: from.id })).filter((v) => v.version === from.version));
-      if (!seen) {
-        chain.push({ publisher: from.publisher, id: from.id, version: from.version, url: from.url, known: false });
-        break;
-      }
-      [doc, publisher, name, url] = [asServicePattern(seen.document as never), from.publisher, seen.publisherName, seen.url];
-    } else {
-      // Same library as the step that names it (on this install only for this council's own versions).
-      const local: ServicePattern | undefined = publisher === jurisdictionId ? await findPattern(store, jurisdictionId, from.id, from.version).then((p) => asServicePattern(p.document), () => undefined) : undefined;
+    // Without a publisher, the origin is in the same publisher's library: this council's own, or that publisher's feed.
+    const origin: string = from.publisher ?? publisher;
+    if (origin === jurisdictionId && !from.publisher) {
+      const local: ServicePattern | undefined = await findPattern(store, jurisdictionId, from.id, from.version).then((p) => asServicePattern(p.document), () => undefined);
       if (!local) {
-        chain.push({ publisher: `${publisher} (its library)`, id: from.id, version: from.version, known: false });
+        chain.push({ publisher: origin, id: from.id, version: from.version, known: false });
         break;
       }
       [doc, url] = [local, undefined];
+      continue;
     }
+    const seen: SeenVersion | undefined = latest((await store.patternSharing.seenVersions({ jurisdictionId, publisherId: origin, id: from.id })).filter((v) => v.version === from.version));
+    if (!seen) {
+      chain.push({ publisher: origin, id: from.id, version: from.version, url: from.url, known: false });
+      break;
+    }
+    [doc, publisher, name, url] = [asServicePattern(seen.document as never), origin, seen.publisherName, seen.url];
   }
   return chain;
 }
