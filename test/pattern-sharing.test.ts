@@ -152,6 +152,30 @@ test('A publishes, B adopts and adapts, A adds a question, B takes it keeping it
   assert.deepEqual(aShow.adopted_by.map((x: { publisher: string; version: string }) => `${x.publisher}:${x.version}`), ['b:1.1.0']);
 });
 
+test('when A and B changed the same hint differently, the update shows the conflict and publishes only once it is resolved', async () => {
+  const { a, b } = installs;
+  await publishVersion(b, '1.1.0', '1.2.0', (d) => void (d.questions[1].hint = 'Front garden, back lane…'));
+  await publishVersion(a, '1.1.0', '1.2.0', (d) => {
+    d.questions[1].hint = 'Say where it stood on collection day';
+    d.provenance.derived_from = { id: 'missed_bin', version: '1.1.0' };
+  });
+  assert.equal((await cli(b, 'fetch')).code, 0);
+  const preview = await cli(b, 'update', 'missed_bin');
+  assert.equal(preview.code, 1);
+  assert.match(preview.out, /! conflict questions\[bin_location\]\.hint: source "Say where it stood on collection day", local "Front garden, back lane…", was undefined/);
+  const refused = await api(b, 'POST', '/pattern-sharing/updates/missed_bin/publish', {});
+  assert.equal(refused.status, 409);
+  assert.equal(refused.json.error?.code ?? refused.json.code, 'PATTERN_MERGE_CONFLICT');
+  assert.equal((await api(b, 'GET', '/patterns/missed_bin/1.3.0')).status, 404, 'nothing was published');
+  const done = await cli(b, 'update', 'missed_bin', '--resolve', 'questions[bin_location].hint=local', '--publish');
+  assert.equal(done.code, 0, done.err);
+  assert.match(done.out, /b: missed_bin@1\.3\.0 is published/);
+  const doc = (await api(b, 'GET', '/patterns/missed_bin/1.3.0')).json;
+  assert.equal(doc.questions[1].hint, 'Front garden, back lane…');
+  assert.equal(doc.questions[0].hint, 'Look at the colour of the lid');
+  assert.equal(doc.provenance.derived_from.version, '1.2.0');
+});
+
 test('a feed entry changed after signing, and a published version re-published with other content, are refused and reported, never applied', async () => {
   const { a, b } = installs;
   // 1. A stand-in serves A's feed with one hint changed after A signed it.
@@ -163,10 +187,10 @@ test('a feed entry changed after signing, and a published version re-published w
   const sub = await cli(b, 'subscribe', standInUrl);
   assert.equal(sub.code, 1, 'a refusal makes the exit code 1');
   assert.match(sub.err, /refused a\/missed_bin@1\.1\.0 \(signature\): the signature does not match the entry/);
-  assert.match(sub.out, /1 new version\(s\), 0 unchanged, 1 refused/, 'the untouched entry is still good');
+  assert.match(sub.out, /2 new version\(s\), 0 unchanged, 1 refused/, 'the untouched entries are still good');
   const standInSub = (await api(b, 'GET', '/pattern-sharing/subscriptions')).json.subscriptions.find((s: { url: string }) => s.url === standInUrl);
   const kept = (await api(b, 'GET', `/pattern-sharing/versions?publisher=a`)).json.versions.filter((v: { subscription_id: string }) => v.subscription_id === standInSub.id);
-  assert.deepEqual(kept.map((v: { version: string }) => v.version), ['1.0.0']);
+  assert.deepEqual(kept.map((v: { version: string }) => v.version).sort(), ['1.0.0', '1.2.0']);
 
   // 2. A re-publishes 1.0.0 with other content (an edit behind Pipework's back): properly signed, but not what B saw.
   const store = await openStore(a.db.url, { secretKey: SECRET, migrate: false });
