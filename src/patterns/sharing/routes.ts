@@ -4,6 +4,7 @@ import type { Config } from '../../config/schema.ts';
 import { PipeworkError } from '../../core/errors.ts';
 import { baseUrl } from '../../http/base-url.ts';
 import { buildFeed, oneEntry } from './feed.ts';
+import { ENTRY_CONTEXT } from '../../core/patterns/signing.ts';
 
 /**
  * The public side of pattern sharing (decision 0120): GET /patterns/feed.json,
@@ -18,7 +19,7 @@ export async function patternFeedRoutes(app: FastifyInstance, { store, config }:
   });
   app.get('/patterns/discovery.json', hide, async (req, reply) => {
     const feed = await buildFeed(store, baseUrl(config, req));
-    return reply.header('cache-control', 'public, max-age=60').send({ feed: feed.url, publishers: feed.publishers, signed_bytes: 'https://pipework.dev/decisions/0120' });
+    return reply.header('cache-control', 'public, max-age=60').send({ feed: feed.url, publishers: feed.publishers, signing: { alg: 'Ed25519', context: ENTRY_CONTEXT.trim(), canonical_json: 'RFC 8785' } });
   });
   app.get<{ Params: { publisher: string; id: string; file: string } }>('/patterns/:publisher/:id/:file', hide, async (req, reply) => {
     const m = /^(.+)\.json$/.exec(req.params.file);
