@@ -11,7 +11,7 @@ type Log = { info(obj: object, msg: string): void; warn(obj: object, msg: string
  * on the database (a named lease held for the interval). Refusals are logged
  * as warnings and kept (`patterns refusals`).
  */
-export function startFeedFetcher(config: Config, store: Store, log: Log) {
+export function startFeedFetcher(config: Config, store: Store, log: Log, options: { firstRoundMs?: number } = {}) {
   const intervalMs = config.patternFeedsIntervalMinutes * 60_000;
   if (!intervalMs) return undefined;
   const worker = `${hostname()}:${process.pid}:pattern-feeds`;
@@ -36,7 +36,7 @@ export function startFeedFetcher(config: Config, store: Store, log: Log) {
     timer.unref();
   };
   // The first round waits a little: start-up stays fast.
-  schedule(Math.min(intervalMs, 30_000));
+  schedule(Math.min(intervalMs, options.firstRoundMs ?? 30_000));
   return {
     async stop() {
       clearTimeout(timer);
