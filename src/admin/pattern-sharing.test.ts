@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import { demoApp } from '../../test/support/app.ts';
 import { createApiKey } from '../core/access/api-keys.ts';
-import { subscribe } from '../patterns/sharing/subscriptions.ts';
+import { fetchSubscription, subscribe } from '../patterns/sharing/subscriptions.ts';
 import { startFeedFetcher } from '../patterns/sharing/start.ts';
 
 // The admin API's pattern-sharing area: clear refusals in the admin error shape, and the scheduled fetch.
@@ -78,4 +78,18 @@ test('serve fetches subscribed feeds on its schedule; a feed that does not answe
   assert.ok((await b.store.patternSharing.subscription(s.id))!.lastOkAt);
   assert.match((await b.store.patternSharing.subscription(dead.id))!.lastError!, /ECONNREFUSED|connect/);
   assert.ok(warnings.includes('pattern feeds: fetch failed'));
+});
+
+test('two fetches of one feed at once keep each version once and refuse nothing', async () => {
+  const s = await subscribe(b.store, 'second', feedUrl).catch(async () => {
+    await b.store.jurisdictions.upsert({ id: 'second', name: 'Second' });
+    return subscribe(b.store, 'second', feedUrl);
+  });
+  const bounds = { maxBytes: 5_000_000, timeoutMs: 5000, maxRedirects: 3, allowPrivate: true };
+  const [x, y] = await Promise.all([fetchSubscription(b.store, s, bounds), fetchSubscription(b.store, s, bounds)]);
+  assert.deepEqual([...x.refused, ...y.refused], []);
+  const seen = await b.store.patternSharing.seenVersions({ jurisdictionId: 'second', subscriptionId: s.id });
+  assert.equal(x.added.length + y.added.length, seen.length);
+  assert.equal(x.added.length + x.unchanged, seen.length);
+  assert.deepEqual(Object.keys((await b.store.patternSharing.subscription(s.id))!.publishers), ['example']);
 });

@@ -48,11 +48,12 @@ export async function openStore(
   let migrationsRun: string[] = [];
   const keys = keyring(options.secretKey || undefined, options.previousSecretKeys);
   const routing = routingStore(db, keys);
+  const sharing = patternSharingStore(db, keys);
   try {
     if (options.migrate !== false) {
       migrationsRun = await migrate(db, databaseUrl);
       // Refuse to start rather than fail each delivery later: every sealed secret must open with the keys given.
-      await routing.backends().catch((err) => {
+      await Promise.all([routing.backends(), sharing.keys()]).catch((err) => {
         throw err instanceof SecretKeyError ? new DatabaseError(`Cannot start: ${err.message}`) : err;
       });
     }
@@ -80,7 +81,7 @@ export async function openStore(
       backend: (name: string) => name,
     }),
     patterns: patternStore(db),
-    patternSharing: patternSharingStore(db, keys),
+    patternSharing: sharing,
     events: eventStore(db, dialect),
     subscriptions: subscriptionStore(db, keys),
     notifications: notificationStore(db, dialect),
