@@ -89,6 +89,10 @@ test('A publishes, B adopts and adapts, A adds a question, B takes it keeping it
   const adopted = await cli(b, 'adopt', 'missed_bin', '--from', 'a');
   assert.equal(adopted.code, 0, adopted.err);
   assert.match(adopted.out, /b: missed_bin@1\.0\.0 \(from a\/missed_bin@1\.0\.0, OGL-UK-3\.0\) is published; service missed_bin follows it/);
+  const twice = await cli(b, 'adopt', 'missed_bin', '--from', 'a');
+  assert.match(twice.out, /b: missed_bin@1\.0\.0 \(from a/, 'adopting the same source version again makes no second copy');
+  const seen = await cli(b, 'seen', '--publisher', 'a');
+  assert.match(seen.out, /^a\/missed_bin@1\.0\.0\tOGL-UK-3\.0\tA District Council\trunning$/m);
 
   // B changes one hint locally, as its own next version.
   await publishVersion(b, '1.0.0', '1.0.1', (d) => void (d.questions[0].hint = 'Look at the colour of the lid'));
@@ -221,6 +225,8 @@ test('without PATTERN_FEEDS_ALLOW_PRIVATE a feed on a loopback address is refuse
   const res = await pipework(['patterns', 'fetch', '--jurisdiction', 'c'], { DATABASE_URL: c.db.url, PIPEWORK_SECRET_KEY: SECRET });
   assert.equal(res.code, 1);
   assert.match(res.err, /not fetched: 127\.0\.0\.1 is a loopback or private address/);
+  const listed = await cli(c, 'subscriptions');
+  assert.match(listed.out, /\tlast fetched 20\d\d-.*\tfailing: 127\.0\.0\.1 is a loopback or private address/);
   const subs = (await api(c, 'GET', '/pattern-sharing/subscriptions')).json.subscriptions;
   assert.ok(subs.every((s: { last_error: string | null }) => /loopback or private/.test(s.last_error ?? '')));
 });

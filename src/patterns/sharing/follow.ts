@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import type { Store } from '../../core/store.ts';
 import type { SeenVersion } from '../../core/patterns/sharing.ts';
 import type { StoredPattern } from '../../core/patterns/stored.ts';
@@ -51,6 +52,12 @@ const next = (versions: string[]): string => {
   return `${maj}.${min + 1}.0`;
 };
 
+/** A pattern without what differs between copies of it: its number, lifecycle and provenance. */
+const body = (p: ServicePattern) => {
+  const { version: _v, lifecycle: _l, provenance: _p, ...rest } = p;
+  return rest as Record<string, unknown>;
+};
+
 /** The version of a pattern the council runs: the one its services are bound to, else its newest published one. */
 export async function runningVersion(store: Store, jurisdictionId: string, id: string): Promise<StoredPattern | undefined> {
   const bound = (await store.services.list(jurisdictionId)).find((s) => s.pattern?.id === id)?.pattern;
@@ -84,6 +91,16 @@ export async function adoptFromFeed(
   if (!seen) throw new PipeworkError('PATTERN_NOT_FOUND', `No ${publisher}/${id}${options.version ? `@${options.version}` : ''} seen in ${jurisdictionId}'s subscribed feeds (patterns fetch first)`);
   const src = asServicePattern(seen.document as never);
   const mine = await store.patterns.versions(jurisdictionId, id);
+  // Adopting the same source version again binds the copy already made rather than making another.
+  const copy = mine.find((m) => {
+    const d = asServicePattern(m.document);
+    const o = originOf(d);
+    return m.lifecycle === 'published' && o?.publisher === publisher && o.id === src.id && o.version === src.version && isDeepStrictEqual(body(d), body(src));
+  });
+  if (copy) {
+    const service = await adoptPattern(store, jurisdictionId, id, { version: copy.version, serviceCode: options.serviceCode });
+    return { pattern: asServicePattern(copy.document), serviceCode: service.code };
+  }
   const name = (await store.jurisdictions.list()).find((j) => j.id === jurisdictionId)?.name ?? jurisdictionId;
   const version = mine.length ? next(mine.map((m) => m.version)) : src.version;
   const doc: ServicePattern = {
@@ -150,11 +167,6 @@ export interface UpdatePreview {
   changes: PatternChange[];
   summary: ChangeSummary;
 }
-
-const body = (p: ServicePattern) => {
-  const { version: _v, lifecycle: _l, provenance: _p, ...rest } = p;
-  return rest as Record<string, unknown>;
-};
 
 /**
  * The reviewed change (decision 0122): merges source-old (the version the
