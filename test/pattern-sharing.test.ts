@@ -13,7 +13,7 @@ import { createApiKey } from '../src/core/access/api-keys.ts';
 // A publishes, B subscribes to A and adapts, C subscribes to B (and A) and sees where B's pattern came from.
 
 const SECRET = 'b'.repeat(64);
-type Install = { id: string; name: string; db: { url: string; drop: () => Promise<void> }; url: string; child: ChildProcess; admin: string };
+type Install = { id: string; name: string; db: { url: string; drop: () => Promise<void> }; url: string; child: ChildProcess; admin: string; client: string };
 const installs: Record<'a' | 'b' | 'c', Install> = {} as never;
 let standIn: Server;
 let standInUrl = '';
@@ -25,9 +25,10 @@ before(async () => {
     const store = await openStore(db.url, { secretKey: SECRET });
     await store.jurisdictions.upsert({ id, name });
     const { key } = await createApiKey(store, 'sharing test', 'admin');
+    const { key: client } = await createApiKey(store, 'resident app');
     await store.close();
     const s = await serveProcess({ DATABASE_URL: db.url, PIPEWORK_SECRET_KEY: SECRET, PATTERN_FEEDS_ALLOW_PRIVATE: 'true', PATTERN_FEEDS_INTERVAL_MINUTES: '0', RELAY_ENABLED: 'false' });
-    installs[id] = { id, name, db, url: s.url, child: s.child, admin: key };
+    installs[id] = { id, name, db, url: s.url, child: s.child, admin: key, client };
   }
   // A stand-in that serves A's real feed, changed after signing.
   standIn = createServer(async (_req, res) => {
@@ -116,6 +117,16 @@ test('A publishes, B adopts and adapts, A adds a question, B takes it keeping it
   const viaApi = (await api(b, 'GET', '/pattern-sharing/updates')).json.updates[0];
   assert.deepEqual(viaApi.source.questions, { added: ['bin_location'], removed: [], changed: [] });
 
+  // A resident reports a missed bin under B's 1.0.1, before B takes A's change.
+  const made = await fetch(`${b.url}/open311/v2/requests.json`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ api_key: b.client, jurisdiction_id: 'b', service_code: 'missed_bin', lat: '51.5', long: '-0.12', 'attribute[bin_type]': 'general', 'attribute[collection_date]': '2026-11-30T07:00:00Z', description: 'Not emptied' }),
+  });
+  assert.equal(made.status, 200, await made.clone().text());
+  // missed_bin is a batch service: Open311 answers with a token, not yet an id.
+  const { token } = (await made.json())[0];
+
   // The reviewed change: preview first (nothing written), then publish.
   const preview = await cli(b, 'update', 'missed_bin');
   assert.equal(preview.code, 0, preview.err);
@@ -132,6 +143,14 @@ test('A publishes, B adopts and adapts, A adds a question, B takes it keeping it
   assert.equal(merged.provenance.derived_from.version, '1.1.0');
   assert.equal(merged.provenance.derived_from.url, `${a.url}/patterns/a/missed_bin/1.1.0.json`);
   assert.equal((await cli(b, 'updates')).out.trim(), 'No adopted pattern has a newer version at its source.');
+  // The request keeps the version it was made under; the service follows the new one.
+  const bStore = await openStore(b.db.url, { secretKey: SECRET, migrate: false });
+  try {
+    assert.deepEqual((await bStore.requests.getByToken('b', token))!.pattern, { id: 'missed_bin', version: '1.0.1' });
+    assert.deepEqual((await bStore.services.get('b', 'missed_bin'))!.pattern, { id: 'missed_bin', version: '1.1.0' });
+  } finally {
+    await bStore.close();
+  }
 
   // Alike: A runs missed bins the same way B now does (hints are not "how").
   const alike = await cli(b, 'alike', '524');
