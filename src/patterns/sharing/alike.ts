@@ -38,7 +38,8 @@ export async function alikeCouncils(store: Store, jurisdictionId: string, lgsl: 
   const groups = new Map<string, SeenVersion[]>();
   for (const v of await store.patternSharing.seenVersions({ jurisdictionId })) {
     if (!asServicePattern(v.document as never).lgsl_codes.includes(lgsl)) continue;
-    const k = `${v.publisherId}\0${v.id}`;
+    // By feed too: publisher ids are unique only within one install.
+    const k = `${v.subscriptionId}\0${v.publisherId}\0${v.id}`;
     groups.set(k, [...(groups.get(k) ?? []), v]);
   }
   const councils: AlikeCouncil[] = [];

@@ -65,9 +65,19 @@ export async function runningVersion(store: Store, jurisdictionId: string, id: s
   return (bound && versions.find((v) => v.version === bound.version)) ?? latest(versions.filter((v) => v.lifecycle === 'published'));
 }
 
-async function seenOf(store: Store, jurisdictionId: string, publisher: string, id: string, version?: string): Promise<SeenVersion | undefined> {
-  const all = (await store.patternSharing.seenVersions({ jurisdictionId, publisherId: publisher, id })).filter((v) => !version || v.version === version);
+async function seenOf(store: Store, jurisdictionId: string, publisher: string, id: string, version?: string, subscriptionId?: string): Promise<SeenVersion | undefined> {
+  const all = (await store.patternSharing.seenVersions({ jurisdictionId, publisherId: publisher, id, subscriptionId })).filter((v) => !version || v.version === version);
   return latest(all);
+}
+
+/**
+ * The version a council took, and the feed it came through: by its URL when
+ * derived_from has one (publisher ids are unique only within one install),
+ * else by publisher, id and version. Newer versions are looked for in that feed.
+ */
+async function originSeen(store: Store, jurisdictionId: string, origin: Origin): Promise<SeenVersion | undefined> {
+  const all = (await store.patternSharing.seenVersions({ jurisdictionId, publisherId: origin.publisher, id: origin.id })).filter((v) => v.version === origin.version);
+  return all.find((v) => origin.url && v.url === origin.url) ?? all[0];
 }
 
 const servicesOn = async (store: Store, j: string, id: string, version?: string) =>
@@ -136,9 +146,9 @@ export async function availableUpdates(store: Store, jurisdictionId: string): Pr
     const local = asServicePattern(running.document);
     const origin = originOf(local);
     if (!origin) continue;
-    const newest = await seenOf(store, jurisdictionId, origin.publisher, origin.id);
+    const base = await originSeen(store, jurisdictionId, origin);
+    const newest = await seenOf(store, jurisdictionId, origin.publisher, origin.id, undefined, base?.subscriptionId);
     if (!newest || compareVersions(newest.version, origin.version) <= 0) continue;
-    const base = await seenOf(store, jurisdictionId, origin.publisher, origin.id, origin.version);
     const src = asServicePattern(newest.document as never);
     const changes = diffPatterns(local, src);
     out.push({
@@ -179,9 +189,9 @@ export async function previewUpdate(store: Store, jurisdictionId: string, id: st
   const local = asServicePattern(running.document);
   const origin = originOf(local);
   if (!origin) throw new PipeworkError('INVALID_INPUT', `${id}@${local.version} was not taken from another council's feed`, [{ field: 'id', message: 'has no derived_from.publisher' }]);
-  const baseSeen = await seenOf(store, jurisdictionId, origin.publisher, origin.id, origin.version);
-  const newSeen = await seenOf(store, jurisdictionId, origin.publisher, origin.id, options.to);
+  const baseSeen = await originSeen(store, jurisdictionId, origin);
   if (!baseSeen) throw new PipeworkError('PATTERN_NOT_FOUND', `${origin.publisher}/${origin.id}@${origin.version}, the version ${id} came from, is not among the versions seen in subscribed feeds`);
+  const newSeen = await seenOf(store, jurisdictionId, origin.publisher, origin.id, options.to, baseSeen.subscriptionId);
   if (!newSeen || compareVersions(newSeen.version, origin.version) <= 0) throw new PipeworkError('PATTERN_NOT_FOUND', `${origin.publisher} has published no ${origin.id} newer than ${origin.version}${options.to ? ` as ${options.to}` : ''}`);
   const [base, src] = [asServicePattern(baseSeen.document as never), asServicePattern(newSeen.document as never)];
   const { merged, conflicts, resolved } = mergePatterns(body(base), body(src), body(local), options.resolutions);
