@@ -30,6 +30,7 @@ const feed = async (): Promise<Feed> => JSON.parse((await env.app.inject({ url: 
 
 test('a council publishes nothing until it makes a signing key; then every published version, signed, and no draft', async () => {
   assert.deepEqual((await feed()).entries, []);
+  assert.equal(JSON.parse((await env.app.inject({ url: '/open311/v2/discovery.json' })).body).endpoints.length, 1);
   const { key, created } = await ensurePatternKey(env.store, 'example');
   assert.equal(created, true);
   assert.equal((await ensurePatternKey(env.store, 'example')).key.publicKey, key.publicKey, 'asking again keeps the first key');
@@ -61,6 +62,14 @@ test('a council publishes nothing until it makes a signing key; then every publi
   assert.equal(missing.statusCode, 404);
   assert.equal(JSON.parse(missing.body).error?.code ?? JSON.parse(missing.body).code, 'PATTERN_NOT_FOUND');
 
+  // Open311 discovery names the feed as a second endpoint once the council shares (before: the GeoReport endpoint alone).
+  const open311 = JSON.parse((await env.app.inject({ url: '/open311/v2/discovery.json' })).body);
+  assert.deepEqual(open311.endpoints.map((e: { specification: string; url: string }) => [e.specification, e.url]), [
+    ['http://wiki.open311.org/GeoReport_v2', 'http://pipework.test/open311/v2/'],
+    ['pipework-pattern-feed/1', 'http://pipework.test/patterns/feed.json'],
+  ]);
+  const xml = (await env.app.inject({ url: '/open311/v2/discovery.xml' })).body;
+  assert.match(xml, /<endpoint>[\s\S]*GeoReport_v2[\s\S]*<\/endpoint>\s*<endpoint>\s*<specification>pipework-pattern-feed\/1<\/specification>\s*<url>http:\/\/pipework.test\/patterns\/feed.json<\/url>/);
   const discovery = JSON.parse((await env.app.inject({ url: '/patterns/discovery.json' })).body);
   assert.equal(discovery.feed, f.url);
   assert.equal(discovery.publishers[0].public_key, key.publicKey);
