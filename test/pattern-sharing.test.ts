@@ -152,6 +152,12 @@ test('A publishes, B adopts and adapts, A adds a question, B takes it keeping it
     await bStore.close();
   }
 
+  // B's own page of the pattern says where it came from.
+  const shown = await cli(b, 'show', 'missed_bin@1.1.0');
+  assert.equal(shown.code, 0, shown.err);
+  assert.match(shown.out, /publisher: B Borough Council; licence: OGL-UK-3\.0; adopted by b at /);
+  assert.match(shown.out, /provenance: b \(B Borough Council\): missed_bin@1\.1\.0, OGL-UK-3\.0 ← a \(A District Council\): missed_bin@1\.1\.0, OGL-UK-3\.0, http:\/\/127\.0\.0\.1:\d+\/patterns\/a\/missed_bin\/1\.1\.0\.json ← a \(A District Council\): missed_bin@1\.0\.0/);
+
   // Alike: A runs missed bins the same way B now does (hints are not "how").
   const alike = await cli(b, 'alike', '524');
   assert.equal(alike.code, 0, alike.err);
