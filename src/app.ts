@@ -16,6 +16,7 @@ import { adminPlugin } from './admin/index.ts';
 import { adminApi } from './admin/plugin.ts';
 import { backendInboundRoutes } from './delivery/inbound-routes.ts';
 import { patternSchemaRoutes } from './patterns/http.ts';
+import { patternFeedRoutes } from './patterns/sharing/routes.ts';
 import { webPlugin } from './web/plugin.ts';
 import { BackendRegistry } from './backends/registry.ts';
 import { systemClock, type Clock } from './core/clock.ts';
@@ -97,6 +98,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // The staff console at /staff/: sign-in, work queue, case view, audit log.
   await app.register(staffPlugin, { prefix: '/staff', store, config, clock, backends });
   await app.register(patternSchemaRoutes);
+  // Pattern sharing: the signed library feed other installs subscribe to.
+  await app.register(patternFeedRoutes, { store, config });
   // GOV.UK Notify's delivery receipts, with the callback bearer token.
   await app.register(notifyReceiptRoutes, { store, config });
   // The event log for other systems (CloudEvents 1.0 JSON), behind an admin key like the admin API.

@@ -13,6 +13,7 @@ import { startRetention } from './ops/retention.ts';
 import { startNotifications } from './notify/start.ts';
 import { startEventPusher } from './events/start.ts';
 import { isWorker, shareMetricsWithPrimary } from './workers.ts';
+import { startFeedFetcher } from './patterns/sharing/start.ts';
 
 /**
  * Opens the store, migrates, seeds the demo council on an empty database, and
@@ -37,9 +38,12 @@ export async function serve(config: Config) {
   const notifications = startNotifications(config, store, app.log);
   // The event log pushed to subscribers (/admin/api/subscriptions).
   const pusher = startEventPusher(config, store, app.log);
+  // Other councils' pattern feeds this install subscribes to.
+  const feeds = startFeedFetcher(config, store, app.log);
   app.addHook('onClose', async () => {
     await metricsApp?.close();
     await pusher.stop();
+    await feeds?.stop();
     await notifications?.stop();
     await retention?.stop();
     await relay?.stop();

@@ -76,6 +76,30 @@ export const configSchema = {
     description: 'How often `serve` applies each service\'s retention rule (one process at a time), in minutes. 0: never (run `npx pipework records retention` yourself).',
     parse: integer(0, 100_000),
   },
+  patternFeedsIntervalMinutes: {
+    env: 'PATTERN_FEEDS_INTERVAL_MINUTES',
+    default: '60',
+    description: 'How often `serve` fetches the pattern feeds councils subscribe to (one process at a time), in minutes. 0: never (run `npx pipework patterns fetch`).',
+    parse: integer(0, 100_000),
+  },
+  patternFeedsMaxBytes: {
+    env: 'PATTERN_FEEDS_MAX_BYTES',
+    default: '5242880',
+    description: 'Largest pattern feed fetched; a bigger one is refused and reported.',
+    parse: integer(1024, 100 * 1024 * 1024),
+  },
+  patternFeedsTimeoutMs: {
+    env: 'PATTERN_FEEDS_TIMEOUT_MS',
+    default: '10000',
+    description: 'Longest time one pattern feed fetch may take, redirects included (at most 3), in ms.',
+    parse: integer(100, 600_000),
+  },
+  patternFeedsAllowPrivate: {
+    env: 'PATTERN_FEEDS_ALLOW_PRIVATE',
+    default: 'false',
+    description: 'Fetch pattern feeds from loopback and private addresses too (a feed inside your own network, tests). Off: such addresses are refused, whatever name leads to them.',
+    parse: boolean,
+  },
   secretKey: {
     env: 'PIPEWORK_SECRET_KEY',
     default: '',

@@ -25,6 +25,7 @@ export const ERRORS = {
   PATTERN_NOT_FOUND: { status: 404, message: 'No such service pattern (or version) in this council library' },
   PATTERN_VERSION_PUBLISHED: { status: 409, message: 'A published pattern version never changes: give your edits a new version' },
   PATTERN_NOT_PUBLISHED: { status: 409, message: 'Only a published pattern version can be adopted' },
+  PATTERN_MERGE_CONFLICT: { status: 409, message: 'The source and this council changed the same thing differently: resolve each conflict first' },
   TRANSITION_NOT_ALLOWED: { status: 409, message: "The service's process does not allow this status change" },
   IDEMPOTENCY_KEY_REUSED: { status: 422, message: 'This Idempotency-Key was sent before with a different request' },
   SIGNATURE_INVALID: { status: 401, message: 'The signature of this call is missing or wrong' },

@@ -2,6 +2,7 @@ import type { Jurisdiction, Service } from './services/service.ts';
 import type { AuthorKind, Contact, NewRequestUpdate, NewServiceRequest, RequestUpdate, ServiceRequest, UpdateWrite } from './requests/request.ts';
 import type { Status } from './statuses.ts';
 import type { PatternStore } from './patterns/stored.ts';
+import type { PatternSharingStore } from './patterns/sharing.ts';
 import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
 import type { ErasureStore, RecordsStore } from './records/port.ts';
@@ -120,6 +121,8 @@ export interface Store {
   notifications: NotificationStore;
   /** Each council's library of service pattern versions (src/patterns/). */
   patterns: PatternStore;
+  /** Signing keys, feed subscriptions and the versions seen in them (src/patterns/sharing/). */
+  patternSharing: PatternSharingStore;
   /** Staff users, roles, sessions, the audit log and assignment (src/staff/). */
   staff: StaffStore;
   /** The staff work queue's searches. */

@@ -21,6 +21,7 @@ import { staffQueueStore } from './staff-queue.ts';
 import { directoryStore } from './directory.ts';
 import { rateLimitStore } from './rate-limits.ts';
 import { catalogueNotices } from './postgres/catalogue-notices.ts';
+import { patternSharingStore } from './pattern-sharing.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -54,11 +55,12 @@ export async function openStore(
   let migrationsRun: string[] = [];
   const keys = keyring(options.secretKey || undefined, options.previousSecretKeys);
   const routing = routingStore(db, keys);
+  const sharing = patternSharingStore(db, keys);
   try {
     if (options.migrate !== false) {
       migrationsRun = await migrate(db, databaseUrl);
       // Refuse to start rather than fail each delivery later: every sealed secret must open with the keys given.
-      await routing.backends().catch((err) => {
+      await Promise.all([routing.backends(), sharing.keys()]).catch((err) => {
         throw err instanceof SecretKeyError ? new DatabaseError(`Cannot start: ${err.message}`) : err;
       });
     }
@@ -87,6 +89,7 @@ export async function openStore(
       backend: (name: string) => name,
     }),
     patterns: patternStore(db),
+    patternSharing: sharing,
     events: eventStore(db, dialect),
     subscriptions: subscriptionStore(db, keys),
     notifications: notificationStore(db, dialect),

@@ -3,12 +3,13 @@ import type { DeliveryTables } from './schema-delivery.ts';
 import type { NotifyTables } from './schema-notify.ts';
 import type { DirectoryTables } from './schema-directory.ts';
 import type { RecordsTables } from './schema-records.ts';
+import type { SharingTables } from './schema-sharing.ts';
 
 /**
  * Table shapes as stored. Times are epoch milliseconds (BIGINT) and JSON is
  * text in both dialects, so one query layer serves SQLite and PostgreSQL.
  */
-export interface Database extends DeliveryTables, NotifyTables, DirectoryTables, RecordsTables {
+export interface Database extends DeliveryTables, NotifyTables, DirectoryTables, RecordsTables, SharingTables {
   jurisdictions: { id: string; name: string; created_at: number };
   /** Migration 0021: one fixed window per key, shared by every process on PostgreSQL. */
   rate_limit_windows: { key: string; window_start: number; hits: number };

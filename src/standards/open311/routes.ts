@@ -95,10 +95,16 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
       };
       const formats = ['text/xml', 'application/json'];
       const doc = { changeset: DISCOVERY_CHANGESET, contact: 'Contact the council that runs this service.', key_service: 'Ask the council for an API key.' };
+      // Once a council shares its patterns, its signed feed is a second endpoint (keys: in the feed, /patterns/discovery.json).
+      const sharing = (await store.patternSharing.keys()).length > 0;
+      const endpoints = [
+        { ...endpoint, formats },
+        ...(sharing ? [{ specification: 'pipework-pattern-feed/1', url: `${baseUrl(config, req)}/patterns/feed.json`, changeset: DISCOVERY_CHANGESET, type: 'production', formats: ['application/json'] }] : []),
+      ];
       return send(
         reply,
         format,
-        render(format, { discovery: { ...doc, endpoints: { endpoint: { ...endpoint, formats: { format: formats } } } } }, { ...doc, endpoints: [{ ...endpoint, formats }] }),
+        render(format, { discovery: { ...doc, endpoints: { endpoint: endpoints.map((e) => ({ ...e, formats: { format: e.formats } })) } } }, { ...doc, endpoints }),
       );
     });
 

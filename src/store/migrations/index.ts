@@ -12,6 +12,7 @@ import * as m0012 from './0012_directory.ts';
 import * as m0013 from './0013_records.ts';
 import * as m0015 from './0015_service_welsh.ts';
 import * as m0016 from './0016_backends_second_round.ts';
+import * as m0017 from './0017_pattern_sharing.ts';
 import * as m0018 from './0018_records_notify.ts';
 import * as m0019 from './0019_staff_casework.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
@@ -34,6 +35,7 @@ export const migrations: Record<string, Migration> = {
   '0013_records': m0013,
   '0015_service_welsh': m0015,
   '0016_backends_second_round': m0016,
+  '0017_pattern_sharing': m0017,
   '0018_records_notify': m0018,
   '0019_staff_casework': m0019,
   '0021_shared_between_processes': m0021,
