@@ -12,6 +12,7 @@ import { pipeworkVersion } from './version.ts';
 import { startRetention } from './ops/retention.ts';
 import { startNotifications } from './notify/start.ts';
 import { startEventPusher } from './events/start.ts';
+import { issueFirstRunToken, needsFirstRun, SETUP_TOKEN_HOURS } from './core/councils/first-run.ts';
 
 /**
  * Opens the store, migrates, seeds the demo council on an empty database, and
@@ -78,5 +79,11 @@ export async function serve(config: Config) {
     },
     'Pipework started',
   );
+  // An install with no council can only be set up by whoever can read this log (docs/decisions/0100).
+  if (await needsFirstRun(store)) {
+    const { token } = await issueFirstRunToken(store);
+    const url = `${config.publicUrl || `http://localhost:${config.port}`}/staff/first-run`;
+    app.log.warn({ firstRun: url }, `No council yet: open ${url} and enter the set-up token ${token} (it works once, for ${SETUP_TOKEN_HOURS} hours)`);
+  }
   return app;
 }

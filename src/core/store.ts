@@ -11,6 +11,7 @@ import type { SubscriptionStore } from './events/subscription.ts';
 import type { StaffStore } from './staff/staff.ts';
 import type { StaffQueueStore } from './cases/queue.ts';
 import type { DirectoryStore } from './directory/port.ts';
+import type { CouncilStore } from './councils/port.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -67,6 +68,8 @@ export interface Store {
     list(): Promise<Jurisdiction[]>;
     upsert(j: Jurisdiction): Promise<void>;
   };
+  /** Councils as set up: names, hosts, settings (src/core/councils/). */
+  councils: CouncilStore;
   services: {
     list(jurisdictionId: string): Promise<Service[]>;
     get(jurisdictionId: string, code: string): Promise<Service | undefined>;

@@ -24,6 +24,7 @@ import { caseRoutes } from './routes/case.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { raiseRoutes } from './routes/raise.ts';
 import { adminRoutes } from './admin/index.ts';
+import { firstRunDoor, firstRunRoutes } from './routes/first-run.ts';
 import type { BackendRegistry } from '../backends/registry.ts';
 
 export interface StaffOptions {
@@ -51,6 +52,7 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock, 
   app.addHook('onRoute', (route) => {
     route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
   });
+  firstRunDoor(app, store);
   await app.register(cookie);
   await staffSessions(app, { store, clock, idleMinutes: config.staffSessionIdleMinutes });
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
@@ -92,6 +94,7 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock, 
   const ctx: StaffContext = { store, config, clock, backends, oidc };
   await app.register(staffAssets);
   await app.register(signInRoutes, ctx);
+  await app.register(firstRunRoutes, ctx);
   await app.register(accountRoutes, ctx);
   await app.register(queueRoutes, ctx);
   await app.register(caseRoutes, ctx);

@@ -15,10 +15,21 @@ import { attributeWire, requestWire, serviceWire, updateWire } from './wire.ts';
 import { attributesOf, dropEmpty, list, statusesOf, str, windowOf } from './params.ts';
 import { removeControlChars, validatePaging } from '../../core/requests/validate.ts';
 import type { ServiceRequest } from '../../core/requests/request.ts';
+import { normaliseHost, type Council } from '../../core/councils/council.ts';
 import {
   Created, Discovery, Jurisdiction, NewRequestBody, NewUpdateBody, RequestList, RequestsQuery, ServiceDefinition, ServiceList, TokenList,
   UpdateCreated, UpdateList, UpdatesQuery, responses,
 } from './schemas.ts';
+
+/** Discovery's `contact` and `key_service`, from the council's settings (npx pipework councils set ID --discovery-contact … --key-request …). */
+function discoveryText(c: Council | undefined): { contact: string; key_service: string } {
+  const s = c?.settings ?? {};
+  const reach = [s.contactEmail, s.contactPhone, s.contactUrl].filter(Boolean).join(', ');
+  return {
+    contact: s.discoveryContact ?? (c && reach ? `${c.name}: ${reach}` : 'Contact the council that runs this service.'),
+    key_service: s.keyRequest ?? (c && s.contactEmail ? `Ask ${c.name} for an API key at ${s.contactEmail}.` : 'Ask the council for an API key.'),
+  };
+}
 
 export interface Open311Options {
   store: Store;
@@ -84,6 +95,14 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
   const serviceNames = async (jurisdictionId: string) =>
     new Map((await store.services.list(jurisdictionId)).map((s) => [s.code, s.name]));
 
+  // Discovery names no jurisdiction in the spec: jurisdiction_id if given, else the council the Host serves, else the only one.
+  const discoveryCouncil = async (req: FastifyRequest): Promise<Council | undefined> => {
+    const asked = str((req.query as Body).jurisdiction_id);
+    if (asked) return store.councils.get(asked);
+    const all = await store.councils.list();
+    return (await store.councils.byHost(normaliseHost(req.host ?? ''))) ?? (all.length === 1 ? all[0] : undefined);
+  };
+
   for (const format of FORMATS) {
     app.get(`/discovery.${format}`, { schema: { tags, summary: 'Service discovery', response: responses(Discovery, 'discovery', format) } }, async (req, reply) => {
       const endpoint = {
@@ -94,7 +113,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
         type: 'production',
       };
       const formats = ['text/xml', 'application/json'];
-      const doc = { changeset: DISCOVERY_CHANGESET, contact: 'Contact the council that runs this service.', key_service: 'Ask the council for an API key.' };
+      const doc = { changeset: DISCOVERY_CHANGESET, ...discoveryText(await discoveryCouncil(req)) };
       return send(
         reply,
         format,

@@ -1,15 +1,15 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebContext } from '../plugin.ts';
 import { byGroup, offered, searchServices } from '../catalogue.ts';
 import type { Store } from '../../core/store.ts';
 
 /** The start page (services by group, a search box) and search results. */
 export async function findRoutes(app: FastifyInstance, { store, render }: WebContext) {
-  const services = async () => (await store.services.list((await render.council()).id)).filter(offered);
+  const services = async (req: FastifyRequest) => (await store.services.list((await render.council(req)).id)).filter(offered);
 
   app.get('/', async (req, reply) => {
     const t = render.t(req);
-    return render.page(req, reply, 'start.njk', { groups: byGroup(await services(), t('start.otherGroup')) });
+    return render.page(req, reply, 'start.njk', { groups: byGroup(await services(req), t('start.otherGroup')) });
   });
 
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
@@ -19,7 +19,7 @@ export async function findRoutes(app: FastifyInstance, { store, render }: WebCon
       const errors = [{ field: 'q', href: '#q', text: t('search.error.empty') }];
       return render.page(req, reply, 'search.njk', { q, results: [], errors }, { status: 400 });
     }
-    return render.page(req, reply, 'search.njk', { q, results: searchServices(await services(), q), directory: await directoryMatches(store, q), searched: true });
+    return render.page(req, reply, 'search.njk', { q, results: searchServices(await services(req), q), directory: await directoryMatches(store, q), searched: true });
   });
 }
 
