@@ -128,6 +128,8 @@ export interface Database extends DeliveryTables, NotifyTables, DirectoryTables 
     /** A rotated key works until then (0014). */
     expires_at: number | null;
     replaced_by: number | null;
+    /** The first key of its rotation chain; null: itself (0014). */
+    family_id: number | null;
   };
   media: { id: string; content_type: string; bytes: Buffer; created_at: number };
   /** Each council's library of service pattern versions (0003); `document` is the pattern as JSON text. */

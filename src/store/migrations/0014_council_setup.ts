@@ -35,6 +35,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // A rotated key keeps working until then (the grace period).
   await db.schema.alterTable('api_keys').addColumn('expires_at', 'bigint').execute();
   await db.schema.alterTable('api_keys').addColumn('replaced_by', 'bigint').execute();
+  // The first key of a rotation chain: a client keeps one identity (its Idempotency-Keys) across rotations.
+  await db.schema.alterTable('api_keys').addColumn('family_id', 'bigint').execute();
   await db.schema.alterTable('staff_users').addColumn('last_sign_in_at', 'bigint').execute();
   await db.schema.alterTable('staff_roles').addColumn('team', 'text').execute();
 }
@@ -42,7 +44,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('staff_roles').dropColumn('team').execute();
   await db.schema.alterTable('staff_users').dropColumn('last_sign_in_at').execute();
-  for (const c of ['replaced_by', 'expires_at', 'jurisdiction_id']) await db.schema.alterTable('api_keys').dropColumn(c).execute();
+  for (const c of ['family_id', 'replaced_by', 'expires_at', 'jurisdiction_id']) await db.schema.alterTable('api_keys').dropColumn(c).execute();
   await db.schema.dropTable('setup_tokens').execute();
   await db.schema.dropTable('install_state').execute();
   await db.schema.dropTable('council_hosts').execute();
