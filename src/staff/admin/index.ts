@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { StaffContext } from '../plugin.ts';
 import { page } from '../render.ts';
 import { councilsArea } from './councils.ts';
+import { keysArea } from './keys.ts';
+import { peopleArea } from './people.ts';
 
 /** One area of council set-up: a card on /staff/admin/ and the routes under it. */
 export interface AdminArea {
@@ -13,7 +15,7 @@ export interface AdminArea {
 }
 
 /** Every area of council set-up: add one with a file in this folder and a line here. */
-export const ADMIN_AREAS: AdminArea[] = [councilsArea];
+export const ADMIN_AREAS: AdminArea[] = [councilsArea, keysArea, peopleArea];
 
 /**
  * Council set-up at /staff/admin/, for the `admin` role only: every route
