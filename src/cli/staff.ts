@@ -44,7 +44,7 @@ export const staff: Command = {
       const users = await store.staff.users.list(jurisdictionId);
       if (!users.length) ctx.out('No staff users. Add one with: npx pipework staff add EMAIL --name NAME --role admin');
       for (const u of users) {
-        const roles = u.roles.map((r) => `${r.role}@${r.jurisdictionId}`).join(',');
+        const roles = u.roles.map((r) => `${r.role}@${r.jurisdictionId === FIRST_COUNCIL ? '(the first council)' : r.jurisdictionId}`).join(',');
         const state = u.disabledAt ? 'disabled' : u.lockedUntil && u.lockedUntil > new Date() ? `locked until ${u.lockedUntil.toISOString()}` : u.passwordHash ? 'active' : 'no password yet';
         ctx.out(`${u.id}\t${u.email}\t${u.name}\t${roles}\t${state}${u.totpSecret ? '\ttwo-factor' : ''}`);
       }
