@@ -4,6 +4,13 @@ import type { Council } from '../core/councils/council.ts';
 import { FIRST_COUNCIL } from '../core/councils/council.ts';
 import type { CouncilStore, CouncilWrite } from '../core/councils/port.ts';
 
+/** A refusal decided inside a transaction that must roll back what it wrote. */
+class Refused extends Error {
+  constructor(readonly write: CouncilWrite) {
+    super('refused');
+  }
+}
+
 type Row = Selectable<Database['jurisdictions']>;
 type Db = Kysely<Database> | Transaction<Database>;
 
@@ -57,12 +64,14 @@ export function councilStore(db: Kysely<Database>): CouncilStore {
         return await db.transaction().execute(async (trx): Promise<CouncilWrite> => {
           if (first) {
             if (await trx.selectFrom('jurisdictions').select('id').executeTakeFirst()) return { ok: false, problem: 'not_first' };
+            // The key of this one row lets one first council in, however many try at once. Taken before the
+            // token, so the others wait here and never hold the token rows the winner deletes (no deadlock).
+            await trx.insertInto('install_state').values({ id: 1, first_council_id: c.id, created_at: first.now.getTime() }).execute();
             if (first.tokenHash) {
               const used = await trx.deleteFrom('setup_tokens').where('hash', '=', first.tokenHash).where('expires_at', '>', first.now.getTime()).executeTakeFirst();
-              if (Number(used.numDeletedRows) !== 1) return { ok: false, problem: 'token' };
+              // Thrown, not returned: the row above must be rolled back.
+              if (Number(used.numDeletedRows) !== 1) throw new Refused({ ok: false, problem: 'token' });
             }
-            // The key of this one row lets one first council in, however many try at once.
-            await trx.insertInto('install_state').values({ id: 1, first_council_id: c.id, created_at: first.now.getTime() }).execute();
           } else if (await trx.selectFrom('jurisdictions').select('id').where('id', '=', c.id).executeTakeFirst()) return { ok: false, problem: 'exists' };
           const taken = await hostTaken(trx, c);
           if (taken) return taken;
@@ -75,6 +84,7 @@ export function councilStore(db: Kysely<Database>): CouncilStore {
           return { ok: true, council: (await read(trx, [c.id]))[0] };
         });
       } catch (err) {
+        if (err instanceof Refused) return err.write;
         return afterRace(err, c, !!first);
       }
     },
