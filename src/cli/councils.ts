@@ -22,11 +22,15 @@ function changesOf(values: Record<string, string | boolean | undefined>): Counci
   return changes as CouncilChanges;
 }
 
-const settingsHelp = `settings: --welsh-name, --hosts HOST[,HOST…], ${SETTING_FIELDS.map((f) => `--${kebab(f.key)}`).join(', ')} (an empty value clears one)`;
+const settingsHelp = `settings: ${Object.keys(FLAGS).map((f) => `--${f}`).join(', ')} (an empty value clears one)`;
 
 /** `npx pipework councils`: add, change and list the councils this install serves. */
 export const councils: Command = {
-  usage: ['councils add ID --name NAME [--welsh-name NAME] [--hosts HOST,…] [--SETTING VALUE …]', 'councils set ID --SETTING VALUE [--SETTING VALUE …]', 'councils list', `councils … ${settingsHelp}`],
+  usage: [
+    'councils add ID --name NAME [--welsh-name NAME] [--hosts HOST,…] [--SETTING VALUE …]  (SETTING as for councils set)',
+    `councils set ID --SETTING VALUE …  where SETTING is one of ${Object.keys(FLAGS).join(', ')} (an empty VALUE clears it; --hosts takes HOST,HOST…)`,
+    'councils list',
+  ],
   async run(args, ctx) {
     const [sub, ...rest] = args;
     if (sub === 'add' || sub === 'set') {
