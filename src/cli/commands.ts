@@ -59,6 +59,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   migrate: { summary: 'Create or update the database schema', load: async () => migrate },
   version: { summary: 'Print the version of Pipework', load: async () => version },
   keys: { summary: 'API keys for Open311 clients and the admin API (only a hash is stored; the key is shown once)', load: async () => (await import('./keys.ts')).keys },
+  councils: { summary: 'The councils this install serves: add one, change its names, web addresses and settings, list them', load: async () => (await import('./councils.ts')).councils },
   services: { summary: 'Import or export service definitions as YAML or JSON', load: async () => (await import('./services.ts')).services },
   deliveries: {
     summary: 'The delivery outbox: list jobs, see attempts, retry failed (dead-lettered) ones, list unknown back-end status codes',

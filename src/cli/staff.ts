@@ -4,6 +4,7 @@ import { ROLES, isRole } from '../core/staff/roles.ts';
 import { addStaff, issueSetupToken, SETUP_LINK_HOURS } from '../core/staff/setup.ts';
 import { normaliseEmail } from '../core/staff/sign-in.ts';
 import type { Config } from '../config/schema.ts';
+import { FIRST_COUNCIL } from '../core/councils/council.ts';
 
 const base = (config: Config) => config.publicUrl || `http://localhost:${config.port}`;
 const link = (config: Config, token: string) => `${base(config)}/staff/set-password/${token}`;
@@ -24,10 +25,16 @@ export const staff: Command = {
     if (sub === 'add') {
       if (!email || !values.name?.trim() || !values.role) throw new UsageError('staff add needs EMAIL --name NAME --role ROLE, e.g. staff add kim@example.gov.uk --name "Kim Lee" --role admin');
       if (!isRole(values.role)) throw new UsageError(`--role must be one of ${ROLES.join(', ')}, got "${values.role}"`);
-      const jurisdictionId = await councilFor(ctx, values.council);
+      // On an empty install the role waits for the first council, which this person can then create at /staff/.
+      const first = !values.council && (await store.councils.list()).length === 0;
+      const jurisdictionId = first ? FIRST_COUNCIL : await councilFor(ctx, values.council);
       const { user, token, created } = await addStaff(store, { email, name: values.name, role: values.role, jurisdictionId }, new Date());
-      await store.staff.audit.append({ actor: 'cli', action: 'staff.add', jurisdictionId, userId: user.id, after: `${user.email} ${values.role}` });
-      ctx.out(`${created ? 'Added' : 'Updated'} ${user.name} <${user.email}> as ${values.role} of ${jurisdictionId}.`);
+      await store.staff.audit.append({ actor: 'cli', action: 'staff.add', jurisdictionId: first ? undefined : jurisdictionId, userId: user.id, after: `${user.email} ${values.role}` });
+      ctx.out(
+        first
+          ? `Added ${user.name} <${user.email}> as ${values.role} of the first council: there is no council yet${values.role === 'admin' ? `, so once signed in they create it at ${base(ctx.config)}/staff/` : ''}.`
+          : `${created ? 'Added' : 'Updated'} ${user.name} <${user.email}> as ${values.role} of ${jurisdictionId}.`,
+      );
       ctx.out(`Send them this link to set their password (it works once, for ${SETUP_LINK_HOURS} hours):`);
       ctx.out(link(ctx.config, token));
       return EXIT.ok;
@@ -37,7 +44,7 @@ export const staff: Command = {
       const users = await store.staff.users.list(jurisdictionId);
       if (!users.length) ctx.out('No staff users. Add one with: npx pipework staff add EMAIL --name NAME --role admin');
       for (const u of users) {
-        const roles = u.roles.map((r) => `${r.role}@${r.jurisdictionId}`).join(',');
+        const roles = u.roles.map((r) => `${r.role}@${r.jurisdictionId === FIRST_COUNCIL ? '(the first council)' : r.jurisdictionId}`).join(',');
         const state = u.disabledAt ? 'disabled' : u.lockedUntil && u.lockedUntil > new Date() ? `locked until ${u.lockedUntil.toISOString()}` : u.passwordHash ? 'active' : 'no password yet';
         ctx.out(`${u.id}\t${u.email}\t${u.name}\t${roles}\t${state}${u.totpSecret ? '\ttwo-factor' : ''}`);
       }

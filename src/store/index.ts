@@ -22,6 +22,7 @@ import { directoryStore } from './directory.ts';
 import { rateLimitStore } from './rate-limits.ts';
 import { catalogueNotices } from './postgres/catalogue-notices.ts';
 import { patternSharingStore } from './pattern-sharing.ts';
+import { councilStore } from './councils.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -75,6 +76,8 @@ export async function openStore(
     migrationsRun,
     schemaState: () => schemaState(db, databaseUrl),
     jurisdictions: cache.wrap('jurisdictions', jurisdictionStore(db), { list: () => '' }),
+    // Every resident page reads its council by host: cached like the catalogue, and any write here clears both.
+    councils: cache.wrap('councils', councilStore(db), { list: () => '', get: (id: string) => id, byHost: (h: string) => h }),
     services: cache.wrap('services', serviceStore(db), { list: (j: string) => j, get: (j: string, code: string) => `${j}\0${code}` }),
     requests: requestStore(db),
     deliveries: deliveryStore(db, dialect),

@@ -10,6 +10,7 @@ import * as m0008 from './0008_staff.ts';
 import * as m0011 from './0011_notifications_events.ts';
 import * as m0012 from './0012_directory.ts';
 import * as m0013 from './0013_records.ts';
+import * as m0014 from './0014_council_setup.ts';
 import * as m0015 from './0015_service_welsh.ts';
 import * as m0016 from './0016_backends_second_round.ts';
 import * as m0017 from './0017_pattern_sharing.ts';
@@ -33,6 +34,7 @@ export const migrations: Record<string, Migration> = {
   '0011_notifications_events': m0011,
   '0012_directory': m0012,
   '0013_records': m0013,
+  '0014_council_setup': m0014,
   '0015_service_welsh': m0015,
   '0016_backends_second_round': m0016,
   '0017_pattern_sharing': m0017,

@@ -33,7 +33,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
   const limited = { preHandler: app.csrfProtection, config: ctx.submitLimit };
 
   async function serviceOf(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<Service | undefined> {
-    const service = await store.services.get((await render.council()).id, req.params.service);
+    const service = await store.services.get((await render.council(req)).id, req.params.service);
     if (service && offered(service)) return inLanguage(service, render.lang(req));
     const t = render.t(req);
     await render.page(req, reply, 'error.njk', { title: t('notFound.title'), body: t('notFound.service') }, { status: 404 });

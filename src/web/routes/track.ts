@@ -56,7 +56,7 @@ export async function trackRoutes(app: FastifyInstance, { store, render, config 
     if (!reference) return fail('error.track.empty', 400);
     if (!REFERENCE.test(reference)) return fail('error.track.format', 400);
 
-    const council = await render.council();
+    const council = await render.council(req);
     const request = await store.requests.get(council.id, reference);
     if (!request) return fail('error.track.notFound', 404);
     const [services, history, state] = await Promise.all([store.services.list(council.id), store.requests.history(council.id, request.id), processState(store, request)]);
