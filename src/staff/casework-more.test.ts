@@ -218,3 +218,19 @@ test('supervisors search the audit log by who, what and request, and export exac
   const exported = await w.store.staff.audit.list({ jurisdictionId: 'example', actions: ['audit.export'], limit: 5 });
   assert.equal(exported.length, 1);
 });
+
+test('`staff add --group` limits the role to service groups, refusing a group the council does not have', async () => {
+  const { contextFor } = await import('../cli/context.ts');
+  const { staff } = await import('../cli/staff.ts');
+  const out: string[] = [];
+  const { ctx } = contextFor(w.config, (l) => out.push(l) > 0, (l) => out.push(l) > 0);
+  ctx.store = async () => w.store;
+  await assert.rejects(staff.run(['add', 'g@example.gov.uk', '--name', 'G', '--role', 'officer', '--council', 'example', '--group', 'Nonsense'], ctx), /--group "Nonsense" is not a service group of example \(have: .*Roads and pavements/);
+  await staff.run(['add', 'g@example.gov.uk', '--name', 'G', '--role', 'officer', '--council', 'example', '--group', 'Roads and pavements', '--group', 'Street lighting'], ctx);
+  assert.match(out.join('\n'), /as officer of example for Roads and pavements, Street lighting\./);
+  const user = (await w.store.staff.users.byEmail('g@example.gov.uk'))!;
+  assert.deepEqual(user.roles, [{ jurisdictionId: 'example', role: 'officer', groups: ['Roads and pavements', 'Street lighting'] }]);
+  // Added again without --group: every service again.
+  await staff.run(['add', 'g@example.gov.uk', '--name', 'G', '--role', 'officer', '--council', 'example'], ctx);
+  assert.deepEqual((await w.store.staff.users.get(user.id))!.roles, [{ jurisdictionId: 'example', role: 'officer' }]);
+});
