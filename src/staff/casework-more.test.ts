@@ -185,6 +185,9 @@ test('words are found through the trigram index, in any case, and edits and eras
   assert.equal(await has('ZEBRACROSSING ON'), true);
   assert.equal(await has('zebracrossings'), false);
   assert.equal(await has('1 High Street'), true, 'the address is searched too');
+  // Whatever is typed is a search, never a broken query.
+  for (const q of ['"', '"""', "a'b'c", '%_\\', '--- OR *', 'NEAR(a b)', '\u0000abc', 'ab']) assert.equal((await officer.get(`/staff/?q=${encodeURIComponent(q)}`)).statusCode, 200, q);
+  assert.equal(await has('%'), false);
   // The resident's words erased (as retention does): the index forgets them.
   await w.store.db.updateTable('service_requests').set({ description: null }).where('id', '=', Number(id)).execute();
   assert.equal(await has('zebracross'), false);
@@ -233,4 +236,15 @@ test('`staff add --group` limits the role to service groups, refusing a group th
   // Added again without --group: every service again.
   await staff.run(['add', 'g@example.gov.uk', '--name', 'G', '--role', 'officer', '--council', 'example'], ctx);
   assert.deepEqual((await w.store.staff.users.get(user.id))!.roles, [{ jurisdictionId: 'example', role: 'officer' }]);
+});
+
+test('NUL and other control characters in names and filters are never a 500', async () => {
+  await officer.get('/staff/');
+  assert.equal((await officer.post('/staff/views', { name: 'Nul\u0000view', query: 'q=a\u0000b' })).statusCode, 303);
+  assert.ok((await w.store.staff.views.list(officerId, 'example')).some((v) => v.name === 'Nul view'));
+  await staffUser(w.store, 'nul@example.gov.uk', 'supervisor');
+  const sup = staffClient(w.app);
+  await sup.signIn('nul@example.gov.uk');
+  assert.equal((await sup.get('/staff/audit?who=a%00b&action=x%00&request=%00')).statusCode, 200);
+  assert.equal((await sup.get('/staff/audit.csv?who=a%00b')).statusCode, 200);
 });

@@ -14,7 +14,7 @@ type Query = { before?: string; request?: string; action?: string; who?: string 
 function filters(q: Query) {
   const requestId = ID.test(q.request ?? '') ? q.request : undefined;
   const action = typeof q.action === 'string' && ACTION.test(q.action) && q.action.length <= 60 ? q.action : undefined;
-  const who = typeof q.who === 'string' && q.who.trim() && q.who.length <= 200 ? q.who.trim().toLowerCase() : undefined;
+  const who = typeof q.who === 'string' && q.who.trim() && q.who.length <= 200 && !/[\u0000-\u001f\u007f]/.test(q.who) ? q.who.trim().toLowerCase() : undefined;
   return { requestId, action, who };
 }
 
