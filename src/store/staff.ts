@@ -159,6 +159,7 @@ export function staffStore(db: Kysely<Database>): StaffStore {
         let q = db.selectFrom('staff_audit').selectAll();
         q = f.requestId ? q.where('request_id', '=', num(f.requestId)).where('jurisdiction_id', '=', f.jurisdictionId) : q.where('jurisdiction_id', '=', f.jurisdictionId);
         if (f.actions?.length) q = q.where('action', 'in', f.actions);
+        if (f.actor) q = q.where('actor', '=', f.actor);
         if (f.before) q = q.where('id', '<', num(f.before));
         return (await q.orderBy('id', 'desc').limit(f.limit).execute()).map(auditFromRow);
       },

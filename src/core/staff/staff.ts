@@ -99,7 +99,7 @@ export interface StaffStore {
   audit: {
     append(entry: NewAuditEntry): Promise<AuditEntry>;
     /** Newest first; `before` is an id for paging back. */
-    list(filter: { jurisdictionId: string; requestId?: string; actions?: string[]; before?: string; limit: number }): Promise<AuditEntry[]>;
+    list(filter: { jurisdictionId: string; requestId?: string; actions?: string[]; actor?: string; before?: string; limit: number }): Promise<AuditEntry[]>;
   };
   assignments: {
     get(jurisdictionId: string, requestId: string): Promise<string | undefined>;
