@@ -11,6 +11,7 @@ import * as m0011 from './0011_notifications_events.ts';
 import * as m0012 from './0012_directory.ts';
 import * as m0013 from './0013_records.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
+import * as m0022 from './0022_no_index_entries_for_nulls.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -29,4 +30,5 @@ export const migrations: Record<string, Migration> = {
   '0012_directory': m0012,
   '0013_records': m0013,
   '0021_shared_between_processes': m0021,
+  '0022_no_index_entries_for_nulls': m0022,
 };
