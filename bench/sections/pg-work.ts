@@ -46,7 +46,10 @@ export interface Work {
   /** WAL bytes without full-page images (those depend on when the last checkpoint was, not on the request). */
   walBytes: number;
   byStatement: [string, number][];
+  /** Index entries per index. */
   byRelation: [string, number][];
+  /** Heap rows (inserted or updated) per table. */
+  byTable: [string, number][];
   /** Every statement text with its count per POST, for looking into. */
   texts: [string, number][];
 }
@@ -115,6 +118,7 @@ async function measure(admin: pg.Client, dbOid: number, server: Server, body: st
   const ours = new RegExp(`rel \\d+/${dbOid}/(\\d+)`);
   const xids = new Set<string>();
   const byRelation = new Map<string, number>();
+  const byTable = new Map<string, number>();
   let heapInserts = 0, heapUpdates = 0, indexEntries = 0, walRecords = 0, walBytes = 0, commits = 0;
   for (const r of records) {
     const rel = r.refs && ours.exec(r.refs)?.[1];
@@ -129,7 +133,7 @@ async function measure(admin: pg.Client, dbOid: number, server: Server, body: st
     // A leaf insert, or a split whose record carries the new entry (INSERT_UPPER only adds a downlink).
     else if (r.rm === 'Btree' && (r.type === 'INSERT_LEAF' || r.type === 'INSERT_POST' || r.type.startsWith('SPLIT_'))) indexEntries++;
     else continue;
-    byRelation.set(name, (byRelation.get(name) ?? 0) + 1);
+    (r.rm === 'Heap' ? byTable : byRelation).set(name, ((r.rm === 'Heap' ? byTable : byRelation).get(name) ?? 0) + 1);
   }
   for (const r of records) {
     if (r.rm === 'Transaction' && r.type.startsWith('COMMIT') && xids.has(r.xid)) {
@@ -152,6 +156,7 @@ async function measure(admin: pg.Client, dbOid: number, server: Server, body: st
     walBytes: per(walBytes),
     byStatement: [...byKind].map(([k, c]) => [k, per(c)] as [string, number]).sort((a, b) => b[1] - a[1]),
     texts: [...counts].map(([k, c]) => [k, per(c)] as [string, number]),
+    byTable: [...byTable].map(([k, c]) => [k, per(c)] as [string, number]).sort((a, b) => b[1] - a[1]),
     byRelation: [...byRelation].map(([k, c]) => [k, per(c)] as [string, number]).sort((a, b) => b[1] - a[1]),
   };
 }
@@ -217,13 +222,14 @@ export default async function ({ quick }: { quick: boolean }): Promise<BenchRow[
   const { pipework, baseline } = await pgWork(n);
   const rows: BenchRow[] = [];
   const list = (xs: [string, number][]) => xs.map(([k, c]) => `${k} ${round(c)}`).join('; ');
+  const noteFor = (key: keyof Work, w: Work) => (key === 'statements' ? list(w.byStatement) : key === 'indexEntries' ? list(w.byRelation) : key === 'heapInserts' ? list(w.byTable) : undefined);
   for (const [key, label, unit] of FIGURES) {
     const p = pipework[key] as number;
     const b = baseline[key] as number;
     const ratio = b ? p / b : p ? Infinity : 1;
     const counted = key === 'statements' || key === 'indexEntries' || key === 'walBytes';
-    rows.push({ section, name: `${label} per POST, pipework`, value: round(p), unit, note: key === 'statements' ? list(pipework.byStatement) : key === 'indexEntries' || key === 'heapInserts' ? list(pipework.byRelation) : undefined });
-    rows.push({ section, name: `${label} per POST, baseline`, value: round(b), unit, note: key === 'statements' ? list(baseline.byStatement) : key === 'indexEntries' || key === 'heapInserts' ? list(baseline.byRelation) : undefined });
+    rows.push({ section, name: `${label} per POST, pipework`, value: round(p), unit, note: noteFor(key, pipework) });
+    rows.push({ section, name: `${label} per POST, baseline`, value: round(b), unit, note: noteFor(key, baseline) });
     rows.push({ section, name: `${label} per POST, ratio`, value: round(ratio), unit: '×', ...(counted ? { target: `≤ ${TARGET}×`, met: ratio <= TARGET } : {}) });
   }
   rows.push({ section, name: 'statements a second while idle, pipework', value: round(pipework.idlePerSecond), unit: 'stmt/s', note: 'pollers and cache refreshes; not counted per POST above' });

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
+import { Migrator, sql } from 'kysely';
+import { migrations } from './migrations/index.ts';
 import { freshDatabaseUrl } from '../../test/support/db.ts';
 import { connect, migrate } from './connect.ts';
 
@@ -50,6 +51,11 @@ test('0022: tokens, idempotency keys and event numbers stay unique; rows without
       const defs = (await sql<{ indexdef: string }>`select indexdef from pg_indexes where indexname in ('service_requests_token', 'events_seq', 'service_requests_idempotency_by_client')`.execute(db)).rows;
       assert.equal(defs.filter((d) => /UNIQUE .* WHERE \(\w+ IS NOT NULL\)/.test(d.indexdef)).length, 3, JSON.stringify(defs));
     }
+    // Down and up again: the full indexes come back, and go again.
+    const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+    assert.equal((await migrator.migrateTo('0021_shared_between_processes')).error, undefined);
+    await assert.rejects(db.insertInto('service_requests').values(request({ idempotency_key: 'k-1', idempotency_client: 'fms' })).execute());
+    assert.equal((await migrator.migrateToLatest()).error, undefined);
   } finally {
     await db.destroy();
     await drop();
