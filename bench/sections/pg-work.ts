@@ -184,9 +184,13 @@ export async function pgWork(n: number, env: Record<string, string> = {}): Promi
   await admin.connect();
   let server: Server | undefined;
   try {
-    await admin.query('create extension if not exists pg_walinspect');
-    // A temporary slot keeps the run's WAL from being recycled before it is read (other databases write too).
-    await admin.query(`select pg_create_physical_replication_slot('pipework_bench_' || pg_backend_pid(), true, true)`);
+    try {
+      await admin.query('create extension if not exists pg_walinspect');
+      // A temporary slot keeps the run's WAL from being recycled before it is read (other databases write too).
+      await admin.query(`select pg_create_physical_replication_slot('pipework_bench_' || pg_backend_pid(), true, true)`);
+    } catch (err) {
+      throw new Error(`pg-work reads the WAL with pg_walinspect (PostgreSQL 15+, contrib) and a temporary replication slot, as a superuser: ${(err as Error).message}`);
+    }
     const dbOid = Number((await admin.query<{ oid: string }>('select oid::text from pg_database where datname = current_database()')).rows[0].oid);
     // Pipework creates the schema and the demo council, as on first start.
     // Retention (every 6 h, first a minute after start) is maintenance, not work a POST causes: off here.
