@@ -17,6 +17,7 @@ import * as m0017 from './0017_pattern_sharing.ts';
 import * as m0018 from './0018_records_notify.ts';
 import * as m0019 from './0019_staff_casework.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
+import * as m0022 from './0022_no_index_entries_for_nulls.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -41,4 +42,5 @@ export const migrations: Record<string, Migration> = {
   '0018_records_notify': m0018,
   '0019_staff_casework': m0019,
   '0021_shared_between_processes': m0021,
+  '0022_no_index_entries_for_nulls': m0022,
 };
