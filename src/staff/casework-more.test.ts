@@ -191,6 +191,12 @@ test('words are found through the trigram index, in any case, and edits and eras
   // The resident's words erased (as retention does): the index forgets them.
   await w.store.db.updateTable('service_requests').set({ description: null }).where('id', '=', Number(id)).execute();
   assert.equal(await has('zebracross'), false);
+  // SQLite indexes new reports at the next search, not on insert: one erased before any search is never found by its old words.
+  const early = (await submit('pothole', 'Xylophonestreet crater', { depth: 'deep' })).id;
+  await w.store.db.updateTable('service_requests').set({ description: 'Kingfisherlane crater' }).where('id', '=', Number(early)).execute();
+  const found = async (q: string, rid: string) => (await officer.get(`/staff/?q=${encodeURIComponent(q)}`)).body.includes(`href="/staff/requests/${rid}"`);
+  assert.equal(await found('xylophonestreet', early), false);
+  assert.equal(await found('kingfisherlane', early), true);
 
   const late = (await submit('pothole', 'Overdue one', { depth: 'deep' })).id;
   await w.store.db.updateTable('service_requests').set({ expected_at: Date.now() - 60_000 }).where('id', '=', Number(late)).execute();
