@@ -62,19 +62,20 @@ const fill = (s: string, f: Record<string, string>) => s.replace(/\{(\w+)\}/g, (
  *
  * @example compose(job, { serviceName: 'Potholes', councilName: 'Example Borough Council', publicUrl: 'https://reports.example.gov.uk' })
  */
-export function compose(job: ClaimedNotification, ctx: { serviceName: string; councilName: string; publicUrl: string }): OutgoingMessage {
+export function compose(job: ClaimedNotification, ctx: { serviceName: string; councilName: string; publicUrl: string; reference?: string }): OutgoingMessage {
   const lang = job.notice.language;
   const w = WORDS[lang];
   const status = job.update && job.update.status !== 'unchanged' ? job.update.status : job.request.status;
   const stopUrl = `${ctx.publicUrl}/updates/stop/${job.notice.stopToken}`;
   const fields: Record<string, string> = {
-    reference: job.request.id,
+    // The resident reference (what /track takes); the request id only where none is known.
+    reference: ctx.reference ?? job.request.id,
     service: ctx.serviceName,
     council: ctx.councilName,
     status: statusName[lang](`status.${status}`),
     expected_date: dates[lang](job.request.expectedAt),
     reply: job.update?.description ?? '',
-    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(job.request.id)}`,
+    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(ctx.reference ?? job.request.id)}`,
     stop_url: stopUrl,
   };
   const parts = [fill(w[job.kind].lead, fields)];

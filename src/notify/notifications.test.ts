@@ -2,7 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayWorld, until } from '../../test/support/delivery-world.ts';
 import { smtpPeer } from '../../test/support/smtp-peer.ts';
-import { webClient } from '../../test/support/web.ts';
+import { webClient, residentReference, requestIdOf } from '../../test/support/web.ts';
 import { submitRequest } from '../core/requests/submit.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
 import type { NewRequestUpdate } from '../core/requests/request.ts';
@@ -69,11 +69,12 @@ test('a report made on the Welsh web journey gets its confirmation in Welsh, wit
   await web.get('/report/pothole/check');
   const sent = await web.post('/report/pothole/check', {});
   assert.equal(sent.statusCode, 303);
-  const reference = /<strong id="reference">(\d+)</.exec((await web.get('/report/pothole/confirmation')).body)?.[1];
+  const reference = /<strong id="reference">([2-9A-Z]{4}-[2-9A-Z]{4})</.exec((await web.get('/report/pothole/confirmation')).body)?.[1];
   assert.ok(reference);
+  const id = (await requestIdOf(w.store, reference))!;
   const [mail] = await mailsTo('sian@example.org', 1);
-  await settled(reference);
-  const [job] = await w.store.notifications.forRequest(reference);
+  await settled(id);
+  const [job] = await w.store.notifications.forRequest(id);
   assert.equal(mail.subject, `Adroddiad ${reference} wedi dod i law: Pothole`);
   assert.match(mail.text!, new RegExp(`Eich cyfeirnod yw ${reference}\\.`));
   assert.match(mail.text!, /Nod y cyngor yw delio ag ef erbyn \d+ \S+ 20\d\d\./);
@@ -95,8 +96,8 @@ test('a status change the pattern marks notify: true emails the resident in thei
     await settled(r.id);
   }
   const [enMails, cyMails] = [smtp.to(`resident${n - 1}@example.org`), smtp.to(`resident${n}@example.org`)];
-  assert.deepEqual(enMails.map((m) => m.subject), [`Report ${en.id} received: Pothole`, `Report ${en.id}: Action scheduled`]);
-  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${cy.id} wedi dod i law: Pothole`, `Adroddiad ${cy.id}: Camau wedi’u trefnu`]);
+  assert.deepEqual(enMails.map((m) => m.subject), [`Report ${await residentReference(w.store, en.id)} received: Pothole`, `Report ${await residentReference(w.store, en.id)}: Action scheduled`]);
+  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${await residentReference(w.store, cy.id)} wedi dod i law: Pothole`, `Adroddiad ${await residentReference(w.store, cy.id)}: Camau wedi’u trefnu`]);
   assert.match(enMails[1].text!, /Booked for Tuesday/);
   assert.ok(!smtp.mails.some((m) => m.text?.includes('Resident called twice')), 'an internal note is never sent');
 });
@@ -108,7 +109,7 @@ test('the council\'s public reply is emailed; the resident\'s own comment and a 
   await recordUpdate(w.store, staff(r.id, { authorKind: 'resident', description: 'It is getting bigger' }));
   await recordUpdate(w.store, staff(r.id, { authorKind: 'backend', status: 'in_progress', description: 'Not allowed from open' }));
   await settled(r.id);
-  assert.deepEqual(smtp.to(to).map((m) => m.subject), [`Report ${r.id} received: Pothole`, `Report ${r.id}: a reply from Example Borough Council`]);
+  assert.deepEqual(smtp.to(to).map((m) => m.subject), [`Report ${await residentReference(w.store, r.id)} received: Pothole`, `Report ${await residentReference(w.store, r.id)}: a reply from Example Borough Council`]);
   assert.match(smtp.to(to)[1].text!, /Thanks, we will look this week/);
 });
 
@@ -120,7 +121,7 @@ test('the stop link asks first, then stops every further email about that report
   const web = webClient(w.app);
   const ask = await web.get(link);
   assert.equal(ask.statusCode, 200);
-  assert.match(ask.body, new RegExp(`Stop updates about report ${r.id}`));
+  assert.match(ask.body, new RegExp(`Stop updates about report ${await residentReference(w.store, r.id)}`));
   assert.equal((await w.store.notifications.noticeByToken(link.split('/').at(-1)!))?.stoppedAt, undefined, 'opening the link changes nothing');
   // A mail client's one-click unsubscribe (RFC 8058) posts with no session and no CSRF token.
   const stop = await w.app.inject({ method: 'POST', url: link, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });

@@ -1,3 +1,4 @@
+import { referenceCodec, type ReferenceCodec } from '../core/references/reference.ts';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store } from '../core/store.ts';
@@ -97,6 +98,14 @@ export class NotificationSender {
     return jobs.length;
   }
 
+  private codec?: Promise<ReferenceCodec>;
+  /** The resident reference residents track their report by (the same key as the web's). */
+  private async referenceOf(id: string): Promise<string> {
+    this.codec ??= this.store.residentWeb.referenceSecret().then((s) => referenceCodec(s.secret));
+    this.codec.catch(() => (this.codec = undefined));
+    return (await this.codec).encode(id);
+  }
+
   private async sendOne(job: ClaimedNotification): Promise<NotificationOutcome> {
     const now = () => this.clock.now().getTime();
     const skip = (error: string): NotificationOutcome => ({ notificationId: job.id, outcome: 'skipped', error, at: now() });
@@ -104,9 +113,11 @@ export class NotificationSender {
     if (now() - job.createdAt.getTime() > this.opts.maxAgeMs) return skip('not sent in time; too late to be useful');
     const transport = this.transports.find((t) => t.channels.includes(job.channel));
     if (!transport) return skip(`no sender for ${job.channel} is configured`);
-    const [service, councils] = await Promise.all([this.store.services.get(job.jurisdictionId, job.request.serviceCode), this.store.jurisdictions.list()]);
+    const [service, councils, reference] = await Promise.all([this.store.services.get(job.jurisdictionId, job.request.serviceCode), this.store.jurisdictions.list(), this.referenceOf(job.request.id)]);
+    const welshName = job.notice.language === 'cy' ? service?.welsh?.name : undefined;
     const message = compose(job, {
-      serviceName: service?.name ?? job.request.serviceCode,
+      reference,
+      serviceName: welshName ?? service?.name ?? job.request.serviceCode,
       councilName: councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId,
       publicUrl: this.opts.publicUrl,
     });

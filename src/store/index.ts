@@ -17,6 +17,8 @@ import { subscriptionStore } from './subscriptions.ts';
 import { staffStore } from './staff.ts';
 import { staffQueueStore } from './staff-queue.ts';
 import { directoryStore } from './directory.ts';
+import { addressStore } from './addresses.ts';
+import { residentWebStore } from './resident-web.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -89,6 +91,8 @@ export async function openStore(
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),
+    addresses: addressStore(db),
+    residentWeb: residentWebStore(db),
     async ping() {
       try {
         await sql`select 1`.execute(db);

@@ -25,6 +25,7 @@ export function serviceFromRow(r: Selectable<Database['services']>): Service {
     serviceNotice: opt(r.service_notice),
     ...(r.pattern_id && r.pattern_version ? { pattern: { id: r.pattern_id, version: r.pattern_version } } : {}),
     ...(r.status_labels ? { statusLabels: JSON.parse(r.status_labels) } : {}),
+    ...(r.welsh ? { welsh: JSON.parse(r.welsh) } : {}),
   };
 }
 
@@ -47,6 +48,7 @@ export function serviceToRow(s: Service, now: number): Selectable<Database['serv
     pattern_id: s.pattern?.id ?? null,
     pattern_version: s.pattern?.version ?? null,
     status_labels: s.statusLabels ? JSON.stringify(s.statusLabels) : null,
+    welsh: s.welsh ? JSON.stringify(s.welsh) : null,
   };
 }
 

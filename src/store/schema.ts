@@ -2,12 +2,13 @@ import type { Generated } from 'kysely';
 import type { DeliveryTables } from './schema-delivery.ts';
 import type { NotifyTables } from './schema-notify.ts';
 import type { DirectoryTables } from './schema-directory.ts';
+import type { ResidentWebTables } from './schema-web.ts';
 
 /**
  * Table shapes as stored. Times are epoch milliseconds (BIGINT) and JSON is
  * text in both dialects, so one query layer serves SQLite and PostgreSQL.
  */
-export interface Database extends DeliveryTables, NotifyTables, DirectoryTables {
+export interface Database extends DeliveryTables, NotifyTables, DirectoryTables, ResidentWebTables {
   jurisdictions: { id: string; name: string; created_at: number };
   services: {
     jurisdiction_id: string;
@@ -28,6 +29,8 @@ export interface Database extends DeliveryTables, NotifyTables, DirectoryTables 
     pattern_id?: string | null;
     pattern_version?: string | null;
     status_labels?: string | null;
+    /** Welsh text of the service and its questions, JSON (0020). */
+    welsh?: string | null;
   };
   service_requests: {
     id: Generated<number>;

@@ -38,6 +38,27 @@ export interface ServiceAttribute {
   hint?: string;
   /** Messages written for residents: `required` when missing, `invalid` when not in the right form. */
   errorMessages?: { required?: string; invalid?: string };
+  /** Welsh text of the question (the pattern's `cy`); what is absent stays English. */
+  welsh?: AttributeWelsh;
+}
+
+/** A question's Welsh: the question, hint, help text, option names by key, error messages. */
+export interface AttributeWelsh {
+  description?: string;
+  hint?: string;
+  datatypeDescription?: string;
+  values?: Record<string, string>;
+  errorMessages?: { required?: string; invalid?: string };
+}
+
+/** A service's Welsh (the pattern's `cy`): shown on Welsh pages and searched there; what is absent stays English. */
+export interface ServiceWelsh {
+  name?: string;
+  description?: string;
+  groups?: string[];
+  keywords?: string[];
+  serviceNotice?: string;
+  statusLabels?: Partial<Record<Status, string>>;
 }
 
 export interface Service {
@@ -58,6 +79,7 @@ export interface Service {
   pattern?: PatternRef;
   /** The council's own names for statuses (from the pattern), e.g. { action_scheduled: 'Repair booked' }. */
   statusLabels?: Partial<Record<Status, string>>;
+  welsh?: ServiceWelsh;
 }
 
 /** One version of a service pattern. */

@@ -10,6 +10,7 @@ import * as m0008 from './0008_staff.ts';
 import * as m0011 from './0011_notifications_events.ts';
 import * as m0012 from './0012_directory.ts';
 import * as m0013 from './0013_records.ts';
+import * as m0020 from './0020_resident_web.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -27,4 +28,5 @@ export const migrations: Record<string, Migration> = {
   '0011_notifications_events': m0011,
   '0012_directory': m0012,
   '0013_records': m0013,
+  '0020_resident_web': m0020,
 };

@@ -265,7 +265,8 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     if (!service) return;
     const submitted = sentReport(req.session, service.code);
     if (!submitted) return reply.redirect('/', 303);
-    return render.page(req, reply, 'confirmation.njk', { service, submitted, expectedAt: submitted.expectedAt ? new Date(submitted.expectedAt) : undefined });
+    const reference = await ctx.references.of(submitted.id);
+    return render.page(req, reply, 'confirmation.njk', { service, submitted, reference, expectedAt: submitted.expectedAt ? new Date(submitted.expectedAt) : undefined });
   });
 
   /** Problems the core found at the final send, each linked to the page where it can be put right. */
