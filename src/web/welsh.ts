@@ -28,7 +28,8 @@ export function localised(service: Service, lang: Lang): LocalService {
     description: pick('description', cy.description, service.description) ?? '',
     serviceNotice: pick('serviceNotice', cy.serviceNotice, service.serviceNotice),
     groups: cy.groups?.length === service.groups.length ? cy.groups : (service.groups.length && english.add('groups'), service.groups),
-    keywords: [...service.keywords, ...(cy.keywords ?? [])],
+    // Welsh keywords, and the English name and keywords too: a Welsh page is also used by people who type English.
+    keywords: [...(cy.keywords ?? []), ...(cy.name ? [service.name] : []), ...service.keywords],
     statusLabels: cy.statusLabels,
     english,
     attributes: service.attributes.map(localAttribute),

@@ -1,15 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebContext } from '../plugin.ts';
 import { byGroup, offered, searchServices } from '../catalogue.ts';
 import type { Store } from '../../core/store.ts';
+import { localised } from '../welsh.ts';
 
 /** The start page (services by group, a search box) and search results. */
 export async function findRoutes(app: FastifyInstance, { store, render }: WebContext) {
-  const services = async () => (await store.services.list((await render.council()).id)).filter(offered);
+  // In Welsh: Welsh names, descriptions and groups, and Welsh keywords searched beside the English.
+  const services = async (req: FastifyRequest) => (await store.services.list((await render.council()).id)).filter(offered).map((s) => localised(s, render.lang(req)));
 
   app.get('/', async (req, reply) => {
     const t = render.t(req);
-    return render.page(req, reply, 'start.njk', { groups: byGroup(await services(), t('start.otherGroup')) });
+    const groups = byGroup(await services(req), t('start.otherGroup')).map((g) => ({ ...g, english: g.services.some((s) => s.english.has('groups')) }));
+    return render.page(req, reply, 'start.njk', { groups });
   });
 
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {
@@ -19,7 +22,7 @@ export async function findRoutes(app: FastifyInstance, { store, render }: WebCon
       const errors = [{ field: 'q', href: '#q', text: t('search.error.empty') }];
       return render.page(req, reply, 'search.njk', { q, results: [], errors }, { status: 400 });
     }
-    return render.page(req, reply, 'search.njk', { q, results: searchServices(await services(), q), directory: await directoryMatches(store, q), searched: true });
+    return render.page(req, reply, 'search.njk', { q, results: searchServices(await services(req), q), directory: await directoryMatches(store, q), searched: true });
   });
 }
 

@@ -13,6 +13,7 @@ import { markSent, nextPath, previousPath, questionsOf, readDraft, reportPath, s
 import { questionView } from '../question-view.ts';
 import { checkRows } from '../check-rows.ts';
 import { overLimit, WEB_LIMITS } from '../limits.ts';
+import { localised } from '../welsh.ts';
 
 type Params = { service: string; code?: string };
 type Body = Record<string, unknown>;
@@ -32,7 +33,8 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
 
   async function serviceOf(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<Service | undefined> {
     const service = await store.services.get((await render.council()).id, req.params.service);
-    if (service && offered(service)) return service;
+    // On Welsh pages, the pattern's Welsh wherever the council wrote it.
+    if (service && offered(service)) return localised(service, render.lang(req));
     const t = render.t(req);
     await render.page(req, reply, 'error.njk', { title: t('notFound.title'), body: t('notFound.service') }, { status: 404 });
     return undefined;
@@ -266,7 +268,9 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     const submitted = sentReport(req.session, service.code);
     if (!submitted) return reply.redirect('/', 303);
     const reference = await ctx.references.of(submitted.id);
-    return render.page(req, reply, 'confirmation.njk', { service, submitted, reference, expectedAt: submitted.expectedAt ? new Date(submitted.expectedAt) : undefined });
+    // The notice as the service gives it in this language (the request keeps the English one).
+    const notice = render.lang(req) === 'cy' && submitted.notice ? (service.serviceNotice ?? submitted.notice) : submitted.notice;
+    return render.page(req, reply, 'confirmation.njk', { service, submitted: { ...submitted, notice }, reference, expectedAt: submitted.expectedAt ? new Date(submitted.expectedAt) : undefined });
   });
 
   /** Problems the core found at the final send, each linked to the page where it can be put right. */
