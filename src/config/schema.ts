@@ -165,7 +165,23 @@ export const configSchema = {
     default: 'https://api.os.uk/search/places/v1',
     description: 'Base URL of the OS Places API (point it elsewhere for a stand-in).',
     parse: url,
+  },  mapTilesUrl: {
+    env: 'MAP_TILES_URL',
+    default: '',
+    description: 'Map tiles for the resident web\'s location page, as a template such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png` (OS Maps API, OpenStreetMap or a council\'s own); fetched by Pipework and served from `/assets/tiles/`. Empty: no map.',
+    parse: (s: string) => {
+      const t = s.trim();
+      if (t && (!/^https?:\/\//.test(t) || !['{z}', '{x}', '{y}'].every((p) => t.includes(p)))) throw new Error(`must be an http(s) URL with {z}, {x} and {y}, got "${t}"`);
+      return t;
+    },
   },
+  mapAttribution: {
+    env: 'MAP_ATTRIBUTION',
+    default: '© OpenStreetMap contributors',
+    description: 'The credit the map\'s tiles need, shown under the map.',
+    parse: (s: string) => s.trim(),
+  },
+
   relayEnabled: {
     env: 'RELAY_ENABLED',
     default: 'true',

@@ -18,6 +18,8 @@ import { isLang, loadCatalogues } from './i18n.ts';
 import { renderer, type Renderer } from './render.ts';
 import { findRoutes } from './routes/find.ts';
 import { reportRoutes } from './routes/report.ts';
+import { locationRoutes } from './routes/location.ts';
+import { mapTileRoutes } from './routes/tiles.ts';
 import { trackRoutes } from './routes/track.ts';
 import { infoRoutes } from './routes/info.ts';
 import { stopUpdatesRoutes } from './routes/stop-updates.ts';
@@ -93,6 +95,8 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
 
   await app.register(findRoutes, ctx);
   await app.register(reportRoutes, ctx);
+  await app.register(locationRoutes, ctx);
+  await app.register(mapTileRoutes, ctx);
   await app.register(trackRoutes, ctx);
   await app.register(infoRoutes, ctx);
   await app.register(stopUpdatesRoutes, ctx);
