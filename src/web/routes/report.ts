@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Service, ServiceAttribute } from '../../core/services/service.ts';
 import { PipeworkError, type FieldProblem } from '../../core/errors.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
-import { validateAttributes, validateDescription, validateEmail, validateLocation } from '../../core/requests/validate.ts';
+import { validateAttributes, validateDescription, validateEmail } from '../../core/requests/validate.ts';
 import { storeUploads } from '../../media/intake.ts';
 import { baseUrl } from '../../http/base-url.ts';
 import type { WebContext, WebUpload } from '../plugin.ts';
