@@ -22,6 +22,7 @@ type Body = Record<string, unknown>;
 const str = (v: unknown) => (typeof v === 'string' ? v : '');
 const MAP_ZOOM = 18;
 const MAX_ADDRESSES = 100;
+const NATURAL = new Intl.Collator('en-GB', { numeric: true, sensitivity: 'base' });
 
 /** A chosen address's UPRN and grid reference, as the attributes FixMyStreet sends them (the core reads them into the location). */
 export function gridAttributes(draft: Draft): Record<string, string> {
@@ -76,6 +77,8 @@ export async function locationRoutes(app: FastifyInstance, ctx: WebContext) {
         if (results && !results.length) errors.push({ field: 'find', href: '#find', text: t('error.find.none', { find }) });
       }
     }
+    // "2 High Street" before "10 High Street", as people count.
+    results?.sort((a, b) => NATURAL.compare(a.address, b.address));
     const items = results?.map((a) => ({ value: a.uprn, text: a.address, checked: a.uprn === values.uprn }));
     const status = opts.status ?? (errors.length ? 400 : 200);
     return render.page(req, reply, 'location.njk', {
