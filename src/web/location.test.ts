@@ -79,6 +79,9 @@ test('address lookup errors are GOV.UK errors, and the address can always be typ
   assert.deepEqual(errorSummary(empty.body), [{ href: '#find', text: 'Enter a postcode or a street name' }]);
   const street = await web.get('/report/graffiti/location?find=station%20rd');
   assert.equal((street.body.match(/name="uprn"/g) ?? []).length, 2, 'by street too');
+  const unchosen = await web.post('/report/graffiti/location', { choose: '1', find: 'EX1 1AA' });
+  assert.deepEqual(errorSummary(unchosen.body), [{ href: '#uprn', text: 'Select the address' }]);
+  assert.equal((unchosen.body.match(/name="uprn"/g) ?? []).length, 12, 'the list is shown again');
   const forged = await web.post('/report/graffiti/location', { uprn: '999', find: 'EX1 1AA' });
   assert.equal(forged.statusCode, 400);
   assert.deepEqual(errorSummary(forged.body), [{ href: '#uprn', text: 'Select the address' }]);

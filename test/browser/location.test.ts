@@ -62,9 +62,16 @@ async function findAndChoose(page: Page, check: (label: string) => Promise<void>
   await press(page, 'Find address'); // nothing typed
   assert.match(await page.locator('.govuk-error-summary').innerText(), /Enter a postcode or a street name/);
   await check('location, nothing to find');
+  await page.getByLabel('Find the address').fill('ZZ9 9ZZ');
+  await press(page, 'Find address');
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /We cannot find an address for ‘ZZ9 9ZZ’/);
+  await check('location, no address found');
   await page.getByLabel('Find the address').fill('ex1 1aa');
   await press(page, 'Find address');
   await check('location, addresses found');
+  await press(page, 'Use this address'); // none chosen
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /Select the address/);
+  await check('location, no address chosen');
   await page.getByLabel('5 High Street, Exampleton, EX1 1AA').check();
   await press(page, 'Use this address');
   assert.match(page.url(), /\/report\/graffiti\/location#map$/);
@@ -130,6 +137,49 @@ test('without JavaScript on a phone: find the address, click the tile map, see t
   const request = await nearbyThenSend(page, check);
   assert.equal(request.location.uprn, '100023000005');
   assert.equal(String(request.location.lat), after);
+  await context.close();
+  await auditContext.close();
+});
+
+test('in Welsh, JavaScript off, on a phone: the same step, nothing left in English unless marked lang="en"', async () => {
+  const [context, auditContext] = await Promise.all([browser.newContext({ ...PHONE, javaScriptEnabled: false }), browser.newContext({ ...PHONE })]);
+  const [page, audit] = await Promise.all([context.newPage(), auditContext.newPage()]);
+  // What must not be on a Welsh page's main content, outside lang="en".
+  const ENGLISH = /\b(Graffiti is|Find the address|Find address|Select the address|Use this address|Mark the place|Continue|Is it one of these|It is a different problem|Report sent|Your reference|Where is the problem|Is the graffiti|offensive|No\b)/;
+  const welshOnly = async (label: string) => {
+    const text = await page.evaluate(() => {
+      const main = document.querySelector('main')!.cloneNode(true) as HTMLElement;
+      main.querySelectorAll('[lang="en"]').forEach((e) => e.remove());
+      return main.innerText;
+    });
+    assert.doesNotMatch(text, ENGLISH, `${label}: English left on the Welsh page`);
+    assert.equal(await page.locator('html').getAttribute('lang'), 'cy');
+    await assertAccessible(page, `${label} (Welsh, JS off, 390 px)`, audit);
+  };
+  await page.goto(`${server.url}/report/graffiti?lang=cy`);
+  assert.match(await heading(page), /Ydy’r graffiti’n sarhaus neu’n hiliol\?/);
+  await welshOnly('question');
+  await page.getByLabel('Nac ydy', { exact: true }).check();
+  await press(page, 'Parhau');
+  await press(page, 'Parhau');
+  await press(page, 'Parhau');
+  await press(page, 'Parhau');
+  assert.match(await heading(page), /Ble mae’r broblem\?/);
+  await page.getByLabel('Dod o hyd i’r cyfeiriad').fill('EX1 1AA');
+  await press(page, 'Dod o hyd i gyfeiriad');
+  await welshOnly('location, addresses found');
+  await page.getByLabel('5 High Street, Exampleton, EX1 1AA').check();
+  await press(page, 'Defnyddio’r cyfeiriad hwn');
+  await welshOnly('location with the map');
+  await press(page, 'Parhau');
+  assert.match(await heading(page), /Ai un o’r rhain yw e\?/);
+  await welshOnly('nearby reports');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: /Mae’n broblem wahanol/ }).click()]);
+  await press(page, 'Parhau');
+  await press(page, 'Anfon adroddiad');
+  const reference = (await page.locator('#reference').innerText()).trim();
+  assert.match(reference, /^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
+  await welshOnly('confirmation');
   await context.close();
   await auditContext.close();
 });

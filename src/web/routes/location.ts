@@ -109,8 +109,8 @@ export async function locationRoutes(app: FastifyInstance, ctx: WebContext) {
     const t = render.t(req);
     const draft = readDraft(req.session, service.code);
 
-    // An address chosen from the lookup.
-    if (body.uprn !== undefined) {
+    // An address chosen from the lookup (or the list sent with none chosen).
+    if (body.uprn !== undefined || body.choose !== undefined) {
       const uprn = str(body.uprn);
       const address = /^\d{1,12}$/.test(uprn) ? await lookup.byUprn(uprn).catch(() => undefined) : undefined;
       if (!address) {
