@@ -160,6 +160,8 @@ test('open reports of the same service nearby are shown before going on, each li
   assert.match(page.body, /href="\/report\/graffiti\/contact"[^>]*>\s*It is a different problem/);
   const publicPage = await web.get(`/reports/${listed[0]}`);
   assert.equal(publicPage.statusCode, 200);
+  assert.equal((publicPage.body.match(/<img class="pw-map__tile pw-map__tile--still" src="\/assets\/tiles\/18\//g) ?? []).length, 4, 'the public page shows where it is');
+  assert.match(publicPage.body, /role="region" tabindex="0" aria-label="Map of where the problem is, marked with a red dot"/);
 
   const unpublished = await demoApp({ webPublicReports: 'none' });
   try {

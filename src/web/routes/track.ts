@@ -7,6 +7,7 @@ import { processState } from '../../core/process/rules.ts';
 import type { WebContext } from '../plugin.ts';
 import { offered } from '../catalogue.ts';
 import { localised } from '../welsh.ts';
+import { tileGrid } from '../map.ts';
 
 /**
  * What a resident may see of an update: its time, status and public text.
@@ -62,6 +63,8 @@ export async function trackRoutes(app: FastifyInstance, { store, render, config,
         expectedAt: closed ? undefined : request.expectedAt,
       },
       publicPage: options.publicPage,
+      // Where it is, on the same tiles as the location page (pictures only: nothing to click here).
+      map: config.mapTilesUrl && request.location.lat !== undefined && request.location.long !== undefined ? tileGrid(request.location.lat, request.location.long, 18) : undefined,
       publicHref: !options.publicPage && service && publicReports(config, service) ? `/reports/${reference}` : undefined,
       updates: updates.map((u) => ({ ...u, status: label(u.status) ? u.status : 'unchanged' })).reverse(),
       statusLabel: label,
