@@ -75,7 +75,8 @@ test('a report made on the Welsh web journey gets its confirmation in Welsh, wit
   const [mail] = await mailsTo('sian@example.org', 1);
   await settled(id);
   const [job] = await w.store.notifications.forRequest(id);
-  assert.equal(mail.subject, `Adroddiad ${reference} wedi dod i law: Pothole`);
+  // The service named in Welsh too: the pattern gives its Welsh name.
+  assert.equal(mail.subject, `Adroddiad ${reference} wedi dod i law: Twll yn y ffordd`);
   assert.match(mail.text!, new RegExp(`Eich cyfeirnod yw ${reference}\\.`));
   assert.match(mail.text!, /Nod y cyngor yw delio ag ef erbyn \d+ \S+ 20\d\d\./);
   assert.match(mail.text!, new RegExp(`http://pipework.test/track\\?reference=${reference}`));
@@ -97,7 +98,7 @@ test('a status change the pattern marks notify: true emails the resident in thei
   }
   const [enMails, cyMails] = [smtp.to(`resident${n - 1}@example.org`), smtp.to(`resident${n}@example.org`)];
   assert.deepEqual(enMails.map((m) => m.subject), [`Report ${await residentReference(w.store, en.id)} received: Pothole`, `Report ${await residentReference(w.store, en.id)}: Action scheduled`]);
-  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${await residentReference(w.store, cy.id)} wedi dod i law: Pothole`, `Adroddiad ${await residentReference(w.store, cy.id)}: Camau wedi’u trefnu`]);
+  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${await residentReference(w.store, cy.id)} wedi dod i law: Twll yn y ffordd`, `Adroddiad ${await residentReference(w.store, cy.id)}: Camau wedi’u trefnu`]);
   assert.match(enMails[1].text!, /Booked for Tuesday/);
   assert.ok(!smtp.mails.some((m) => m.text?.includes('Resident called twice')), 'an internal note is never sent');
 });
