@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --only NAME[,NAME]]`: runs every
+ * `npm run bench [-- --quick] [-- --only NAME[,NAME]]` (or `-- --render`, which only rewrites latest.md from latest.json): runs every
  * bench/sections/*.ts (each exports `default async ({ quick }) => BenchRow[]`),
  * prints one table, and writes it to docs/benchmarks/latest.json and
  * latest.md. With --only, the other sections keep their last figures in
@@ -71,6 +71,13 @@ function markdown(runs: SectionRun[], meta: { machine: string; finishedAt: strin
 }
 
 async function main() {
+  // `--render`: rewrite latest.md from latest.json alone (after joining two branches' figures).
+  if (process.argv.includes('--render')) {
+    const out = join(root, 'docs', 'benchmarks');
+    const saved = JSON.parse(readFileSync(join(out, 'latest.json'), 'utf8')) as { machine: string; finishedAt: string; runs: SectionRun[] };
+    writeFileSync(join(out, 'latest.md'), markdown(saved.runs, saved));
+    return;
+  }
   const { quick, only } = parseArgs(process.argv.slice(2));
   const files = readdirSync(sectionsDir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts')).sort();
   const chosen = only ? files.filter((f) => only.includes(f.replace(/\.ts$/, ''))) : files;

@@ -12,6 +12,9 @@ import { pipeworkVersion } from './version.ts';
 import { startRetention } from './ops/retention.ts';
 import { startNotifications } from './notify/start.ts';
 import { startEventPusher } from './events/start.ts';
+import { isWorker, shareMetricsWithPrimary } from './workers.ts';
+import { startFeedFetcher } from './patterns/sharing/start.ts';
+import { issueFirstRunToken, needsFirstRun, SETUP_TOKEN_HOURS } from './core/councils/first-run.ts';
 
 /**
  * Opens the store, migrates, seeds the demo council on an empty database, and
@@ -25,6 +28,7 @@ export async function serve(config: Config) {
   // One registry of live back-ends, one clock and one metrics registry, shared by the HTTP surfaces and the relay.
   const backends = new BackendRegistry(store.routing, { timeoutMs: config.deliveryTimeoutMs });
   const metrics = new Registry();
+  if (isWorker()) shareMetricsWithPrimary(metrics);
   const app = await buildApp(config, { store, backends, clock: systemClock, metrics });
   // The relay delivers the outbox from inside this process; it stops before the back-ends and the store close.
   const relay = config.relayEnabled ? startRelay(config, store, backends, app.log) : undefined;
@@ -35,9 +39,12 @@ export async function serve(config: Config) {
   const notifications = startNotifications(config, store, app.log);
   // The event log pushed to subscribers (/admin/api/subscriptions).
   const pusher = startEventPusher(config, store, app.log);
+  // Other councils' pattern feeds this install subscribes to.
+  const feeds = startFeedFetcher(config, store, app.log);
   app.addHook('onClose', async () => {
     await metricsApp?.close();
     await pusher.stop();
+    await feeds?.stop();
     await notifications?.stop();
     await retention?.stop();
     await relay?.stop();
@@ -73,10 +80,17 @@ export async function serve(config: Config) {
       migrationsApplied: schema.applied.length,
       migrationsRunNow: store.migrationsRun,
       demoSeeded: seeded,
+      ...(isWorker() ? { worker: process.pid } : {}),
       address,
       metrics: metricsAddress ?? (config.metricsToken ? `${address}/metrics (token)` : 'off'),
     },
     'Pipework started',
   );
+  // An install with no council can only be set up by whoever can read this log (docs/decisions/0100).
+  if (await needsFirstRun(store)) {
+    const { token } = await issueFirstRunToken(store);
+    const url = `${config.publicUrl || `http://localhost:${config.port}`}/staff/first-run`;
+    app.log.warn({ firstRun: url }, `No council yet: open ${url} and enter the set-up token ${token} (it works once, for ${SETUP_TOKEN_HOURS} hours)`);
+  }
   return app;
 }

@@ -10,6 +10,7 @@ import { keyring, SecretKeyError } from '../src/core/secrets.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { createApiKey } from '../src/core/access/api-keys.ts';
 import { setPrimary } from '../src/routing/manage.ts';
+import { ensurePatternKey } from '../src/patterns/sharing/keys.ts';
 import { openStore } from '../src/store/index.ts';
 
 const pipework = (args: string[], env: Record<string, string>) =>
@@ -48,6 +49,7 @@ test('back-end secrets are encrypted in the database; rotation keeps the back-en
 
     const withK1 = await openStore(db, { secretKey: k1, migrate: false });
     await withK1.subscriptions.create({ id: 'crm', url: 'https://crm.example.gov.uk/hook', types: [], councils: [], secret: 'whsec_c2lnbmluZy1zZWNyZXQ=', cursor: 0, at: new Date() });
+    const patternKey = (await ensurePatternKey(withK1, 'example')).key;
     await withK1.close();
     const rawSub = async () => (await store.db.selectFrom('event_subscriptions').select('secret').where('id', '=', 'crm').executeTakeFirstOrThrow()).secret;
     assert.match(await rawSub(), /^enc:v1:/);
@@ -66,6 +68,7 @@ test('back-end secrets are encrypted in the database; rotation keeps the back-en
     const keyed = await openStore(db, { secretKey: k2, migrate: false });
     await setPrimary(keyed, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'test');
     assert.equal((await keyed.subscriptions.get('crm'))!.secret, 'whsec_c2lnbmluZy1zZWNyZXQ=', 'subscription secrets are re-sealed too');
+    assert.equal((await keyed.patternSharing.key('example'))!.privateKey, patternKey.privateKey, 'pattern signing keys are re-sealed too');
     await keyed.close();
     const server = await serveProcess({ DATABASE_URL: db, PIPEWORK_SECRET_KEY: k2, RELAY_IDLE_POLL_MS: '50' });
     try {

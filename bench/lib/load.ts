@@ -1,7 +1,7 @@
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import autocannon from 'autocannon';
+import { wrk } from './wrk.ts';
 
 /** What one load run measured. Latencies in ms; `rps` counts 2xx answers only. */
 export interface LoadResult {
@@ -24,30 +24,15 @@ export interface LoadOptions {
 }
 
 /**
- * Drives one URL on 127.0.0.1 with autocannon, bounded in time (`seconds`)
- * and in count (at most 20,000 requests per connection).
+ * Drives one URL on 127.0.0.1 with wrk (bench/lib/wrk.ts), bounded in time
+ * (`seconds`) and in count (MAX_REQUESTS). A C load generator: autocannon,
+ * in Node, took a core from the server on two cores.
  */
 export async function load(o: LoadOptions): Promise<LoadResult> {
   if (!new URL(o.url).hostname.startsWith('127.')) throw new Error(`load runs only against 127.0.0.1, not ${o.url}`);
-  const result = await autocannon({
-    url: o.url,
-    method: o.method ?? 'GET',
-    body: o.body,
-    headers: o.headers,
-    connections: o.connections,
-    duration: o.seconds,
-    maxConnectionRequests: 20_000,
-    timeout: 10,
-  });
-  const ok = result['2xx'];
-  return {
-    rps: ok / result.duration,
-    p50: result.latency.p50,
-    p99: result.latency.p99,
-    ok,
-    failed: result.non2xx + result.errors + result.timeouts,
-    seconds: result.duration,
-  };
+  const run = await wrk({ url: o.url, method: o.method ?? 'GET', body: o.body, headers: o.headers ?? {}, connections: o.connections, seconds: o.seconds });
+  const ok = run.requests - run.non2xx;
+  return { rps: ok / run.seconds, p50: run.p50, p99: run.p99, ok, failed: run.non2xx + run.socketErrors, seconds: run.seconds };
 }
 
 /** Resident memory of a process in MB: now (`VmRSS`) or its peak since the last reset (`VmHWM`). */
@@ -75,6 +60,8 @@ export function resetPeak(pid: number) {
 export interface Server {
   port: number;
   pid: number;
+  /** The child process, for IPC (bench/lib/count-statements.mjs answers over it). */
+  child: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -100,7 +87,7 @@ export function startServer(script: string, env: Record<string, string>, timeout
     child.once('message', (m: { port?: number; error?: string }) => {
       clearTimeout(timer);
       if (!m.port) return reject(new Error(`${script}: ${m.error}`));
-      resolve({ port: m.port, pid: child.pid!, stop: () => stopChild(child) });
+      resolve({ port: m.port, pid: child.pid!, child, stop: () => stopChild(child) });
     });
   });
 }

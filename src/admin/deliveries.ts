@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { AdminRoutes } from './plugin.ts';
 import { PipeworkError } from '../core/errors.ts';
 import type { Delivery, DeliveryAttempt, BackendEvent } from '../core/delivery/outbox.ts';
+import { rerouteDeliveries } from '../core/delivery/reroute.ts';
 
 const iso = (d?: Date) => (d ? d.toISOString() : null);
 
@@ -58,6 +59,10 @@ const ListQuery = Type.Object(
 );
 const IdParams = Type.Object({ id: Type.String({ pattern: '^[1-9][0-9]{0,15}$' }) });
 const RetryBody = Type.Object({ all_failed: Type.Literal(true) }, { additionalProperties: false });
+const RerouteBody = Type.Object(
+  { from: Type.String({ minLength: 1 }), to: Type.String({ minLength: 1 }), jurisdiction_id: Type.Optional(Type.String({ minLength: 1 })) },
+  { additionalProperties: false },
+);
 const EventsQuery = Type.Object(
   {
     unknown: Type.Optional(Type.Boolean()),
@@ -105,6 +110,12 @@ export const deliveriesAdmin: AdminRoutes = async (app, { store }) => {
   });
 
   app.post('/deliveries/retry', { schema: { tags, body: RetryBody } }, async () => ({ retried: await store.deliveries.retryAllDead() }));
+
+  // Jobs stuck on a back-end that has gone away, sent to another one instead.
+  app.post('/deliveries/reroute', { schema: { tags, body: RerouteBody } }, async (req) => {
+    const b = req.body as Static<typeof RerouteBody>;
+    return rerouteDeliveries(store, { from: b.from, to: b.to, jurisdictionId: b.jurisdiction_id });
+  });
 
   app.get('/backend-events', { schema: { tags, querystring: EventsQuery } }, async (req) => {
     const q = req.query as Static<typeof EventsQuery>;

@@ -28,6 +28,13 @@ export function adminActor(req: FastifyRequest): string {
   return `api:${key.name}`;
 }
 
+/** The admin key a request was let in with (its council, if it is bound to one). */
+export function adminKey(req: FastifyRequest): ApiKey {
+  const key = keys.get(req);
+  if (!key) throw new Error('adminKey called outside the admin API');
+  return key;
+}
+
 /**
  * The authenticated admin API at /admin/api: JSON in and out, an admin-scope
  * key (`npx pipework keys create --name N --admin`) as `Authorization: Bearer KEY`,

@@ -5,6 +5,9 @@ import { PipeworkError } from '../core/errors.ts';
 import type { BackendConfig, Route, RouteChange } from '../core/routing/route.ts';
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
 import { migrationReport } from '../routing/report.ts';
+import { moveOpen, planMoveOpen } from '../routing/move-open.ts';
+import { remapStatuses, type RemapResult } from '../routing/remap.ts';
+import { checkBackend } from '../backends/registry.ts';
 import { maskConfig } from '../routing/mask.ts';
 
 const iso = (d: Date) => d.toISOString();
@@ -63,15 +66,27 @@ export const routingAdmin: AdminRoutes = async (app, { store, backends: registry
   app.delete('/routes/:jurisdiction/:service', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await clearRoute(store, key(req), adminActor(req))) }));
 
   app.get('/backends', { schema: { tags } }, async () => ({ backends: (await store.routing.backends()).map(backendWire) }));
-  app.put('/backends/:name', { schema: { tags, params: Type.Object({ name: Type.String() }), body: BackendBody } }, async (req) => {
+  // A changed statusMap re-reads the reports kept from this back-end; ?dry_run=true shows what would move and saves nothing.
+  app.put('/backends/:name', { schema: { tags, params: Type.Object({ name: Type.String() }), querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean()) }), body: BackendBody } }, async (req) => {
     const b = req.body as Static<typeof BackendBody>;
-    return { backend: backendWire(await saveBackend(store, { name: (req.params as { name: string }).name, kind: b.kind, config: b.config }, adminActor(req))) };
+    const name = (req.params as { name: string }).name;
+    const statusMap = (b.config.statusMap ?? {}) as Record<string, string>;
+    const remapWire = (r: RemapResult) => ({ dry_run: r.dryRun, changed: r.changed.map((c) => ({ service_request_id: c.requestId, code: c.code, was: c.was, now: c.now, moves: c.moves })), still_unknown: r.stillUnknown });
+    if ((req.query as { dry_run?: boolean }).dry_run) {
+      const problems = checkBackend(b.kind, b.config);
+      if (problems.length) throw new PipeworkError('INVALID_INPUT', problems.map((p) => p.message).join('; '), problems);
+      return { remap: remapWire(await remapStatuses(store, name, statusMap, { dryRun: true })) };
+    }
+    const saved = await saveBackend(store, { name, kind: b.kind, config: b.config }, adminActor(req));
+    return { backend: backendWire(saved), remap: remapWire(await remapStatuses(store, name, statusMap, { dryRun: false })) };
   });
   app.get('/backends/:name/health', { schema: { tags, params: Type.Object({ name: Type.String() }) } }, async (req) => {
     const { name } = req.params as { name: string };
     const { backend, problem } = await registry.get(name);
     if (!backend) throw new PipeworkError('BACKEND_NOT_FOUND', problem);
-    return { name, ...(await backend.health()) };
+    const health = await backend.health();
+    const probes = (await backend.probe?.()) ?? [];
+    return { name, ...health, ok: health.ok && probes.every((p) => p.ok), probes };
   });
 
   app.get('/migration/:jurisdiction/:service/report', { schema: { tags, params: Key, querystring: ReportQuery } }, async (req) => {
@@ -80,5 +95,24 @@ export const routingAdmin: AdminRoutes = async (app, { store, backends: registry
     const k = key(req);
     if (!(await store.services.get(k.jurisdictionId, k.serviceCode))) throw new PipeworkError('SERVICE_NOT_FOUND', `service_code "${k.serviceCode}" was not found in ${k.jurisdictionId}`);
     return migrationReport(store, k.jurisdictionId, k.serviceCode, since);
+  });
+
+  // The open cases of other back-ends to the route's primary (as `routes move-open`): a dry run first, then the move, resumable.
+  const MoveBody = Type.Object({ dry_run: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
+  app.post('/migration/:jurisdiction/:service/move-open', { schema: { tags, params: Key, body: Type.Optional(MoveBody) } }, async (req) => {
+    const k = key(req);
+    if ((req.body as Static<typeof MoveBody> | undefined)?.dry_run) {
+      const plan = await planMoveOpen(store, k);
+      return { dry_run: true, to_backend: plan.toBackend, resumes: plan.resumes?.id ?? null, by_backend: plan.byBackend, cases: plan.cases.map((c) => ({ service_request_id: c.requestId, from_backend: c.fromBackend, ready: c.ready, why: c.why ?? null })) };
+    }
+    const r = await moveOpen(store, registry, k, { actor: adminActor(req) });
+    return {
+      dry_run: false,
+      move_id: r.move.id,
+      to_backend: r.move.toBackend,
+      finished: !!r.move.finishedAt,
+      moved: r.moved,
+      failed: r.failed.map((f) => ({ service_request_id: f.requestId, from_backend: f.fromBackend, error: f.error })),
+    };
   });
 };

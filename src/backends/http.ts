@@ -16,6 +16,7 @@ export function call(
   url: string,
   init: { method: string; headers?: Record<string, string>; body?: string },
   timeoutMs: number,
+  retried = false,
 ): Promise<{ status: number; text: string; contentType: string }> {
   let u: URL;
   try {
@@ -35,7 +36,7 @@ export function call(
     };
     const req = mod.request(
       u,
-      { method: init.method, agent: agents[u.protocol as 'http:' | 'https:'], headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
+      { method: init.method, agent: retried ? false : agents[u.protocol as 'http:' | 'https:'], headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -48,7 +49,7 @@ export function call(
           const status = res.statusCode ?? 0;
           if (status >= 200 && status < 300) return resolve({ status, text, contentType: String(res.headers['content-type'] ?? '') });
           const retryable = status === 408 || status === 429 || status >= 500;
-          reject(new DeliveryError(`${u.origin} answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, retryable));
+          reject(new DeliveryError(`${u.origin} answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, retryable, { status, text }));
         });
       },
     );
@@ -56,7 +57,16 @@ export function call(
       fail(new DeliveryError(`no answer from ${u.origin} within ${timeoutMs} ms`));
       req.destroy();
     }, timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => fail(new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`)));
+    req.on('error', (e: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed as we reused it: a GET is safe to send again, once, on a
+      // socket of its own (the pool's other idle sockets may be closing at the same moment).
+      if (!settled && !retried && init.method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET') {
+        settled = true;
+        clearTimeout(timer);
+        return resolve(call(url, init, timeoutMs, true));
+      }
+      fail(new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`));
+    });
     req.end(body);
   });
 }

@@ -21,16 +21,42 @@ export interface Backend {
   readonly name: string;
   readonly kind: string;
   readonly statusUpdates: 'push' | 'pull' | 'none';
+  /** What "exactly once" means for this adapter, and how it is kept (docs/backends.md). */
+  readonly guarantee: DeliveryGuarantee;
   /** Batch adapters (file drop): jobs are handed over together, at most once per this interval, through `deliverBatch`. */
   readonly batchIntervalMs?: number;
   /** Pull adapters: how often to pull. */
   readonly pullIntervalMs?: number;
+  /**
+   * Pull adapters that read each request's status (rather than a feed of
+   * changes): how many requests one pull reads, and how long after closing a
+   * request is still read. Its reports are snapshots: one that says what the
+   * last one said is not a change.
+   */
+  readonly pullPages?: { size: number; closedGraceMs: number };
   /** Back-end code → Open311 extended status. Codes not listed (and not already a status) are kept, unmapped. */
   readonly statusMap: Record<string, string>;
-  /** Sends a new request; resolves with the back-end's own reference for it. Throws DeliveryError. */
-  deliverRequest(job: RequestJob): Promise<{ reference: string }>;
-  /** Sends a resident's update or comment on a request the back-end already holds. Throws DeliveryError. */
-  deliverUpdate(job: UpdateJob): Promise<{ reference?: string }>;
+  /**
+   * Sends a new request; resolves with the back-end's own reference for it.
+   * No reference: the back-end took it (a 2xx) but its answer could not be
+   * read; the job is delivered and `reconcile` finds the reference later.
+   * Throws DeliveryError.
+   */
+  deliverRequest(job: RequestJob): Promise<RequestDelivered>;
+  /** Sends a resident's update or comment on a request the back-end already holds. Throws DeliveryError. A `note` says it was kept in Pipework instead. */
+  deliverUpdate(job: UpdateJob): Promise<{ reference?: string; note?: string }>;
+  /** Finds, on the back-end, the case a delivered job with an unknown reference made. */
+  reconcile?(job: RequestJob): Promise<RequestDelivered>;
+  /** What the configuration relies on, tried one by one (`routes check`). */
+  probe?(): Promise<Probe[]>;
+  /** Tells the back-end a case it held is now handled elsewhere (`routes move-open`). */
+  handOver?(reference: string, to: string, job: RequestJob): Promise<void>;
+  /**
+   * Tells the back-end to erase what it holds of a request (a person's erasure
+   * request). Adapters that have no way to say so leave it out: the erasure is
+   * then recorded for the council to pass on by hand. Throws DeliveryError.
+   */
+  deliverErasure?(job: ErasureJob): Promise<{ reference?: string }>;
   /** Batch adapters: one outcome per job, in order (a reference, or the error for that job). */
   deliverBatch?(jobs: RequestJob[]): Promise<({ reference: string } | DeliveryError)[]>;
   /** Pull adapters: status reports since `cursor`, and the cursor to pass next time. */
@@ -41,11 +67,39 @@ export interface Backend {
   close?(): Promise<void>;
 }
 
+/**
+ * - `transaction`: the case is written with the request (the built-in store).
+ * - `idempotency-key`: the peer drops repeats of the job's Idempotency-Key (the contract says it must).
+ * - `lookup-before-resend`: the peer may ignore the key; before sending again the adapter looks for the first send and adopts it.
+ * - `unique-name`: each job is one file named by its key; a re-send overwrites, never adds.
+ * - `at-least-once`: a repeat after a lost answer may arrive twice; the receiver must spot it.
+ */
+export type DeliveryGuarantee = 'transaction' | 'idempotency-key' | 'lookup-before-resend' | 'unique-name' | 'at-least-once';
+
+export interface RequestDelivered {
+  reference?: string;
+  /** What was off (a non-spec reply, a case adopted after a lookup), kept on the job. */
+  note?: string;
+  /** The back-end may hold two cases for this request (counted by the migration report). */
+  suspectDuplicate?: boolean;
+}
+
+/** One thing `routes check` tried. */
+export interface Probe {
+  check: string;
+  ok: boolean;
+  detail: string;
+}
+
 export interface RequestJob {
   deliveryId: string;
   /** Same on every attempt of this job: back-ends use it to drop repeats. */
   idempotencyKey: string;
   attempt: number;
+  /** When this job was first tried (attempts after the first): the window to look for the first send in. */
+  firstAttemptAt?: Date;
+  /** True when another job already holds this reference at this back-end (so a lookup does not adopt someone else's case). */
+  referenceTaken?(reference: string): Promise<boolean>;
   request: ServiceRequest;
   contact: Contact;
   serviceName: string;
@@ -57,6 +111,17 @@ export interface UpdateJob extends RequestJob {
   /** The back-end's own reference for the request. */
   reference: string;
   update: RequestUpdate;
+}
+
+export interface ErasureJob {
+  deliveryId: string;
+  idempotencyKey: string;
+  attempt: number;
+  /** Pipework's id of the request (already anonymised here). */
+  requestId: string;
+  /** The back-end's own reference for the request. */
+  reference: string;
+  serviceCode: string;
 }
 
 /** One status report from a back-end, before mapping. */
@@ -86,6 +151,8 @@ export class DeliveryError extends Error {
   constructor(
     message: string,
     readonly retryable = true,
+    /** The HTTP answer, when there was one (its status and body), so an adapter can read the error the back-end gave. */
+    readonly reply?: { status: number; text: string },
   ) {
     super(message);
   }

@@ -9,11 +9,14 @@ import { WebhookConfig, webhookBackend } from './webhook/index.ts';
 import { Open311UpstreamConfig, open311UpstreamBackend } from './open311-upstream/index.ts';
 import { EmailConfig, emailBackend } from './email/index.ts';
 import { FileDropConfig, fileDropBackend } from './file-drop/index.ts';
+import { RestConfig, checkRestTemplates, restBackend } from './rest/index.ts';
 
 interface Kind {
   schema: TSchema;
   summary: string;
   create(name: string, config: any, deps: BackendDeps): Backend;
+  /** Checks beyond the schema, on a config that fits it (e.g. that every template compiles). */
+  check?(config: any): FieldProblem[];
 }
 
 /** Every adapter kind: its config schema and its factory. Add an adapter with a folder and a line here. */
@@ -23,13 +26,21 @@ export const KINDS: Record<string, Kind> = {
   'open311-upstream': { schema: Open311UpstreamConfig, summary: 'Another GeoReport v2 server', create: open311UpstreamBackend },
   email: { schema: EmailConfig, summary: 'A structured email per request to a back-office mailbox', create: emailBackend },
   'file-drop': { schema: FileDropConfig, summary: 'CSV and JSON Lines files in a directory, status CSVs read back', create: fileDropBackend },
+  rest: { schema: RestConfig, summary: 'Any JSON or XML HTTP API, mapped by JSONata templates', create: restBackend, check: checkRestTemplates },
 };
+
+/** The schema, then the kind's own checks: the config ready for its factory, or what is wrong with it. */
+function checkKind(k: Kind, config: unknown) {
+  const checked = checkConfig(k.schema, config);
+  const more = checked.problems.length ? [] : (k.check?.(checked.value) ?? []);
+  return more.length ? { value: undefined, problems: more } : checked;
+}
 
 /** Checks a back-end definition; problems name the field and say what is wrong. */
 export function checkBackend(kind: string, config: unknown): FieldProblem[] {
   const k = KINDS[kind];
   if (!k) return [{ field: 'kind', message: `kind must be one of ${Object.keys(KINDS).join(', ')}, got "${kind}"` }];
-  return checkConfig(k.schema, config).problems;
+  return checkKind(k, config).problems;
 }
 
 /**
@@ -61,7 +72,7 @@ export class BackendRegistry {
       entry = name === BUILTIN_BACKEND ? { updatedAt: 0, checkedAt: now, backend: builtinBackend(name) } : { updatedAt: 0, checkedAt: now, problem: `no back-end called "${name}" is configured` };
     } else {
       const kind = KINDS[row.kind];
-      const checked = kind && checkConfig(kind.schema, row.config);
+      const checked = kind && checkKind(kind, row.config);
       entry = !kind
         ? { updatedAt: row.updatedAt.getTime(), checkedAt: now, problem: `back-end "${name}" has unknown kind "${row.kind}"` }
         : checked!.problems.length

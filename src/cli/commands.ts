@@ -1,4 +1,6 @@
-import { EXIT, noArguments, type Command } from './context.ts';
+import { parseArgs } from 'node:util';
+import { EXIT, UsageError, noArguments, type Command } from './context.ts';
+import { WORKERS_NEED_POSTGRES } from '../config/load.ts';
 
 /** One line of the overview, and the command itself, loaded only when it runs: `version` or `--help` need no database driver. */
 export interface CommandEntry {
@@ -7,12 +9,21 @@ export interface CommandEntry {
 }
 
 const serve: Command = {
-  usage: ['serve'],
+  usage: ['serve [--workers N]'],
   keepsRunning: true,
   async run(args, ctx) {
-    noArguments(args);
-    const { serve } = await import('../server.ts');
-    await serve(ctx.config);
+    const { values, positionals } = parseArgs({ args, options: { workers: { type: 'string' } }, allowPositionals: true });
+    noArguments(positionals);
+    const config = { ...ctx.config };
+    if (values.workers !== undefined) {
+      if (!/^\d{1,2}$/.test(values.workers) || +values.workers < 1 || +values.workers > 64) throw new UsageError('--workers takes a whole number from 1 to 64');
+      config.workers = +values.workers;
+      if (config.workers > 1 && !config.databaseUrl.startsWith('postgres')) throw new UsageError(WORKERS_NEED_POSTGRES);
+    }
+    // With workers, this process supervises and each worker (started as this same command) serves.
+    const { isWorker, serveWorkers } = await import('../workers.ts');
+    if (config.workers > 1 && !isWorker()) await serveWorkers(config);
+    else await (await import('../server.ts')).serve(config);
     return EXIT.ok;
   },
 };
@@ -48,6 +59,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   migrate: { summary: 'Create or update the database schema', load: async () => migrate },
   version: { summary: 'Print the version of Pipework', load: async () => version },
   keys: { summary: 'API keys for Open311 clients and the admin API (only a hash is stored; the key is shown once)', load: async () => (await import('./keys.ts')).keys },
+  councils: { summary: 'The councils this install serves: add one, change its names, web addresses and settings, list them', load: async () => (await import('./councils.ts')).councils },
   services: { summary: 'Import or export service definitions as YAML or JSON', load: async () => (await import('./services.ts')).services },
   deliveries: {
     summary: 'The delivery outbox: list jobs, see attempts, retry failed (dead-lettered) ones, list unknown back-end status codes',
@@ -62,6 +74,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   backup: { summary: 'Write a consistent backup of the database to FILE while Pipework serves (SQLite: a copy; PostgreSQL: pg_dump)', load: async () => (await import('./backup.ts')).backup },
   restore: { summary: 'Replace the database with a backup made by `backup` (stop Pipework first)', load: async () => (await import('./backup.ts')).restore },
   secrets: { summary: 'Re-seal every back-end secret with PIPEWORK_SECRET_KEY (old keys in PIPEWORK_SECRET_KEY_PREVIOUS)', load: async () => (await import('./secrets.ts')).secrets },
+  notifications: { summary: "Residents' messages: a council's own words per service and language (templates)", load: async () => (await import('./notifications.ts')).notifications },
   events: { summary: 'Event subscriptions for other systems: subscribe a URL to the event log (CloudEvents, signed)', load: async () => (await import('./events.ts')).events },
   directory: { summary: 'The Open Referral UK directory: import a feed or file, export it', load: async () => (await import('./directory.ts')).directory },
   addresses: { summary: 'The gazetteer the resident web finds addresses in: import a CSV extract (UPRN, address, postcode, easting/northing), count', load: async () => (await import('./addresses.ts')).addresses },

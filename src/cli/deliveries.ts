@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { EXIT, UsageError, unknownSubcommand, type Command } from './context.ts';
 import type { Delivery } from '../core/delivery/outbox.ts';
+import { rerouteDeliveries } from '../core/delivery/reroute.ts';
 
 const STATES = ['pending', 'in_flight', 'delivered', 'dead', 'failed'];
 const line = (d: Delivery) =>
@@ -9,12 +10,12 @@ const line = (d: Delivery) =>
     .join('\t');
 
 export const deliveries: Command = {
-  usage: ['deliveries list [--state S] [--backend B] [--request ID] [--limit N]', 'deliveries show ID', 'deliveries retry ID', 'deliveries retry --all-failed', 'deliveries codes [--backend B]'],
+  usage: ['deliveries list [--state S] [--backend B] [--request ID] [--limit N]', 'deliveries show ID', 'deliveries retry ID', 'deliveries retry --all-failed', 'deliveries reroute --from OLD --to NEW [--jurisdiction J]   (jobs stuck on a back-end that has gone away)', 'deliveries codes [--backend B]'],
   async run(args, ctx) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { state: { type: 'string' }, backend: { type: 'string' }, request: { type: 'string' }, limit: { type: 'string' }, 'all-failed': { type: 'boolean' } },
+      options: { from: { type: 'string' }, to: { type: 'string' }, jurisdiction: { type: 'string' }, state: { type: 'string' }, backend: { type: 'string' }, request: { type: 'string' }, limit: { type: 'string' }, 'all-failed': { type: 'boolean' } },
     });
     const [sub, id] = positionals;
     const store = await ctx.store();
@@ -57,6 +58,12 @@ export const deliveries: Command = {
         return EXIT.failed;
       }
       ctx.out(`Queued delivery ${id} again; the relay sends it shortly.`);
+      return EXIT.ok;
+    }
+    if (sub === 'reroute') {
+      if (!values.from || !values.to) throw new UsageError('deliveries reroute needs --from OLD --to NEW, e.g. deliveries reroute --from old-crm --to streets');
+      const { moved, skipped } = await rerouteDeliveries(store, { from: values.from, to: values.to, jurisdictionId: values.jurisdiction });
+      ctx.out(`Re-routed ${moved} deliveries from ${values.from} to ${values.to}${skipped ? `; ${skipped} left where they are (in flight, shadow copies, or already held by one of the two)` : ''}.`);
       return EXIT.ok;
     }
     if (sub === 'codes') {

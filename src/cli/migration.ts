@@ -23,10 +23,10 @@ export const migration: Command = {
     }
     ctx.out(`${jurisdictionId}/${service}, last ${days} days: ${r.requests} requests, ${r.withoutOwner} without an owning back-end`);
     ctx.out(r.route ? `Route now: primary ${r.route.primary}${r.route.shadow ? `, shadow ${r.route.shadow}` : ''}${r.route.canary ? `, canary ${r.route.canary} ${r.route.canaryPercent}%` : ''}` : 'Route now: none (built-in case store)');
-    ctx.out('back-end\troles\tjobs\tdelivered\tpending\tdead\tdelivery p50\tp99\tstatus moved\tclosed\tclose p50\tunknown codes');
+    ctx.out('back-end\troles\tjobs\tdelivered\tpending\tdead\tdelivery p50\tp99\tstatus moved\tclosed\tclose p50\tunknown codes\tsuspected duplicates\treference unknown');
     for (const b of r.backends) {
       const unknown = Object.entries(b.unknownCodes).map(([c, n]) => `${c}×${n}`).join(' ') || '-';
-      ctx.out([b.backend, b.roles.join('+'), b.jobs, b.delivered, b.pending, b.dead, ms(b.deliveryMs.p50), ms(b.deliveryMs.p99), b.withStatus, b.closed, ms(b.timeToCloseMs.p50), unknown].join('\t'));
+      ctx.out([b.backend, b.roles.join('+'), b.jobs, b.delivered, b.pending, b.dead, ms(b.deliveryMs.p50), ms(b.deliveryMs.p99), b.withStatus, b.closed, ms(b.timeToCloseMs.p50), unknown, b.suspectedDuplicates, b.referenceUnknown].join('\t'));
     }
     const d = r.divergences;
     ctx.out(`Divergences (owner vs shadow): ${d.total} — delivered/not ${d.delivery}, closed/open ${d.closed}, other status ${d.status}`);

@@ -9,6 +9,7 @@ import { exportDocument, exportPattern } from '../patterns/export.ts';
 import { starterPattern } from '../patterns/library.ts';
 import { compareVersions } from '../patterns/semver.ts';
 import type { ServicePattern } from '../patterns/schema.ts';
+import { SHARING_USAGE, isSharingCall, runSharing } from './pattern-sharing.ts';
 
 /** Reads every file; prints every problem with file, line and path; returns the patterns only if all are valid. */
 async function readAll(ctx: CliContext, files: string[]): Promise<ServicePattern[] | undefined> {
@@ -52,9 +53,11 @@ export const patterns: Command = {
     'patterns adopt ID[@VERSION] [--jurisdiction J] [--code SERVICE_CODE]',
     'patterns publish ID@VERSION [--jurisdiction J]',
     'patterns list [--jurisdiction J]',
+    ...SHARING_USAGE,
   ],
   async run(args, ctx) {
     const [sub, ...rest] = args;
+    if (isSharingCall(sub, rest)) return runSharing(sub!, rest, ctx);
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,

@@ -4,8 +4,10 @@ import { parseArgs } from 'node:util';
 import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type CliContext, type ExitCode, type Command } from './context.ts';
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
 import { maskConfig } from '../routing/mask.ts';
-import { BackendRegistry, KINDS } from '../backends/registry.ts';
+import { BackendRegistry, KINDS, checkBackend } from '../backends/registry.ts';
+import { remapStatuses, type RemapResult } from '../routing/remap.ts';
 import type { RouteChange } from '../core/routing/route.ts';
+import { moveOpenCommand } from './move-open.ts';
 
 /** Who is making a change: --by, else the operating-system user. */
 export const actorFor = (by: string | undefined) => `cli:${by?.trim() || safeUser()}`;
@@ -40,14 +42,15 @@ export const routes: Command = {
     'routes clear SERVICE [--jurisdiction J] [--by WHO]',
     'routes history [SERVICE] [--jurisdiction J] [--limit N]',
     'routes backends',
-    'routes backend NAME --kind KIND --config JSON|@FILE [--by WHO]',
+    'routes backend NAME --kind KIND --config JSON|@FILE [--dry-run] [--by WHO]   (a changed statusMap re-reads the reports it kept)',
     'routes check NAME',
+    'routes move-open SERVICE [--dry-run] [--jurisdiction J] [--by WHO]   (open cases of other back-ends to the primary)',
   ],
   async run(args, ctx) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { jurisdiction: { type: 'string' }, by: { type: 'string' }, kind: { type: 'string' }, config: { type: 'string' }, limit: { type: 'string' } },
+      options: { jurisdiction: { type: 'string' }, by: { type: 'string' }, kind: { type: 'string' }, config: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' } },
     });
     const [sub, a, b, c] = positionals;
     if (!this.usage.some((u) => u.split(' ')[1] === sub)) throw unknownSubcommand('routes', sub);
@@ -96,8 +99,17 @@ export const routes: Command = {
           throw new UsageError(`routes backend needs NAME --kind KIND --config JSON|@FILE (kinds: ${Object.keys(KINDS).join(', ')})`);
         }
         const config = await readConfig(values.config);
+        const statusMap = ((config as { statusMap?: Record<string, string> })?.statusMap ?? {}) as Record<string, string>;
+        if (values['dry-run']) {
+          const problems = checkBackend(values.kind, config);
+          if (problems.length) throw new UsageError(problems.map((p) => p.message).join('; '));
+          printRemap(ctx, await remapStatuses(store, a, statusMap, { dryRun: true }));
+          ctx.out('Dry run: nothing was saved.');
+          return EXIT.ok;
+        }
         const saved = await saveBackend(store, { name: a, kind: values.kind, config }, actor);
         ctx.out(`Saved back-end ${saved.name} (${saved.kind}). Route a service to it with: npx pipework routes set SERVICE ${saved.name}`);
+        printRemap(ctx, await remapStatuses(store, a, statusMap, { dryRun: false }));
         return EXIT.ok;
       }
       case 'check': {
@@ -110,12 +122,18 @@ export const routes: Command = {
             return EXIT.failed;
           }
           const h = await backend.health();
-          ctx.out(`${a}: ${h.ok ? 'healthy' : 'NOT healthy'} (${h.detail})`);
-          return h.ok ? EXIT.ok : EXIT.failed;
+          // What the configuration relies on, tried one by one: reachable is not the same as working.
+          const probes = (await backend.probe?.()) ?? [];
+          const ok = h.ok && probes.every((p) => p.ok);
+          ctx.out(`${a}: ${ok ? 'healthy' : 'NOT healthy'} (${h.detail})`);
+          for (const p of probes) ctx.out(`  ${p.ok ? 'works' : 'FAILS'}\t${p.check}: ${p.detail}`);
+          return ok ? EXIT.ok : EXIT.failed;
         } finally {
           await registry.close();
         }
       }
+      case 'move-open':
+        return moveOpenCommand(ctx, store, await key(a), actor, !!values['dry-run']);
       default:
         throw unknownSubcommand('routes', sub);
     }
@@ -136,4 +154,13 @@ async function readConfig(arg: string): Promise<unknown> {
   } catch (e) {
     throw new UsageError(`--config is not valid JSON: ${(e as Error).message}`);
   }
+}
+
+/** What a statusMap change did (or would do) to the reports kept from that back-end. */
+function printRemap(ctx: CliContext, r: RemapResult) {
+  const verb = r.dryRun ? 'would be read again' : 'read again';
+  if (r.changed.length) ctx.out(`${r.changed.length} kept status report(s) of ${r.backend} ${verb} under the new statusMap:`);
+  for (const c of r.changed) ctx.out(`  request ${c.requestId}: ${c.code} was ${c.was}, now ${c.now}${c.moves ? (r.dryRun ? ' (would move the request)' : ' (the request moved)') : ''}`);
+  const unknown = Object.entries(r.stillUnknown);
+  if (unknown.length) ctx.out(`Still not in the statusMap: ${unknown.map(([c, n]) => `${c} (${n})`).join(', ')}`);
 }

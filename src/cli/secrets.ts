@@ -10,7 +10,8 @@ export const secrets: Command = {
     const all = await store.routing.backends();
     for (const b of all) await store.routing.saveBackend({ name: b.name, kind: b.kind, config: b.config }, 'secrets rotate');
     const subscriptions = await store.subscriptions.resealSecrets();
-    ctx.out(`Re-sealed the secrets of ${all.length} back-end(s) and ${subscriptions} event subscription(s) with the current key. PIPEWORK_SECRET_KEY_PREVIOUS may now be removed.`);
+    const patternKeys = await store.patternSharing.resealKeys();
+    ctx.out(`Re-sealed the secrets of ${all.length} back-end(s), ${subscriptions} event subscription(s) and ${patternKeys} pattern signing key(s) with the current key. PIPEWORK_SECRET_KEY_PREVIOUS may now be removed.`);
     return EXIT.ok;
   },
 };

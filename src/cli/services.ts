@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import YAML from 'yaml';
-import { fromServiceFile, toServiceFile } from '../core/services/service-file.ts';
+import { mergeServiceFile, toServiceFile } from '../core/services/service-file.ts';
+import type { Service } from '../core/services/service.ts';
 import { EXIT, UsageError, jurisdictionFor, unknownSubcommand, type Command } from './context.ts';
 
 /** Reads a YAML or JSON document; a syntax error is reported with its line, not thrown. */
@@ -20,20 +21,21 @@ export async function readDocument(file: string): Promise<{ doc?: unknown; error
 }
 
 export const services: Command = {
-  usage: ['services import FILE… [--jurisdiction J]', 'services export [--jurisdiction J] [--format yaml|json]'],
+  usage: ['services import FILE… [--jurisdiction J] [--replace]   (merges into existing services; --replace takes each file entry as the whole definition)', 'services export [--jurisdiction J] [--format yaml|json]'],
   async run(args, ctx) {
     const [sub, ...rest] = args;
     const { values, positionals } = parseArgs({
       args: rest,
       allowPositionals: true,
-      options: { jurisdiction: { type: 'string' }, format: { type: 'string', default: 'yaml' } },
+      options: { jurisdiction: { type: 'string' }, format: { type: 'string', default: 'yaml' }, replace: { type: 'boolean', default: false } },
     });
     const store = await ctx.store();
     if (sub === 'import') {
       if (!positionals.length) throw new UsageError('services import needs at least one FILE');
       const jurisdictionId = await jurisdictionFor(ctx, values.jurisdiction);
       let failed = false;
-      const all = [];
+      const all: Service[] = [];
+      const existing = await store.services.list(jurisdictionId);
       for (const file of positionals) {
         const { doc, error } = await readDocument(file);
         if (error) {
@@ -41,7 +43,9 @@ export const services: Command = {
           failed = true;
           continue;
         }
-        const { services, problems } = fromServiceFile(doc, jurisdictionId);
+        // A later file merges into what an earlier one in the same run set.
+        const current = existing.map((e) => [...all].reverse().find((s) => s.code === e.code) ?? e).concat(all.filter((s) => !existing.some((e) => e.code === s.code)));
+        const { services, problems } = mergeServiceFile(doc, jurisdictionId, current, values.replace);
         for (const p of problems) ctx.err(`${file}: ${p.message}`);
         failed ||= problems.length > 0;
         all.push(...services);
@@ -51,8 +55,10 @@ export const services: Command = {
         ctx.err('Nothing was imported.');
         return EXIT.failed;
       }
+      const known = new Set(existing.map((s) => s.code));
       for (const s of all) await store.services.upsert(s);
-      ctx.out(`Imported ${all.length} service(s) into ${jurisdictionId}.`);
+      const changed = all.filter((s) => known.has(s.code)).length;
+      ctx.out(`Imported ${all.length} service(s) into ${jurisdictionId} (${all.length - changed} new, ${changed} ${values.replace ? 'replaced' : 'merged'}).`);
       return EXIT.ok;
     }
     if (sub === 'export') {

@@ -7,6 +7,9 @@ export class ConfigError extends Error {
   }
 }
 
+export const WORKERS_NEED_POSTGRES =
+  'PIPEWORK_WORKERS above 1 needs PostgreSQL (DATABASE_URL=postgres://…): an SQLite database is written by one process';
+
 /**
  * Reads configuration once, at start-up, from an environment-like object.
  * Every problem is collected so a council's operator fixes them in one pass.
@@ -24,6 +27,8 @@ export function loadConfig(env: Record<string, string | undefined> = {}, overrid
       problems.push(`${spec.env} ${(err as Error).message}`);
     }
   }
+  const merged = { ...(config as Config), ...overrides };
+  if (!problems.length && merged.workers > 1 && !merged.databaseUrl.startsWith('postgres')) problems.push(WORKERS_NEED_POSTGRES);
   if (problems.length) throw new ConfigError(problems);
-  return { ...(config as Config), ...overrides };
+  return merged;
 }

@@ -60,7 +60,7 @@ export const notifyKey = (raw: string): string => {
 
 /** A template id, or one per language (Notify templates are written in one language each). */
 export type NotifyTemplateId = string | { en: string; cy?: string };
-export type NotifyTemplates = Partial<Record<'email' | 'sms', Partial<Record<'confirmation' | 'status' | 'reply', NotifyTemplateId>>>>;
+export type NotifyTemplates = Partial<Record<'email' | 'sms', Partial<Record<'confirmation' | 'status' | 'reply' | 'merged', NotifyTemplateId>>>>;
 export const notifyTemplates = (raw: string): NotifyTemplates => {
   if (raw === '') return {};
   let parsed: unknown;
@@ -75,7 +75,7 @@ export const notifyTemplates = (raw: string): NotifyTemplates => {
     if (!['email', 'sms'].includes(channel) || !ok(kinds)) throw new Error(`has an unknown channel "${channel}" (email, sms)`);
     for (const [kind, id] of Object.entries(kinds as object)) {
       const valid = typeof id === 'string' ? !!id : ok(id) && typeof id.en === 'string' && !!id.en && (id.cy === undefined || (typeof id.cy === 'string' && !!id.cy));
-      if (!['confirmation', 'status', 'reply'].includes(kind) || !valid) throw new Error(`${channel}.${kind} must be one of confirmation, status, reply with a template id (or {"en": ID, "cy": ID})`);
+      if (!['confirmation', 'status', 'reply', 'merged'].includes(kind) || !valid) throw new Error(`${channel}.${kind} must be one of confirmation, status, reply, merged with a template id (or {"en": ID, "cy": ID})`);
     }
   }
   return parsed as NotifyTemplates;

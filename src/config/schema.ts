@@ -58,6 +58,12 @@ export const configSchema = {
     description: 'Address the METRICS_PORT listener binds to.',
     parse: (s: string) => s,
   },
+  workers: {
+    env: 'PIPEWORK_WORKERS',
+    default: '1',
+    description: '`serve` runs this many processes sharing the port (`serve --workers N` overrides). Above 1 needs PostgreSQL; see docs/scaling.md.',
+    parse: integer(1, 64),
+  },
   shutdownTimeoutMs: {
     env: 'SHUTDOWN_TIMEOUT_MS',
     default: '20000',
@@ -69,6 +75,30 @@ export const configSchema = {
     default: '360',
     description: 'How often `serve` applies each service\'s retention rule (one process at a time), in minutes. 0: never (run `npx pipework records retention` yourself).',
     parse: integer(0, 100_000),
+  },
+  patternFeedsIntervalMinutes: {
+    env: 'PATTERN_FEEDS_INTERVAL_MINUTES',
+    default: '60',
+    description: 'How often `serve` fetches the pattern feeds councils subscribe to (one process at a time), in minutes. 0: never (run `npx pipework patterns fetch`).',
+    parse: integer(0, 100_000),
+  },
+  patternFeedsMaxBytes: {
+    env: 'PATTERN_FEEDS_MAX_BYTES',
+    default: '5242880',
+    description: 'Largest pattern feed fetched; a bigger one is refused and reported.',
+    parse: integer(1024, 100 * 1024 * 1024),
+  },
+  patternFeedsTimeoutMs: {
+    env: 'PATTERN_FEEDS_TIMEOUT_MS',
+    default: '10000',
+    description: 'Longest time one pattern feed fetch may take, redirects included (at most 3), in ms.',
+    parse: integer(100, 600_000),
+  },
+  patternFeedsAllowPrivate: {
+    env: 'PATTERN_FEEDS_ALLOW_PRIVATE',
+    default: 'false',
+    description: 'Fetch pattern feeds from loopback and private addresses too (a feed inside your own network, tests). Off: such addresses are refused, whatever name leads to them.',
+    parse: boolean,
   },
   secretKey: {
     env: 'PIPEWORK_SECRET_KEY',
@@ -269,7 +299,7 @@ export const configSchema = {
   notifyTemplates: {
     env: 'NOTIFY_TEMPLATES',
     default: '',
-    description: 'GOV.UK Notify template ids as JSON, one per message kind and channel, or one per language: `{"email":{"confirmation":"ID","status":{"en":"ID","cy":"ID"},"reply":"ID"},"sms":{…}}`. Personalisation fields: docs/notifications.md.',
+    description: 'GOV.UK Notify template ids as JSON, one per message kind and channel, or one per language: `{"email":{"confirmation":"ID","status":{"en":"ID","cy":"ID"},"reply":"ID","merged":"ID"},"sms":{…}}`. Personalisation fields: docs/notifications.md.',
     parse: notifyTemplates,
   },
   notifyCallbackToken: {

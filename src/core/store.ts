@@ -2,17 +2,20 @@ import type { Jurisdiction, Service } from './services/service.ts';
 import type { AuthorKind, Contact, NewRequestUpdate, NewServiceRequest, RequestUpdate, ServiceRequest, UpdateWrite } from './requests/request.ts';
 import type { Status } from './statuses.ts';
 import type { PatternStore } from './patterns/stored.ts';
+import type { PatternSharingStore } from './patterns/sharing.ts';
 import type { DeliveryStore } from './delivery/outbox.ts';
 import type { RoutingStore } from './routing/route.ts';
-import type { RecordsStore } from './records/port.ts';
+import type { ErasureStore, RecordsStore } from './records/port.ts';
 import type { EventStore } from './events/event.ts';
 import type { NotificationStore } from './notifications/notification.ts';
+import type { MessageTemplateStore } from './notifications/templates.ts';
 import type { SubscriptionStore } from './events/subscription.ts';
 import type { StaffStore } from './staff/staff.ts';
 import type { StaffQueueStore } from './cases/queue.ts';
 import type { DirectoryStore } from './directory/port.ts';
 import type { AddressStore } from './addresses/address.ts';
 import type { NearbyQuery, NearbyReport } from './requests/nearby.ts';
+import type { CouncilStore } from './councils/port.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -46,6 +49,22 @@ export interface ApiKey {
   scope: KeyScope;
   createdAt: Date;
   revokedAt?: Date;
+  /** The one council this key may act for; absent: every council on the install. */
+  jurisdictionId?: string;
+  /** A rotated key works until then (its grace period). */
+  expiresAt?: Date;
+  /** The key that replaced this one in a rotation. */
+  replacedBy?: number;
+  /** The first key of its rotation chain (its own id when never rotated): the client's identity. */
+  familyId: number;
+}
+
+export interface NewApiKey {
+  name: string;
+  hash: string;
+  prefix: string;
+  scope: KeyScope;
+  jurisdictionId?: string;
 }
 
 export interface StoredMedia {
@@ -69,6 +88,8 @@ export interface Store {
     list(): Promise<Jurisdiction[]>;
     upsert(j: Jurisdiction): Promise<void>;
   };
+  /** Councils as set up: names, hosts, settings (src/core/councils/). */
+  councils: CouncilStore;
   services: {
     list(jurisdictionId: string): Promise<Service[]>;
     get(jurisdictionId: string, code: string): Promise<Service | undefined>;
@@ -121,6 +142,8 @@ export interface Store {
   notifications: NotificationStore;
   /** Each council's library of service pattern versions (src/patterns/). */
   patterns: PatternStore;
+  /** Signing keys, feed subscriptions and the versions seen in them (src/patterns/sharing/). */
+  patternSharing: PatternSharingStore;
   /** Staff users, roles, sessions, the audit log and assignment (src/staff/). */
   staff: StaffStore;
   /** The staff work queue's searches. */
@@ -128,11 +151,20 @@ export interface Store {
   /** The Open Referral UK directory: organisations, services, locations, taxonomies (src/standards/openreferral/). */
   directory: DirectoryStore;
   apiKeys: {
-    create(name: string, hash: string, prefix: string, scope: KeyScope): Promise<ApiKey>;
-    findActiveByHash(hash: string): Promise<ApiKey | undefined>;
+    create(key: NewApiKey): Promise<ApiKey>;
+    /** A key neither revoked nor past its grace period at `now`. */
+    findActiveByHash(hash: string, now?: Date): Promise<ApiKey | undefined>;
+    get(id: number): Promise<ApiKey | undefined>;
     list(): Promise<ApiKey[]>;
     /** Revokes one key by its id (names may repeat, e.g. during a rotation); false if no active key has it. */
     revoke(id: number): Promise<boolean>;
+    /**
+     * Replaces an active key, in one transaction: a new key with its name,
+     * scope and council, and the old one working until `oldUntil` (revoked at
+     * once when that is not after `now`). Undefined if no active key has the id
+     * (a second rotation of the same key at once finds it replaced).
+     */
+    rotate(id: number, next: { hash: string; prefix: string }, oldUntil: Date, now: Date): Promise<{ old: ApiKey; key: ApiKey } | undefined>;
   };
   media: {
     put(media: StoredMedia): Promise<void>;
@@ -158,7 +190,25 @@ export interface Store {
     referenceSecret(): Promise<{ secret: string; numericUntil: number }>;
     nearby(query: NearbyQuery): Promise<NearbyReport[]>;
   };
+  /**
+   * Hits per key in fixed windows, counted in the database so every process
+   * and machine serving one PostgreSQL database shares each limit. Absent on
+   * SQLite, which one process serves: limits are counted in its memory.
+   */
+  rateLimits?: RateLimitCounter;
+  erasures: ErasureStore;
+  messageTemplates: MessageTemplateStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/**
+ * Counts one hit of a key (a client address and a route) in its current window.
+ *
+ * @example const { hits, resetAt } = await store.rateLimits.hit('GET /track|203.0.113.9', 60_000, clock.now());
+ */
+export interface RateLimitCounter {
+  /** The hits in the key's current window, this one included, and when that window ends. */
+  hit(key: string, windowMs: number, now: Date): Promise<{ hits: number; resetAt: Date }>;
 }

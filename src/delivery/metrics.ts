@@ -13,6 +13,8 @@ export function deliveryMetrics(registry: Registry, store: Store) {
     help: 'Delivery jobs not yet delivered, by state (pending, in_flight, dead) and back-end',
     labelNames: ['state', 'backend'],
     registers: [registry],
+    // With PIPEWORK_WORKERS, each worker reads the same database: one worker's answer, not their sum.
+    aggregator: 'first',
     async collect() {
       this.reset();
       for (const r of await store.deliveries.backlog()) this.set({ state: r.state, backend: r.backend }, r.count);

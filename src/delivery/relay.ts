@@ -183,25 +183,19 @@ export class Relay {
   }
 
   private async requestJob(job: ClaimedDelivery): Promise<RequestJob> {
-    const service = await this.store.services.get(job.jurisdictionId, job.serviceCode);
-    return {
-      deliveryId: job.id,
-      idempotencyKey: job.idempotencyKey,
-      attempt: job.attempts,
-      request: job.request,
-      contact: job.contact,
-      serviceName: service?.name ?? job.serviceCode,
-      questions: service?.attributes,
-    };
+    return requestJobOf(this.store, job);
   }
+
 
   private async deliverOne(backend: Backend, job: ClaimedDelivery): Promise<DeliveryOutcome> {
     const startedAt = Date.now();
     try {
       if (job.kind === 'request') {
-        const { reference } = await backend.deliverRequest(await this.requestJob(job));
-        return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: reference };
+        const r = await backend.deliverRequest(await this.requestJob(job));
+        if (r.note) this.log.warn({ delivery: job.id, request: job.requestId, backend: job.backend, note: r.note, suspectDuplicate: !!r.suspectDuplicate }, 'relay: delivered, with a note');
+        return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: r.reference, note: r.note, suspectDuplicate: r.suspectDuplicate };
       }
+      if (job.kind === 'erasure') return await this.deliverErasure(backend, job, startedAt);
       if (job.parentState === 'dead' || !job.parentState) {
         throw new DeliveryError(`the request itself was not delivered to ${job.backend} (its delivery failed); retry that first, then this one`, false);
       }
@@ -211,11 +205,31 @@ export class Relay {
         const retryAt = Math.max(Date.now() + DEFER_MS, parentNext);
         return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'deferred', retryAt, error: 'waiting for the request to be delivered first' };
       }
-      await backend.deliverUpdate({ ...(await this.requestJob(job)), reference: job.parentRef, update: job.update! });
-      return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: job.parentRef };
+      const u = await backend.deliverUpdate({ ...(await this.requestJob(job)), reference: job.parentRef, update: job.update! });
+      return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: job.parentRef, note: u.note };
     } catch (err) {
       return this.failure(job, startedAt, err);
     }
+  }
+
+  /**
+   * An erasure goes after the request itself (it waits, like an update); a
+   * back-end that cannot take one, or never received the request, has the
+   * erasure recorded instead, for the council to pass on (docs/records.md).
+   */
+  private async deliverErasure(backend: Backend, job: ClaimedDelivery, startedAt: number): Promise<DeliveryOutcome> {
+    const done = async (state: 'confirmed' | 'recorded', detail: string, externalRef?: string): Promise<DeliveryOutcome> => {
+      await this.store.erasures.acknowledge({ target: 'backend', deliveryId: job.id, state, detail, at: new Date() });
+      return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef };
+    };
+    if (job.parentState === 'dead' || !job.parentState) return done('recorded', 'the request never reached this back-end (its delivery failed)');
+    if (job.parentState !== 'delivered' || !job.parentRef) {
+      const parentNext = job.parentState === 'pending' ? (job.parentDueAt?.getTime() ?? 0) : 0;
+      return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'deferred', retryAt: Math.max(Date.now() + DEFER_MS, parentNext), error: 'waiting for the request to be delivered first' };
+    }
+    if (!backend.deliverErasure) return done('recorded', `a ${backend.kind} back-end cannot be sent an erasure: tell its owner to erase reference ${job.parentRef}`, job.parentRef);
+    const r = await backend.deliverErasure({ deliveryId: job.id, idempotencyKey: job.idempotencyKey, attempt: job.attempts, requestId: job.requestId, reference: job.parentRef, serviceCode: job.serviceCode });
+    return done('confirmed', r.reference ? `erased (their reference ${r.reference})` : 'erased', job.parentRef);
   }
 
   private async deliverBatch(backend: Backend, jobs: ClaimedDelivery[]): Promise<DeliveryOutcome[]> {
@@ -244,6 +258,7 @@ export class Relay {
     if (!(err instanceof DeliveryError)) this.log.error({ ...ctx, err }, 'relay: adapter failed unexpectedly');
     if (dead) {
       this.log.error(ctx, 'relay: delivery dead-lettered');
+      if (job.kind === 'erasure') void this.store.erasures.acknowledge({ target: 'backend', deliveryId: job.id, state: 'failed', detail: message, at: new Date(finishedAt) }).catch((e) => this.log.error({ err: e }, 'relay: could not record a refused erasure'));
       return { deliveryId: job.id, startedAt, finishedAt, outcome: 'dead', error: message };
     }
     this.log.warn(ctx, 'relay: delivery failed; will retry');
@@ -258,4 +273,29 @@ export class Relay {
       .catch((err) => this.log.error({ err }, 'relay: pulling status updates failed'))
       .finally(() => (this.pulling = undefined));
   }
+}
+
+/**
+ * What an adapter gets for one job: the request, its contact, the service's
+ * name and questions; after the first attempt, when that was (the window to
+ * look for a first send in) and a way to tell a case another job holds.
+ */
+export async function requestJobOf(store: Store, job: ClaimedDelivery): Promise<RequestJob> {
+  const service = await store.services.get(job.jurisdictionId, job.serviceCode);
+  const first = job.attempts > 1 ? (await store.deliveries.attempts(job.id))[0]?.startedAt : undefined;
+  return {
+    deliveryId: job.id,
+    idempotencyKey: job.idempotencyKey,
+    attempt: job.attempts,
+    // No attempt recorded (its relay died before writing it): the job's creation bounds the first send.
+    ...(job.attempts > 1 ? { firstAttemptAt: first ?? job.createdAt } : {}),
+    referenceTaken: async (ref) => {
+      const holder = await store.deliveries.findByRef(job.backend, ref);
+      return !!holder && holder.id !== job.id;
+    },
+    request: job.request,
+    contact: job.contact,
+    serviceName: service?.name ?? job.serviceCode,
+    questions: service?.attributes,
+  };
 }

@@ -3,6 +3,7 @@ import type { Store } from '../core/store.ts';
 import { PipeworkError } from '../core/errors.ts';
 import { recordUpdateOnce } from '../core/requests/record-update.ts';
 import type { Backend, StatusReport } from '../backends/port.ts';
+import { ownsRequest } from '../core/delivery/outbox.ts';
 import { mapStatus } from '../backends/status-map.ts';
 
 export interface AppliedReport {
@@ -37,7 +38,7 @@ export async function applyStatusReport(store: Store, backend: Pick<Backend, 'na
   const { status, known } = mapStatus(backend.statusMap, report.code);
   const at = report.at ?? new Date();
   const externalId = `${backend.name}:${report.updateId ?? digest([job.requestId, report.code, report.description ?? '', report.at?.toISOString() ?? ''])}`;
-  const shown = job.role !== 'shadow';
+  const shown = ownsRequest(job.role);
   let duplicate = false;
   let updateId: string | undefined;
   if (shown) {

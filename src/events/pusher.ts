@@ -4,6 +4,7 @@ import type { Store } from '../core/store.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Subscription } from '../core/events/subscription.ts';
 import { backoffMs } from '../delivery/backoff.ts';
+import { EVENT_TYPES } from '../core/events/event.ts';
 import { toCloudEvent } from '../standards/cloudevents/format.ts';
 import { askConsent, pushEvent } from '../standards/cloudevents/webhook.ts';
 
@@ -96,7 +97,9 @@ export class EventPusher {
     while (pushed < this.opts.batchSize) {
       // Read before the page: every event up to `last` that matches is in the page or was before it.
       const last = await this.store.events.lastSeq();
-      const page = await this.store.events.read({ after: cursor, limit: Math.min(100, this.opts.batchSize - pushed), types: sub.types, jurisdictionIds: sub.councils });
+      // An erasure reaches every subscriber of its council, whatever types it asked for (docs/records.md).
+      const types = sub.types.length ? [...sub.types, EVENT_TYPES.recordsErased] : sub.types;
+      const page = await this.store.events.read({ after: cursor, limit: Math.min(100, this.opts.batchSize - pushed), types, jurisdictionIds: sub.councils });
       if (!page.length) {
         cursor = Math.max(cursor, last);
         break;
@@ -104,16 +107,19 @@ export class EventPusher {
       for (const e of page) {
         const r = await pushEvent(sub.url, toCloudEvent(e, this.opts.publicUrl), sub.secret, this.opts.origin, this.opts.timeoutMs);
         if (!r.ok) return this.failed({ ...sub, cursor }, r.error!, pushed);
+        if (e.type === EVENT_TYPES.recordsErased) await this.store.erasures.acknowledge({ target: 'subscriber', accessId: String(e.data.erasure_id), name: sub.id, state: 'confirmed', detail: 'answered 2xx', at: this.clock.now() });
         cursor = e.seq;
         pushed++;
       }
     }
     const now = this.clock.now();
+    // A full batch means more may be waiting: the next round comes at once. One write per round.
+    const nextAt = pushed < this.opts.batchSize ? new Date(now.getTime() + this.opts.pollMs) : now;
     if (cursor !== sub.cursor || sub.attempts || pushed) {
-      await this.store.subscriptions.update(sub.id, { cursor, attempts: 0, failingSince: null, lastError: null, nextAt: now, ...(pushed ? { deliveredAt: now } : {}) }, now);
+      await this.store.subscriptions.update(sub.id, { cursor, attempts: 0, failingSince: null, lastError: null, nextAt, ...(pushed ? { deliveredAt: now } : {}) }, now);
+    } else {
+      await this.store.subscriptions.update(sub.id, { nextAt }, now);
     }
-    // A full batch means more may be waiting: the next round comes at once.
-    if (pushed < this.opts.batchSize) await this.store.subscriptions.update(sub.id, { nextAt: new Date(now.getTime() + this.opts.pollMs) }, now);
     return pushed;
   }
 

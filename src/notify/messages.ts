@@ -1,6 +1,7 @@
 import type { ClaimedNotification, Channel, Language, NoticeKind } from '../core/notifications/notification.ts';
 import { loadCatalogues, translator } from '../web/i18n.ts';
 import { dateFormatter } from '../web/render.ts';
+import { fillTemplate, type MessageTemplate } from '../core/notifications/templates.ts';
 
 /** One message ready for a transport: the words for SMTP, the fields for a GOV.UK Notify template. */
 export interface OutgoingMessage {
@@ -34,6 +35,7 @@ const WORDS: Record<Language, Words> = {
     confirmation: { subject: 'Report {reference} received: {service}', lead: 'Thank you for your report about a {service} problem.' },
     status: { subject: 'Report {reference}: {status}', lead: 'Your report about a {service} problem is now: {status}.' },
     reply: { subject: 'Report {reference}: a reply from {council}', lead: '{council} has replied about your report:' },
+    merged: { subject: 'Report {reference}: already reported as {original}', lead: 'Your report about a {service} problem is about the same problem as report {original}, which {council} is already dealing with. We have closed your report so the work is done once.' },
     reference: 'Your reference number is {reference}. Keep it: you can use it to see what is happening.',
     next: 'What happens next: {council} will look at your report.',
     expected: 'The council aims to deal with it by {expected_date}.',
@@ -45,6 +47,7 @@ const WORDS: Record<Language, Words> = {
     confirmation: { subject: 'Adroddiad {reference} wedi dod i law: {service}', lead: 'Diolch am eich adroddiad am broblem {service}.' },
     status: { subject: 'Adroddiad {reference}: {status}', lead: 'Statws eich adroddiad am broblem {service} nawr yw: {status}.' },
     reply: { subject: 'Adroddiad {reference}: ateb gan {council}', lead: 'Mae {council} wedi ateb am eich adroddiad:' },
+    merged: { subject: 'Adroddiad {reference}: wedi’i adrodd eisoes fel {original}', lead: 'Mae eich adroddiad am broblem {service} am yr un broblem ag adroddiad {original}, y mae {council} eisoes yn delio ag ef. Rydym wedi cau eich adroddiad fel bod y gwaith yn cael ei wneud unwaith.' },
     reference: 'Eich cyfeirnod yw {reference}. Cadwch ef: gallwch ei ddefnyddio i weld beth sy’n digwydd.',
     next: 'Beth sy’n digwydd nesaf: bydd {council} yn edrych ar eich adroddiad.',
     expected: 'Nod y cyngor yw delio ag ef erbyn {expected_date}.',
@@ -62,33 +65,63 @@ const fill = (s: string, f: Record<string, string>) => s.replace(/\{(\w+)\}/g, (
  *
  * @example compose(job, { serviceName: 'Potholes', councilName: 'Example Borough Council', publicUrl: 'https://reports.example.gov.uk' })
  */
-export function compose(job: ClaimedNotification, ctx: { serviceName: string; councilName: string; publicUrl: string; reference?: string }): OutgoingMessage {
+export interface ComposeContext {
+  serviceName: string;
+  councilName: string;
+  publicUrl: string;
+  /** The resident reference (what /track takes) of this request and, for a merged one, of the original. */
+  reference?: string;
+  originalReference?: string;
+  /** The pattern's (or council's) English label and description of the status: the defaults' words. */
+  statusLabel?: string;
+  statusDescription?: string;
+  /** The council's own words for this message, if it has some (src/core/notifications/templates.ts). */
+  template?: MessageTemplate;
+}
+
+/** The status the message is about: the update's, or the request's as it stands. */
+export const statusOf = (job: ClaimedNotification) => (job.update && job.update.status !== 'unchanged' ? job.update.status : job.request.status);
+
+export function compose(job: ClaimedNotification, ctx: ComposeContext): OutgoingMessage {
   const lang = job.notice.language;
   const w = WORDS[lang];
-  const status = job.update && job.update.status !== 'unchanged' ? job.update.status : job.request.status;
+  const status = statusOf(job);
   const stopUrl = `${ctx.publicUrl}/updates/stop/${job.notice.stopToken}`;
   const fields: Record<string, string> = {
     // The resident reference (what /track takes); the request id only where none is known.
     reference: ctx.reference ?? job.request.id,
     service: ctx.serviceName,
     council: ctx.councilName,
-    status: statusName[lang](`status.${status}`),
+    // Patterns name their statuses in English; Welsh uses the service's own Welsh names.
+    status: (lang === 'en' && ctx.statusLabel) || statusName[lang](`status.${status}`),
+    status_description: lang === 'en' ? (ctx.statusDescription ?? '') : '',
     expected_date: dates[lang](job.request.expectedAt),
     reply: job.update?.description ?? '',
-    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(ctx.reference ?? job.request.id)}`,
+    original: ctx.originalReference ?? job.duplicateOf ?? '',
+    // A duplicate's resident follows the original report from now on.
+    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(job.kind === 'merged' && job.duplicateOf ? (ctx.originalReference ?? job.duplicateOf) : (ctx.reference ?? job.request.id))}`,
     stop_url: stopUrl,
   };
-  const parts = [fill(w[job.kind].lead, fields)];
+  const to = (job.channel === 'email' ? job.contact.email : job.contact.phone) ?? '';
+  const base = { key: job.idempotencyKey, kind: job.kind, channel: job.channel, language: lang, to, fields, stopUrl, attempt: job.attempts };
+  if (ctx.template) {
+    // The council's words; the stop link is in every message whether or not the template names it.
+    const body = fillTemplate(ctx.template.body, fields);
+    const named = /\(\(\s*stop_url\s*\)\)/.test(ctx.template.body);
+    const text = named ? body : [body, fill(job.channel === 'sms' ? w.smsStop : w.stop, fields)].join(job.channel === 'sms' ? '\n' : '\n\n');
+    return { ...base, subject: ctx.template.subject ? fillTemplate(ctx.template.subject, fields) : fill(w[job.kind].subject, fields), text };
+  }
+  const lead = fill(w[job.kind].lead, fields);
+  const parts = [job.kind === 'status' && fields.status_description ? `${lead} ${fields.status_description}` : lead];
   if (job.kind === 'confirmation') {
     parts.push(fill(w.reference, fields), [fill(w.next, fields), fields.expected_date ? fill(w.expected, fields) : ''].filter(Boolean).join(' '));
   } else if (fields.reply) {
     // The council's reply, or the words that came with the change of status.
     parts.push(fields.reply);
   }
-  const to = job.channel === 'email' ? job.contact.email : job.contact.phone;
   const text =
     job.channel === 'sms'
       ? [fill(w[job.kind].subject, fields), fill(w.track, fields), fill(w.smsStop, fields)].join('\n')
       : [...parts, fill(w.track, fields), fill(w.stop, fields)].join('\n\n');
-  return { key: job.idempotencyKey, kind: job.kind, channel: job.channel, language: lang, to: to ?? '', subject: fill(w[job.kind].subject, fields), text, fields, stopUrl, attempt: job.attempts };
+  return { ...base, subject: fill(w[job.kind].subject, fields), text };
 }

@@ -3,12 +3,14 @@ import assert from 'node:assert/strict';
 import { relayWorld, until } from '../../test/support/delivery-world.ts';
 import { smtpPeer } from '../../test/support/smtp-peer.ts';
 import { webClient, residentReference, requestIdOf } from '../../test/support/web.ts';
+import { staffClient, staffUser } from '../../test/support/staff.ts';
 import { submitRequest } from '../core/requests/submit.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
 import type { NewRequestUpdate } from '../core/requests/request.ts';
 import type { Store } from '../core/store.ts';
 import { NotificationSender } from './sender.ts';
 import { senderOptions, transportsFor } from './start.ts';
+import { setMessageTemplate } from '../core/notifications/manage-templates.ts';
 
 // Residents' emails over a real SMTP server on 127.0.0.1, on whichever dialect DATABASE_URL names.
 
@@ -97,8 +99,11 @@ test('a status change the pattern marks notify: true emails the resident in thei
     await settled(r.id);
   }
   const [enMails, cyMails] = [smtp.to(`resident${n - 1}@example.org`), smtp.to(`resident${n}@example.org`)];
-  assert.deepEqual(enMails.map((m) => m.subject), [`Report ${await residentReference(w.store, en.id)} received: Pothole`, `Report ${await residentReference(w.store, en.id)}: Action scheduled`]);
-  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${await residentReference(w.store, cy.id)} wedi dod i law: Twll yn y ffordd`, `Adroddiad ${await residentReference(w.store, cy.id)}: Camau wedi’u trefnu`]);
+  // English uses the pattern's own label and description of the status; Welsh the service's Welsh names.
+  const [enRef, cyRef] = [await residentReference(w.store, en.id), await residentReference(w.store, cy.id)];
+  assert.deepEqual(enMails.map((m) => m.subject), [`Report ${enRef} received: Pothole`, `Report ${enRef}: Repair scheduled`]);
+  assert.match(enMails[1].text!, /is now: Repair scheduled\. The work is booked with our contractor\./);
+  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${cyRef} wedi dod i law: Twll yn y ffordd`, `Adroddiad ${cyRef}: Camau wedi’u trefnu`]);
   assert.match(enMails[1].text!, /Booked for Tuesday/);
   assert.ok(!smtp.mails.some((m) => m.text?.includes('Resident called twice')), 'an internal note is never sent');
 });
@@ -154,6 +159,12 @@ test('a refusal for now (4xx) is retried and the email arrives once; a permanent
   const listed = await w.app.inject({ url: `/admin/api/notifications?request_id=${b.id}`, headers: { authorization: `Bearer ${w.adminKey}` } });
   assert.equal(listed.statusCode, 200);
   assert.equal(listed.json().notifications[0].state, 'failed');
+  // Staff see it on the case.
+  await staffUser(w.store, 'olu@example.gov.uk', 'officer', 'example', 'Olu Officer');
+  const officer = staffClient(w.app);
+  await officer.signIn('olu@example.gov.uk');
+  const page = await officer.get(`/staff/requests/${b.id}`);
+  assert.match(page.body, /Resident could not be emailed \(confirmation\)[\s\S]*Not sent[\s\S]*550/);
 });
 
 test('20 reports at once with two senders running: 20 confirmations, each sent exactly once', async () => {
@@ -189,4 +200,22 @@ test('a report from an Open311 client is not messaged: the client (FixMyStreet) 
   const id = res.json()[0].service_request_id;
   assert.deepEqual(await w.store.notifications.forRequest(id), []);
   assert.equal((await w.store.requests.contact('example', id))?.email, 'fms-user@example.org');
+});
+
+test("a council's own words, per service and language, replace the defaults; the stop link stays in every email", async () => {
+  const clock = { now: () => new Date() };
+  await setMessageTemplate(w.store, 'example', { kind: 'confirmation', channel: 'email', language: 'en', subject: 'We have your report ((reference))', body: 'Thanks. ((council)) will look at it. Track: ((track_url))' }, 'test', clock);
+  await setMessageTemplate(w.store, 'example', { serviceCode: 'pothole', kind: 'confirmation', channel: 'email', language: 'cy', subject: 'Twll yn y ffordd ((reference))', body: 'Diolch. ((stop_url))' }, 'test', clock);
+  try {
+    const en = await submit({});
+    const cy = await submit({ language: 'cy' });
+    const [enMail] = await mailsTo(`resident${n - 1}@example.org`, 1);
+    const [cyMail] = await mailsTo(`resident${n}@example.org`, 1);
+    assert.equal(enMail.subject, `We have your report ${await residentReference(w.store, en.id)}`);
+    assert.match(enMail.text!, /^Thanks\. Example Borough Council will look at it\. Track: http:\/\/pipework\.test\/track\?reference=[A-Z0-9-]+\n\nWe email you when your report is updated\. To stop emails about this report: http:\/\/pipework\.test\/updates\/stop\//);
+    assert.equal(cyMail.subject, `Twll yn y ffordd ${await residentReference(w.store, cy.id)}`);
+    assert.match(cyMail.text!, /^Diolch\. http:\/\/pipework\.test\/updates\/stop\/[A-Za-z0-9_-]+\s*$/, 'named once, not added again');
+  } finally {
+    for (const language of ['en', 'cy'] as const) for (const serviceCode of ['', 'pothole']) await w.store.messageTemplates.remove({ jurisdictionId: 'example', serviceCode, kind: 'confirmation', channel: 'email', language });
+  }
 });

@@ -5,7 +5,8 @@ import type { Store } from '../core/store.ts';
 import type { Clock } from '../core/clock.ts';
 import type { ClaimedNotification, NotificationOutcome } from '../core/notifications/notification.ts';
 import { backoffMs } from '../delivery/backoff.ts';
-import { compose } from './messages.ts';
+import { compose, statusOf } from './messages.ts';
+import { pickTemplate } from '../core/notifications/templates.ts';
 import { SendError, type Transport } from './transport.ts';
 
 export interface SenderOptions {
@@ -106,6 +107,15 @@ export class NotificationSender {
     return (await this.codec).encode(id);
   }
 
+  /** The pattern's description of a status ("The work is booked with our contractor."), from the version the request follows. */
+  private async statusDescription(job: ClaimedNotification, status: string): Promise<string | undefined> {
+    const ref = job.request.pattern;
+    if (!ref) return undefined;
+    const stored = await this.store.patterns.get(job.jurisdictionId, ref.id, ref.version);
+    const statuses = (stored?.document.process as { statuses?: { status: string; description?: string }[] } | undefined)?.statuses;
+    return statuses?.find((s) => s.status === status)?.description;
+  }
+
   private async sendOne(job: ClaimedNotification): Promise<NotificationOutcome> {
     const now = () => this.clock.now().getTime();
     const skip = (error: string): NotificationOutcome => ({ notificationId: job.id, outcome: 'skipped', error, at: now() });
@@ -113,13 +123,24 @@ export class NotificationSender {
     if (now() - job.createdAt.getTime() > this.opts.maxAgeMs) return skip('not sent in time; too late to be useful');
     const transport = this.transports.find((t) => t.channels.includes(job.channel));
     if (!transport) return skip(`no sender for ${job.channel} is configured`);
-    const [service, councils, reference] = await Promise.all([this.store.services.get(job.jurisdictionId, job.request.serviceCode), this.store.jurisdictions.list(), this.referenceOf(job.request.id)]);
+    const [service, councils, templates, reference, originalReference] = await Promise.all([
+      this.store.services.get(job.jurisdictionId, job.request.serviceCode),
+      this.store.jurisdictions.list(),
+      this.store.messageTemplates.list(job.jurisdictionId),
+      this.referenceOf(job.request.id),
+      job.duplicateOf ? this.referenceOf(job.duplicateOf) : undefined,
+    ]);
+    const status = statusOf(job);
     const welshName = job.notice.language === 'cy' ? service?.welsh?.name : undefined;
     const message = compose(job, {
       reference,
+      originalReference,
       serviceName: welshName ?? service?.name ?? job.request.serviceCode,
       councilName: councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId,
       publicUrl: this.opts.publicUrl,
+      statusLabel: service?.statusLabels?.[status as keyof typeof service.statusLabels],
+      statusDescription: await this.statusDescription(job, status),
+      template: pickTemplate(templates, { serviceCode: job.request.serviceCode, kind: job.kind, channel: job.channel, language: job.notice.language }),
     });
     if (!message.to) return skip(`the resident gave no ${job.channel === 'email' ? 'email address' : 'mobile number'}`);
     try {

@@ -129,7 +129,15 @@ export const ProvenanceSchema = Type.Object(
     licence: Text('Licence of the document, e.g. OGL-UK-3.0', 100),
     url: Type.Optional(Type.String({ pattern: '^https?://\\S+$', description: 'Where the publisher keeps this pattern' })),
     derived_from: Type.Optional(
-      Type.Object({ id: Type.String({ pattern: SLUG }), version: Type.String({ pattern: SEMVER }) }, { additionalProperties: false, description: 'The pattern this one was adapted from' }),
+      Type.Object(
+        {
+          id: Type.String({ pattern: SLUG }),
+          version: Type.String({ pattern: SEMVER }),
+          publisher: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: "Another council's publisher id, when the origin came from its feed" })),
+          url: Type.Optional(Type.String({ pattern: '^https?://\\S+$', description: "The origin version's immutable URL in that feed" })),
+        },
+        { additionalProperties: false, description: 'The pattern this one was adapted from' },
+      ),
     ),
     adopted_by: Type.Optional(
       Type.Object(

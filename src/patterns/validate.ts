@@ -121,7 +121,8 @@ function checkRules(doc: Record<string, unknown>, add: (segs: Segments, message:
   if (isObj(doc.process)) checkProcess(doc.process, add);
   if (isObj(doc.cy)) checkWelsh(doc, doc.cy, add);
   const prov = doc.provenance;
-  if (isObj(prov) && isObj(prov.derived_from) && prov.derived_from.id === doc.id && prov.derived_from.version === doc.version) {
+  // Another council's version may share the id and number (derived_from.publisher names it); the same library's may not.
+  if (isObj(prov) && isObj(prov.derived_from) && prov.derived_from.publisher === undefined && prov.derived_from.id === doc.id && prov.derived_from.version === doc.version) {
     add(['provenance', 'derived_from'], 'a pattern cannot be derived from itself');
   }
 }

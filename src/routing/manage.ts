@@ -3,6 +3,7 @@ import { PipeworkError } from '../core/errors.ts';
 import type { Route, RouteChange } from '../core/routing/route.ts';
 import { BUILTIN_BACKEND } from '../core/routing/decide.ts';
 import { checkBackend } from '../backends/registry.ts';
+import { keepSecrets } from './mask.ts';
 
 /** Which route: a service of a jurisdiction, or '*' for the jurisdiction's default. */
 export interface RouteKey {
@@ -85,8 +86,10 @@ export async function clearRoute(store: Store, key: RouteKey, actor: string): Pr
 
 const NAME = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-/** Adds or changes a back-end instance; its adapter's schema checks the config first. */
-export async function saveBackend(store: Store, b: { name: string; kind: string; config: unknown }, actor: string) {
+/** Adds or changes a back-end instance; its adapter's schema checks the config first. A secret given as the mask keeps the saved one. */
+export async function saveBackend(store: Store, given: { name: string; kind: string; config: unknown }, actor: string) {
+  const stored = given.config && typeof given.config === 'object' && !Array.isArray(given.config) ? await store.routing.backend(given.name) : undefined;
+  const b = stored ? { ...given, config: keepSecrets(given.config as Record<string, unknown>, stored.config) } : given;
   const problems = [
     ...(NAME.test(b.name) ? [] : [{ field: 'name', message: `name must be lower-case letters, digits, - or _ (up to 63), got "${b.name}"` }]),
     ...(b.name === BUILTIN_BACKEND && b.kind !== 'builtin' ? [{ field: 'name', message: '"builtin" is the built-in case store; choose another name' }] : []),

@@ -1,5 +1,5 @@
 import type { Store } from '../core/store.ts';
-import type { BackendEvent, Delivery } from '../core/delivery/outbox.ts';
+import { ownsRequest, type BackendEvent, type Delivery } from '../core/delivery/outbox.ts';
 import { CLOSED_STATUSES, isStatus } from '../core/statuses.ts';
 import type { RouteChange, Route } from '../core/routing/route.ts';
 
@@ -18,6 +18,14 @@ export interface BackendFigures {
   /** Time from accepted to the back-end's first closing status. */
   timeToCloseMs: { p50: number | null };
   unknownCodes: Record<string, number>;
+  /**
+   * Requests the back-end may hold twice: flagged by the adapter (sent again
+   * where it could not look first, or several matching cases found), or one
+   * reference held by two requests.
+   */
+  suspectedDuplicates: number;
+  /** Delivered, but the back-end's reference is not known yet (a 2xx that could not be read). */
+  referenceUnknown: number;
 }
 
 export interface Divergence {
@@ -38,6 +46,33 @@ export interface MigrationReport {
   withoutOwner: number;
   backends: BackendFigures[];
   divergences: { total: number; delivery: number; status: number; closed: number; examples: Divergence[] };
+  /** Delivery latency over time, per back-end: the median of the jobs delivered in each interval, by when they were accepted. */
+  latency: LatencySeries[];
+}
+
+export interface LatencySeries {
+  backend: string;
+  points: { at: string; p50Ms: number; count: number }[];
+}
+
+/** At most `buckets` intervals over the time the jobs span (never shorter than a second), each with its median latency. */
+export function latencyOverTime(jobs: Delivery[], buckets = 30): LatencySeries[] {
+  const done = jobs.filter((j) => j.deliveredAt);
+  if (!done.length) return [];
+  const start = Math.min(...done.map((j) => j.createdAt.getTime()));
+  const end = Math.max(...done.map((j) => j.createdAt.getTime()));
+  const width = Math.max(1000, Math.ceil((end - start + 1) / buckets));
+  const by = new Map<string, Map<number, number[]>>();
+  for (const j of done) {
+    const b = Math.floor((j.createdAt.getTime() - start) / width);
+    const series = by.get(j.backend) ?? new Map<number, number[]>();
+    series.set(b, [...(series.get(b) ?? []), j.deliveredAt!.getTime() - j.createdAt.getTime()]);
+    by.set(j.backend, series);
+  }
+  return [...by].sort(([a], [b]) => a.localeCompare(b)).map(([backend, series]) => ({
+    backend,
+    points: [...series].sort(([a], [b]) => a - b).map(([b, ms]) => ({ at: new Date(start + b * width).toISOString(), p50Ms: pct(ms.sort((x, y) => x - y), 50)!, count: ms.length })),
+  }));
 }
 
 const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] : null);
@@ -65,13 +100,13 @@ export async function migrationReport(store: Store, jurisdictionId: string, serv
   }
   const reported = (j: Delivery) => (eventsOf.get(`${j.requestId}\0${j.backend}`) ?? []).filter((e) => e.known && isStatus(e.status));
   const latest = (j: Delivery) => {
-    if (j.role !== 'shadow') return publicStatus.get(j.requestId)?.status;
+    if (ownsRequest(j.role)) return publicStatus.get(j.requestId)?.status;
     const known = reported(j);
     return known.length ? known[known.length - 1].status : undefined;
   };
   const closedAt = (j: Delivery) => {
     const byReport = reported(j).find((e) => CLOSED_STATUSES.has(e.status as never))?.at;
-    if (byReport || j.role === 'shadow') return byReport;
+    if (byReport || !ownsRequest(j.role)) return byReport;
     const p = publicStatus.get(j.requestId);
     return p && CLOSED_STATUSES.has(p.status as never) ? p.updatedAt : undefined;
   };
@@ -98,6 +133,8 @@ export async function migrationReport(store: Store, jurisdictionId: string, serv
       closed: js.filter((j) => closedAt(j)).length,
       timeToCloseMs: { p50: pct(closes.sort((a, b) => a - b), 50) },
       unknownCodes,
+      suspectedDuplicates: suspects(js),
+      referenceUnknown: js.filter((j) => j.state === 'delivered' && !j.externalRef).length,
     };
   });
 
@@ -106,7 +143,7 @@ export async function migrationReport(store: Store, jurisdictionId: string, serv
   const byRequest = new Map<string, Delivery[]>();
   for (const j of jobs) byRequest.set(j.requestId, [...(byRequest.get(j.requestId) ?? []), j]);
   for (const [requestId, js] of byRequest) {
-    const owner = js.find((j) => j.role !== 'shadow');
+    const owner = js.find((j) => ownsRequest(j.role));
     if (!owner) {
       withoutOwner++;
       continue;
@@ -136,5 +173,13 @@ export async function migrationReport(store: Store, jurisdictionId: string, serv
       closed: divergences.filter((d) => d.kind === 'closed').length,
       examples: divergences.slice(0, 20),
     },
+    latency: latencyOverTime(jobs),
   };
+}
+
+/** Jobs flagged as possible duplicates, plus those sharing one reference with another job of the same back-end. */
+function suspects(js: Delivery[]): number {
+  const byRef = new Map<string, number>();
+  for (const j of js) if (j.externalRef) byRef.set(j.externalRef, (byRef.get(j.externalRef) ?? 0) + 1);
+  return js.filter((j) => j.suspectDuplicate || (j.externalRef && byRef.get(j.externalRef)! > 1)).length;
 }

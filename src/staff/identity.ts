@@ -49,8 +49,9 @@ async function identityOf(store: Store, user: StaffUser, wanted: string | undefi
   const all = await store.jurisdictions.list();
   const councils = all.filter((j) => user.roles.some((r) => r.jurisdictionId === j.id));
   const council = councils.find((c) => c.id === wanted) ?? councils[0];
-  const role = council && user.roles.find((r) => r.jurisdictionId === council.id)?.role;
-  const actor: Actor | undefined = council && role ? { userId: user.id, email: user.email, name: user.name, jurisdictionId: council.id, role } : undefined;
+  const grant = council && user.roles.find((r) => r.jurisdictionId === council.id);
+  const role = grant?.role;
+  const actor: Actor | undefined = council && role ? { userId: user.id, email: user.email, name: user.name, jurisdictionId: council.id, role, ...(grant.groups?.length ? { groups: grant.groups } : {}) } : undefined;
   return { user, councils, council, actor, can: (ability) => !!actor && can(actor.role, ability as Ability) };
 }
 

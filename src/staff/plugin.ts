@@ -23,7 +23,11 @@ import { queueRoutes } from './routes/queue.ts';
 import { caseRoutes } from './routes/case.ts';
 import { auditRoutes } from './routes/audit.ts';
 import { raiseRoutes } from './routes/raise.ts';
+import { viewRoutes } from './routes/views.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { recordsRoutes } from './routes/records.ts';
 import { adminRoutes } from './admin/index.ts';
+import { firstRunDoor, firstRunRoutes } from './routes/first-run.ts';
 import type { BackendRegistry } from '../backends/registry.ts';
 
 export interface StaffOptions {
@@ -51,6 +55,7 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock, 
   app.addHook('onRoute', (route) => {
     route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
   });
+  firstRunDoor(app, store);
   await app.register(cookie);
   await staffSessions(app, { store, clock, idleMinutes: config.staffSessionIdleMinutes });
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
@@ -92,10 +97,14 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock, 
   const ctx: StaffContext = { store, config, clock, backends, oidc };
   await app.register(staffAssets);
   await app.register(signInRoutes, ctx);
+  await app.register(firstRunRoutes, ctx);
   await app.register(accountRoutes, ctx);
   await app.register(queueRoutes, ctx);
   await app.register(caseRoutes, ctx);
   await app.register(auditRoutes, ctx);
   await app.register(raiseRoutes, ctx);
+  await app.register(viewRoutes, ctx);
+  await app.register(dashboardRoutes, ctx);
+  await app.register(recordsRoutes, ctx);
   await app.register(adminRoutes, { ...ctx, prefix: '/admin' });
 }

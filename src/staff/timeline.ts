@@ -1,10 +1,11 @@
 import type { RequestUpdate } from '../core/requests/request.ts';
 import type { Delivery, DeliveryAttempt } from '../core/delivery/outbox.ts';
 import type { AuditEntry } from '../core/staff/staff.ts';
+import type { Notification } from '../core/notifications/notification.ts';
 
 export interface TimelineItem {
   at: Date;
-  kind: 'update' | 'reply' | 'note' | 'flagged' | 'delivery' | 'assignment';
+  kind: 'update' | 'reply' | 'note' | 'flagged' | 'delivery' | 'assignment' | 'message';
   label: string;
   byline?: string;
   text?: string;
@@ -23,6 +24,8 @@ export function timeline(input: {
   updates: RequestUpdate[];
   deliveries: (Delivery & { attemptList: DeliveryAttempt[] })[];
   assignments: AuditEntry[];
+  /** Messages to the resident: those refused for good are shown, so staff know the resident was not told. */
+  messages?: Notification[];
   label: (status: string) => string;
 }): TimelineItem[] {
   const items: TimelineItem[] = [];
@@ -34,7 +37,7 @@ export function timeline(input: {
     else items.push({ at: u.updatedAt, kind: 'update', label: `Status: ${input.label(u.status)}`, byline: by, text: u.description || undefined });
   }
   for (const d of input.deliveries) {
-    const what = d.kind === 'request' ? 'Request' : `Update ${d.updateId ?? ''}`.trim();
+    const what = d.kind === 'request' ? 'Request' : d.kind === 'erasure' ? 'Erasure' : `Update ${d.updateId ?? ''}`.trim();
     items.push({
       at: d.createdAt,
       kind: 'delivery',
@@ -42,6 +45,10 @@ export function timeline(input: {
       text: [d.externalRef ? `Reference there: ${d.externalRef}` : undefined, `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`, d.lastError ? `last error: ${d.lastError}` : undefined].filter(Boolean).join('; '),
       attempts: d.attemptList.map((a) => ({ at: a.finishedAt, outcome: a.outcome, error: a.error })),
     });
+  }
+  for (const m of input.messages ?? []) {
+    if (m.state !== 'failed') continue;
+    items.push({ at: m.createdAt, kind: 'message', label: `Resident could not be ${m.channel === 'email' ? 'emailed' : 'sent a text'} (${m.kind})`, text: m.lastError });
   }
   for (const a of input.assignments) {
     items.push({ at: a.at, kind: 'assignment', label: a.after ? `Assigned to ${a.after}` : 'Unassigned', byline: a.actor, text: [a.before ? `Was ${a.before}` : 'Was unassigned', a.reason].filter(Boolean).join('. ') });

@@ -4,6 +4,8 @@ import type { ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryOutcome, Deliv
 import { requestFromRow, updateFromRow } from './rows.ts';
 import { deliveryStateStore } from './delivery-state.ts';
 import { insertDeadLetterEvents } from './dead-letter-events.ts';
+import { CLOSED_STATUSES } from '../core/statuses.ts';
+import { openMoveStore } from './open-moves.ts';
 
 type Row = Selectable<Database['deliveries']>;
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -28,6 +30,9 @@ export function deliveryFromRow(r: Row): Delivery {
     lastError: opt(r.last_error),
     createdAt: new Date(r.created_at),
     deliveredAt: r.delivered_at === null ? undefined : new Date(r.delivered_at),
+    ...(r.note ? { note: r.note } : {}),
+    ...(r.suspect_duplicate ? { suspectDuplicate: true } : {}),
+    ...(r.checked_at ? { checkedAt: new Date(r.checked_at) } : {}),
   };
 }
 
@@ -95,7 +100,7 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
     const [requests, contacts, parents, updates] = await Promise.all([
       db.selectFrom('service_requests').selectAll().where('id', 'in', requestIds).execute(),
       db.selectFrom('request_contacts').selectAll().where('request_id', 'in', requestIds).execute(),
-      rows.some((r) => r.kind === 'update')
+      rows.some((r) => r.kind !== 'request')
         ? db.selectFrom('deliveries').selectAll().where('request_id', 'in', requestIds).where('kind', '=', 'request').execute()
         : Promise.resolve([] as Row[]),
       rows.some((r) => r.update_id !== null)
@@ -110,7 +115,7 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
       const req = reqById.get(r.request_id);
       if (!req) continue; // cannot happen: jobs are written with their request
       const c = contactById.get(r.request_id);
-      const parent = r.kind === 'update' ? parents.find((p) => p.request_id === r.request_id && p.backend === r.backend) : undefined;
+      const parent = r.kind !== 'request' ? parents.find((p) => p.request_id === r.request_id && p.backend === r.backend) : undefined;
       const u = r.update_id === null ? undefined : updateById.get(r.update_id);
       out.push({
         ...deliveryFromRow(r),
@@ -127,6 +132,7 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
 
   return {
     ...state,
+    ...openMoveStore(db),
 
     // PostgreSQL relays are kept apart by SKIP LOCKED in `claim`; SQLite has one writer, so one relay by lease.
     mayRelay: (worker, leaseMs) => (dialect === 'postgres' ? Promise.resolve(true) : state.lease('relay', worker, leaseMs)),
@@ -159,8 +165,9 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
         let rest = outcomes;
         if (dialect === 'postgres') {
           // The common case, delivered, in ONE statement: a batch costs a few round trips, not one per job.
-          const ok = outcomes.filter((o) => o.outcome === 'delivered');
-          rest = outcomes.filter((o) => o.outcome !== 'delivered');
+          const plain = (o: DeliveryOutcome) => o.outcome === 'delivered' && !o.note && !o.suspectDuplicate;
+          const ok = outcomes.filter(plain);
+          rest = outcomes.filter((o) => !plain(o));
           if (ok.length) {
             const values = sql.join(ok.map((o) => sql`(${Number(o.deliveryId)}::bigint, ${o.finishedAt}::bigint, ${o.externalRef ?? null}::text)`));
             const done = await sql<{ id: number }>`update deliveries as d set state = 'delivered', delivered_at = v.at, external_ref = v.ref, last_error = null, locked_by = null
@@ -174,7 +181,7 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
           const id = Number(o.deliveryId);
           const set =
             o.outcome === 'delivered'
-              ? { state: 'delivered', delivered_at: o.finishedAt, external_ref: o.externalRef ?? null, last_error: null, locked_by: null }
+              ? { state: 'delivered', delivered_at: o.finishedAt, external_ref: o.externalRef ?? null, last_error: null, locked_by: null, note: o.note ?? null, suspect_duplicate: o.suspectDuplicate ? 1 : 0 }
               : o.outcome === 'dead'
                 ? { state: 'dead', last_error: o.error ?? null, locked_by: null }
                 : { state: 'pending', due_at: o.retryAt ?? o.finishedAt, last_error: o.error ?? null, locked_by: null };
@@ -249,6 +256,47 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
       return Number(r.numUpdatedRows);
     },
 
+    async reroute(from, to, { jurisdictionId, now }) {
+      const result = await db.transaction().execute(async (trx) => {
+        let q = trx.selectFrom('deliveries').selectAll().where('backend', 'in', [from, to]);
+        if (jurisdictionId) q = q.where('jurisdiction_id', '=', jurisdictionId);
+        // Only requests with an unfinished job at `from` matter; read their jobs at both back-ends.
+        const stuck = await trx.selectFrom('deliveries').select('request_id').where('backend', '=', from).where('state', 'in', ['pending', 'dead', 'in_flight']).distinct().execute();
+        if (!stuck.length) return { moved: 0, skipped: 0 };
+        // In slices: a back-end down for a week can leave more requests than one statement may name.
+        const rows: Row[] = [];
+        for (let i = 0; i < stuck.length; i += 1000) rows.push(...(await q.where('request_id', 'in', stuck.slice(i, i + 1000).map((r) => r.request_id)).execute()));
+        const move: number[] = [];
+        let skipped = 0;
+        const byRequest = new Map<number, Row[]>();
+        for (const r of rows) byRequest.set(r.request_id, [...(byRequest.get(r.request_id) ?? []), r]);
+        for (const jobs of byRequest.values()) {
+          const here = jobs.filter((j) => j.backend === from && j.state !== 'delivered');
+          const request = jobs.find((j) => j.backend === from && j.kind === 'request' && j.role !== 'shadow');
+          const movable = !!request && request.state !== 'delivered' && !jobs.some((j) => j.backend === to);
+          for (const j of here) {
+            if (movable && j.role !== 'shadow' && j.state !== 'in_flight') move.push(j.id);
+            else skipped++;
+          }
+        }
+        let moved = 0;
+        for (let i = 0; i < move.length; i += 500) {
+          const r = await trx
+            .updateTable('deliveries')
+            .set({ backend: to, state: 'pending', due_at: now, attempts: 0, locked_by: null, last_error: `re-routed from ${from}` })
+            .where('id', 'in', move.slice(i, i + 500))
+            .where('backend', '=', from)
+            .where('state', 'in', ['pending', 'dead'])
+            .executeTakeFirst();
+          moved += Number(r.numUpdatedRows);
+        }
+        // A job a relay claimed since it was read is left where it is.
+        return { moved, skipped: skipped + move.length - moved };
+      });
+      if (result.moved) notifyQueued(db);
+      return result;
+    },
+
     async forService(jurisdictionId, serviceCode, since) {
       const rows = await db
         .selectFrom('deliveries')
@@ -269,6 +317,57 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
         .groupBy(['state', 'backend'])
         .execute();
       return rows.map((r) => ({ state: r.state as Delivery['state'], backend: r.backend, count: Number(r.count) }));
+    },
+
+    async unreferenced(backend, limit) {
+      const rows = await db
+        .selectFrom('deliveries')
+        .selectAll()
+        .where('backend', '=', backend)
+        .where('kind', '=', 'request')
+        .where('state', '=', 'delivered')
+        .where('external_ref', 'is', null)
+        .orderBy('id')
+        .limit(limit)
+        .execute();
+      return hydrate(rows);
+    },
+
+    async setReference(id, reference, note, suspectDuplicate) {
+      const n = rowId(id);
+      if (n === undefined) return false;
+      const r = await db
+        .updateTable('deliveries')
+        .set({ external_ref: reference, note, ...(suspectDuplicate ? { suspect_duplicate: 1 } : {}) })
+        .where('id', '=', n)
+        .where('external_ref', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    async toCheck(backend, { limit, graceMs, now = Date.now() }) {
+      const rows = await db
+        .selectFrom('deliveries as d')
+        .innerJoin('service_requests as r', 'r.id', 'd.request_id')
+        .selectAll('d')
+        .where('d.backend', '=', backend)
+        .where('d.kind', '=', 'request')
+        .where('d.state', '=', 'delivered')
+        .where('d.external_ref', 'is not', null)
+        // A job moved on (routes move-open) is no longer read: its reports would never be shown.
+        .where('d.role', '!=', 'former')
+        .where((eb) => eb.or([eb('r.status', 'not in', [...CLOSED_STATUSES]), eb('r.updated_at', '>=', now - graceMs)]))
+        // Never-checked first (0), then the least recently checked: no case waits behind newer ones.
+        .orderBy((eb) => eb.fn.coalesce('d.checked_at', eb.lit(0)))
+        .orderBy('d.id')
+        .limit(limit)
+        .execute();
+      return rows.map(deliveryFromRow);
+    },
+
+    async markChecked(ids, at) {
+      const ns = ids.flatMap((id) => (rowId(id) === undefined ? [] : [rowId(id)!]));
+      for (let i = 0; i < ns.length; i += 500) await db.updateTable('deliveries').set({ checked_at: at }).where('id', 'in', ns.slice(i, i + 500)).execute();
     },
 
     onQueued(listener) {

@@ -5,7 +5,7 @@ import type { BackendEvent, DeliveryStore } from '../core/delivery/outbox.ts';
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
 
 /** The delivery store's side tables: back-end status events, named leases, pull cursors. */
-export function deliveryStateStore(db: Kysely<Database>): Pick<DeliveryStore, 'recordEvent' | 'events' | 'lease' | 'releaseLease' | 'cursor' | 'setCursor'> {
+export function deliveryStateStore(db: Kysely<Database>): Pick<DeliveryStore, 'recordEvent' | 'remapEvent' | 'events' | 'lease' | 'releaseLease' | 'cursor' | 'setCursor'> {
   const eventFromRow = (r: Selectable<Database['backend_events']>): BackendEvent => ({
     id: String(r.id),
     requestId: String(r.request_id),
@@ -42,6 +42,10 @@ export function deliveryStateStore(db: Kysely<Database>): Pick<DeliveryStore, 'r
         .returning('id')
         .executeTakeFirst();
       return { duplicate: !row };
+    },
+
+    async remapEvent(id, status, known) {
+      await db.updateTable('backend_events').set({ status, known: known ? 1 : 0 }).where('id', '=', rowId(id) ?? -1).execute();
     },
 
     async events(f) {

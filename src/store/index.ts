@@ -9,6 +9,8 @@ import { routingStore } from './routing.ts';
 import { patternStore } from './patterns.ts';
 import { webSessionStore } from './web-sessions.ts';
 import { recordsStore } from './records.ts';
+import { erasureStore } from './erasures.ts';
+import { messageTemplateStore } from './message-templates.ts';
 import { catalogueCache } from './cache.ts';
 import { SecretKeyError, keyring } from '../core/secrets.ts';
 import { eventStore } from './events.ts';
@@ -19,6 +21,10 @@ import { staffQueueStore } from './staff-queue.ts';
 import { directoryStore } from './directory.ts';
 import { addressStore } from './addresses.ts';
 import { residentWebStore } from './resident-web.ts';
+import { rateLimitStore } from './rate-limits.ts';
+import { catalogueNotices } from './postgres/catalogue-notices.ts';
+import { patternSharingStore } from './pattern-sharing.ts';
+import { councilStore } from './councils.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -45,15 +51,19 @@ export async function openStore(
     throw new DatabaseError(`Cannot open the database named by DATABASE_URL (${safeUrl(databaseUrl)}): ${(err as Error).message}`);
   }
   const { db, dialect, dataVersion } = connection;
-  const cache = catalogueCache({ ttlMs: options.catalogueCacheMs ?? 1000, externalVersion: dataVersion });
+  // SQLite sees other connections' commits in data_version; PostgreSQL is told by notices (migration 0021).
+  let notices: ReturnType<typeof catalogueNotices> | undefined;
+  const externalVersion = dataVersion ?? (() => notices?.version() ?? 0);
+  const cache = catalogueCache({ ttlMs: options.catalogueCacheMs ?? 1000, externalVersion });
   let migrationsRun: string[] = [];
   const keys = keyring(options.secretKey || undefined, options.previousSecretKeys);
   const routing = routingStore(db, keys);
+  const sharing = patternSharingStore(db, keys);
   try {
     if (options.migrate !== false) {
       migrationsRun = await migrate(db, databaseUrl);
       // Refuse to start rather than fail each delivery later: every sealed secret must open with the keys given.
-      await routing.backends().catch((err) => {
+      await Promise.all([routing.backends(), sharing.keys()]).catch((err) => {
         throw err instanceof SecretKeyError ? new DatabaseError(`Cannot start: ${err.message}`) : err;
       });
     }
@@ -61,12 +71,15 @@ export async function openStore(
     await db.destroy().catch(() => {});
     throw err;
   }
+  if (dialect === 'postgres') notices = catalogueNotices(databaseUrl);
   return {
     db,
     dialect,
     migrationsRun,
     schemaState: () => schemaState(db, databaseUrl),
     jurisdictions: cache.wrap('jurisdictions', jurisdictionStore(db), { list: () => '' }),
+    // Every resident page reads its council by host: cached like the catalogue, and any write here clears both.
+    councils: cache.wrap('councils', councilStore(db), { list: () => '', get: (id: string) => id, byHost: (h: string) => h }),
     services: cache.wrap('services', serviceStore(db), { list: (j: string) => j, get: (j: string, code: string) => `${j}\0${code}` }),
     requests: requestStore(db),
     deliveries: deliveryStore(db, dialect),
@@ -81,6 +94,7 @@ export async function openStore(
       backend: (name: string) => name,
     }),
     patterns: patternStore(db),
+    patternSharing: sharing,
     events: eventStore(db, dialect),
     subscriptions: subscriptionStore(db, keys),
     notifications: notificationStore(db, dialect),
@@ -88,11 +102,14 @@ export async function openStore(
     media: mediaStore(db),
     webSessions: webSessionStore(db),
     records: recordsStore(db),
+    erasures: erasureStore(db),
+    messageTemplates: messageTemplateStore(db),
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),
     addresses: addressStore(db),
     residentWeb: residentWebStore(db),
+    rateLimits: dialect === 'postgres' ? rateLimitStore(db) : undefined,
     async ping() {
       try {
         await sql`select 1`.execute(db);
@@ -101,6 +118,9 @@ export async function openStore(
         return false;
       }
     },
-    close: () => db.destroy(),
+    async close() {
+      await notices?.close();
+      await db.destroy();
+    },
   };
 }

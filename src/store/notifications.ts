@@ -45,11 +45,12 @@ export function notificationStore(db: Kysely<Database>, dialect: 'sqlite' | 'pos
     if (!rows.length) return [];
     const ids = [...new Set(rows.map((r) => r.request_id))];
     const updateIds = rows.flatMap((r) => (r.update_id === null ? [] : [r.update_id]));
-    const [requests, contacts, notices, updates] = await Promise.all([
+    const [requests, contacts, notices, updates, duplicates] = await Promise.all([
       db.selectFrom('service_requests').selectAll().where('id', 'in', ids).execute(),
       db.selectFrom('request_contacts').selectAll().where('request_id', 'in', ids).execute(),
       db.selectFrom('resident_notices').selectAll().where('request_id', 'in', ids).execute(),
       updateIds.length ? db.selectFrom('request_updates').selectAll().where('id', 'in', updateIds).execute() : Promise.resolve([]),
+      rows.some((r) => r.kind === 'merged') ? db.selectFrom('request_duplicates').select(['request_id', 'original_id']).where('request_id', 'in', ids).execute() : Promise.resolve([]),
     ]);
     const out: ClaimedNotification[] = [];
     for (const r of rows) {
@@ -64,6 +65,7 @@ export function notificationStore(db: Kysely<Database>, dialect: 'sqlite' | 'pos
         contact: { firstName: opt(c?.first_name ?? null), lastName: opt(c?.last_name ?? null), email: opt(c?.email ?? null), phone: opt(c?.phone ?? null), language: noticeFromRow(notice).language },
         notice: noticeFromRow(notice),
         update: u && updateFromRow(u),
+        ...(r.kind === 'merged' ? { duplicateOf: String(duplicates.find((d) => Number(d.request_id) === Number(r.request_id))?.original_id ?? '') || undefined } : {}),
       });
     }
     return out;

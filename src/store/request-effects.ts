@@ -56,6 +56,11 @@ export async function insertUpdateEffects(trx: Transaction<Database>, requestId:
     trx.selectFrom('resident_notices').selectAll().where('request_id', '=', requestId).executeTakeFirst(),
   ]);
   const update = { ...u, id: String(updateId) };
+  const moved = u.status !== 'unchanged' && u.status !== (previousStatus ?? req.status);
+  // Linked with the change that closes it, so a duplicate never lacks its original (nor is linked twice).
+  if (u.duplicateOf && moved) {
+    await trx.insertInto('request_duplicates').values({ request_id: requestId, jurisdiction_id: u.jurisdictionId, original_id: Number(u.duplicateOf), linked_at: at }).onConflict((oc) => oc.column('request_id').doNothing()).execute();
+  }
   await insertEvents(trx, updateEvents({ update, serviceCode: req.service_code, previousStatus: previousStatus ?? req.status, at: new Date(at) }));
   const jobs = updateNotifications({ update, previousStatus: previousStatus ?? req.status, hasPattern: !!req.pattern_id, notice: notice && noticeFromRow(notice) });
   if (jobs.length) {

@@ -41,6 +41,11 @@ export interface DeliveryTables {
     last_error: string | null;
     created_at: number;
     delivered_at: number | null;
+    /** 0016: what was off about a delivery that still succeeded. */
+    note?: string | null;
+    suspect_duplicate?: number;
+    /** 0016: when a pulling back-end last read this request's status. */
+    checked_at?: number | null;
   };
   delivery_attempts: {
     id: Generated<number>;
@@ -67,4 +72,17 @@ export interface DeliveryTables {
   };
   relay_leases: { name: string; holder: string; expires_at: number };
   pull_cursors: { backend: string; cursor: string; updated_at: number };
+  /** 0016: `routes move-open`, resumable. */
+  open_moves: { id: Generated<number>; jurisdiction_id: string; service_code: string; to_backend: string; actor: string; created_at: number; finished_at: number | null };
+  open_move_items: {
+    move_id: number;
+    request_id: number;
+    from_backend: string;
+    from_delivery_id: number;
+    state: string;
+    attempts: Generated<number>;
+    new_delivery_id: number | null;
+    error: string | null;
+    updated_at: number;
+  };
 }

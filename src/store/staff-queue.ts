@@ -5,6 +5,7 @@ import type { DeliveryState } from '../core/delivery/outbox.ts';
 import { CLOSED_STATUSES, STATUSES } from '../core/statuses.ts';
 import { armsOf } from './request-search.ts';
 import { requestFromRow } from './rows.ts';
+import { dashboardCounts } from './staff-dashboard.ts';
 
 type RequestRow = Selectable<Database['service_requests']>;
 
@@ -17,7 +18,7 @@ const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
  * is read without sorting; the other filters are checked along each range.
  * "Assigned to me" starts from the assignments instead, which are few per person.
  */
-export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids', limit: number, offset: number): RawBuilder<RequestRow> {
+export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids', limit: number, offset: number, within?: number[]): RawBuilder<RequestRow> {
   const dir = q.order === 'oldest' ? sql`asc` : sql`desc`;
   const order = sql`order by requested_at ${dir}, id ${dir}`;
   const conds: RawBuilder<unknown>[] = [sql`jurisdiction_id = ${q.jurisdictionId}`];
@@ -27,7 +28,9 @@ export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids
     const like = `%${likeEscape(text.toLowerCase())}%`;
     conds.push(sql`(lower(coalesce(description, '')) like ${like} escape '\\' or lower(coalesce(address, '')) like ${like} escape '\\')`);
   }
-  if (q.overdueAt) conds.push(sql`expected_at < ${q.overdueAt.getTime()} and status not in (${sql.join([...CLOSED_STATUSES])})`);
+  // Literal statuses, spelled as the partial index open_targets (0019) is, so both planners can use it.
+  if (q.overdueAt) conds.push(sql`expected_at < ${q.overdueAt.getTime()} and status not in (${sql.join([...CLOSED_STATUSES].map((s) => sql.lit(s)))})`);
+  if (within) conds.push(sql`id in (${sql.join(within)})`);
   if (q.assignedTo === null) conds.push(sql`not exists (select 1 from request_assignments a where a.request_id = service_requests.id)`);
   if (q.assignedTo) conds.push(sql`id in (select request_id from request_assignments where jurisdiction_id = ${q.jurisdictionId} and user_id = ${Number(q.assignedTo)})`);
   if (q.after) {
@@ -38,8 +41,10 @@ export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids
   const cols = select === 'rows' ? sql`*` : sql`id, requested_at`;
   const statuses = [...new Set(q.statuses ?? [])];
   // A reference or one person's assignments are a handful of rows: no range needed.
-  const few = (text && REFERENCE.test(text)) || !!q.assignedTo;
-  const arms = few ? [{ index: '', eq: {}, inList: {} as Record<string, string[]> }] : armsOf([...new Set(q.serviceCodes ?? [])], statuses.length === STATUSES.length ? [] : statuses);
+  const few = (text && REFERENCE.test(text)) || !!q.assignedTo || !!within;
+  // "Overdue" alone reads the open-with-target index (0019): finished requests are most of the table.
+  const overdueOnly = !!q.overdueAt && !q.serviceCodes?.length && !statuses.length;
+  const arms = few ? [{ index: '', eq: {}, inList: {} as Record<string, string[]> }] : overdueOnly ? [{ index: 'service_requests_open_targets', eq: {}, inList: {} as Record<string, string[]> }] : armsOf([...new Set(q.serviceCodes ?? [])], statuses.length === STATUSES.length ? [] : statuses);
   if (few) {
     if (q.serviceCodes?.length) conds.push(sql`service_code in (${sql.join(q.serviceCodes)})`);
     if (statuses.length) conds.push(sql`status in (${sql.join(statuses)})`);
@@ -58,15 +63,43 @@ export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids
   return sql<RequestRow>`${union} ${order} limit ${limit} offset ${offset}`;
 }
 
+/** Past this many requests holding the words, a scan along the time range finds a page sooner than sorting them. */
+const WORD_MATCHES = 2000;
+
 export function staffQueueStore(db: Kysely<Database>): StaffQueueStore {
   const postgres = () => db.getExecutor().adapter instanceof PostgresAdapter;
+  let wordIndex: Promise<boolean> | undefined;
+  const hasWordIndex = () =>
+    (wordIndex ??= postgres()
+      ? sql<{ n: number }>`select count(*) as n from pg_indexes where indexname = 'service_requests_words'`.execute(db).then((r) => Number(r.rows[0]?.n) > 0)
+      : Promise.resolve(true));
+
+  /**
+   * The requests whose description or address holds the words, from the trigram index (0019), when
+   * they are few; undefined when there is no index to ask, the text is too short for trigrams, or
+   * the words are common (then the range scan meets 50 of them quickly).
+   */
+  async function wordMatches(q: QueueQuery): Promise<number[] | undefined> {
+    const text = q.text?.trim().toLowerCase();
+    if (!text || REFERENCE.test(text) || text.length < 3 || !(await hasWordIndex())) return undefined;
+    const found = postgres()
+      ? await sql<{ id: number }>`select id from service_requests where jurisdiction_id = ${q.jurisdictionId} and lower(coalesce(description, '') || ' ' || coalesce(address, '')) like ${`%${likeEscape(text)}%`} escape '\\' limit ${WORD_MATCHES + 1}`.execute(db)
+      : await sql<{ id: number }>`select rowid as id from service_requests_text where service_requests_text match ${`"${text.replace(/"/g, '""')}"`} limit ${WORD_MATCHES + 1}`.execute(db);
+    return found.rows.length > WORD_MATCHES ? undefined : found.rows.map((r) => Number(r.id));
+  }
+
   return {
+    dashboard: (q) => dashboardCounts(db, q),
     async search(q) {
-      const rows = (await queueSql(q, postgres(), 'rows', q.pageSize + (q.probe ? 1 : 0), (q.page - 1) * q.pageSize).execute(db)).rows;
+      const within = await wordMatches(q);
+      if (within && !within.length) return [];
+      const rows = (await queueSql(q, postgres(), 'rows', q.pageSize + (q.probe ? 1 : 0), (q.page - 1) * q.pageSize, within).execute(db)).rows;
       return rows.map(requestFromRow);
     },
     async count(q, cap) {
-      const inner = queueSql({ ...q, after: undefined }, postgres(), 'ids', cap + 1, 0);
+      const within = await wordMatches(q);
+      if (within && !within.length) return 0;
+      const inner = queueSql({ ...q, after: undefined }, postgres(), 'ids', cap + 1, 0, within);
       const row = (await sql<{ n: number }>`select count(*) as n from (${inner}) as matched`.execute(db)).rows[0];
       return Number(row?.n ?? 0);
     },
@@ -78,7 +111,7 @@ export function staffQueueStore(db: Kysely<Database>): StaffQueueStore {
         .select(['request_id', 'backend', 'external_ref', 'state', 'role'])
         .where('request_id', 'in', ids)
         .where('kind', '=', 'request')
-        .where('role', '!=', 'shadow')
+        .where('role', 'in', ['primary', 'canary'])
         .orderBy('id')
         .execute();
       const out = new Map<string, CaseOwner>();

@@ -1,6 +1,8 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from './schema.ts';
-import type { StaffStore, StaffUser, AuditEntry } from '../core/staff/staff.ts';
+import type { StaffStore, StaffUser, AuditEntry, SavedView } from '../core/staff/staff.ts';
+import { assignedEvents } from '../core/events/decide.ts';
+import { insertEvents } from './events.ts';
 import type { Role } from '../core/staff/roles.ts';
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -12,7 +14,7 @@ type UserRow = Selectable<Database['staff_users']>;
 export function staffStore(db: Kysely<Database>): StaffStore {
   async function withRoles(rows: UserRow[]): Promise<StaffUser[]> {
     if (!rows.length) return [];
-    const roles = await db.selectFrom('staff_roles').select(['user_id', 'jurisdiction_id', 'role']).where('user_id', 'in', rows.map((r) => r.id)).orderBy('jurisdiction_id').execute();
+    const roles = await db.selectFrom('staff_roles').select(['user_id', 'jurisdiction_id', 'role', 'service_groups', 'team']).where('user_id', 'in', rows.map((r) => r.id)).orderBy('jurisdiction_id').execute();
     return rows.map((r) => ({
       id: String(r.id),
       email: r.email,
@@ -23,7 +25,8 @@ export function staffStore(db: Kysely<Database>): StaffStore {
       lockedUntil: r.locked_until === null ? undefined : new Date(Number(r.locked_until)),
       createdAt: new Date(Number(r.created_at)),
       disabledAt: r.disabled_at === null ? undefined : new Date(Number(r.disabled_at)),
-      roles: roles.filter((x) => Number(x.user_id) === Number(r.id)).map((x) => ({ jurisdictionId: x.jurisdiction_id, role: x.role as Role })),
+      lastSignInAt: r.last_sign_in_at === null || r.last_sign_in_at === undefined ? undefined : new Date(Number(r.last_sign_in_at)),
+      roles: roles.filter((x) => Number(x.user_id) === Number(r.id)).map((x) => ({ jurisdictionId: x.jurisdiction_id, role: x.role as Role, ...groupsOf(x.service_groups), ...(x.team ? { team: x.team } : {}) })),
     }));
   }
   const one = async (rows: UserRow[]) => (await withRoles(rows))[0];
@@ -47,12 +50,26 @@ export function staffStore(db: Kysely<Database>): StaffStore {
         if (jurisdictionId) q = q.where('id', 'in', db.selectFrom('staff_roles').select('user_id').where('jurisdiction_id', '=', jurisdictionId));
         return withRoles(await q.orderBy('name').orderBy('id').execute());
       },
-      async setRole(userId, jurisdictionId, role, at) {
+      async setRole(userId, jurisdictionId, role, at, groups) {
+        const service_groups = groups?.length ? JSON.stringify([...new Set(groups)].sort()) : null;
+        // Without `groups`, a change of role keeps the service groups the role had.
         await db
           .insertInto('staff_roles')
-          .values({ user_id: num(userId), jurisdiction_id: jurisdictionId, role, granted_at: at.getTime() })
-          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id']).doUpdateSet({ role, granted_at: at.getTime() }))
+          .values({ user_id: num(userId), jurisdiction_id: jurisdictionId, role, granted_at: at.getTime(), service_groups })
+          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id']).doUpdateSet({ role, granted_at: at.getTime(), ...(groups === undefined ? {} : { service_groups }) }))
           .execute();
+      },
+      async setTeam(userId, jurisdictionId, team) {
+        await db.updateTable('staff_roles').set({ team: team ?? null }).where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).execute();
+      },
+      async removeRole(userId, jurisdictionId) {
+        await db.deleteFrom('staff_roles').where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).execute();
+      },
+      async setDisabled(userId, at) {
+        await db.updateTable('staff_users').set({ disabled_at: at ? at.getTime() : null }).where('id', '=', num(userId)).execute();
+      },
+      async recordSignIn(userId, at) {
+        await db.updateTable('staff_users').set({ last_sign_in_at: at.getTime() }).where('id', '=', num(userId)).execute();
       },
       async setSetupToken(userId, tokenHash, expiresAt) {
         await db.updateTable('staff_users').set({ setup_token_hash: tokenHash, setup_expires_at: expiresAt.getTime() }).where('id', '=', num(userId)).execute();
@@ -142,6 +159,7 @@ export function staffStore(db: Kysely<Database>): StaffStore {
         let q = db.selectFrom('staff_audit').selectAll();
         q = f.requestId ? q.where('request_id', '=', num(f.requestId)).where('jurisdiction_id', '=', f.jurisdictionId) : q.where('jurisdiction_id', '=', f.jurisdictionId);
         if (f.actions?.length) q = q.where('action', 'in', f.actions);
+        if (f.actor) q = q.where('actor', '=', f.actor);
         if (f.before) q = q.where('id', '<', num(f.before));
         return (await q.orderBy('id', 'desc').limit(f.limit).execute()).map(auditFromRow);
       },
@@ -167,12 +185,63 @@ export function staffStore(db: Kysely<Database>): StaffStore {
             const values = { request_id: rid, jurisdiction_id: jurisdictionId, user_id: num(userId), assigned_at: at.getTime() };
             await trx.insertInto('request_assignments').values(values).onConflict((oc) => oc.column('request_id').doUpdateSet({ user_id: values.user_id, assigned_at: values.assigned_at })).execute();
           }
-          return before ? String(before.user_id) : undefined;
+          const was = before ? String(before.user_id) : undefined;
+          // The `assigned` event commits with the change, or not at all.
+          const request = await trx.selectFrom('service_requests').select('service_code').where('id', '=', rid).executeTakeFirst();
+          if (request) await insertEvents(trx, assignedEvents({ jurisdictionId, serviceCode: request.service_code, requestId: String(rid), before: was, after: userId, at }));
+          return was;
         });
+      },
+    },
+
+    views: {
+      async list(userId, jurisdictionId) {
+        const rows = await db.selectFrom('staff_saved_views').selectAll().where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).orderBy('name').execute();
+        return rows.map(viewFromRow);
+      },
+      async save(v) {
+        const values = { user_id: num(v.userId), jurisdiction_id: v.jurisdictionId, name: v.name, query: v.query, created_at: v.createdAt.getTime() };
+        const row = await db
+          .insertInto('staff_saved_views')
+          .values(values)
+          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id', 'name']).doUpdateSet({ query: v.query }))
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        return viewFromRow(row);
+      },
+      async remove(userId, jurisdictionId, id) {
+        const r = await db.deleteFrom('staff_saved_views').where('id', '=', num(id)).where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+        return Number(r.numDeletedRows) > 0;
+      },
+    },
+
+    duplicates: {
+      async originalOf(jurisdictionId, requestId) {
+        const row = await db.selectFrom('request_duplicates').select('original_id').where('request_id', '=', num(requestId)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+        return row ? String(row.original_id) : undefined;
+      },
+      async of(jurisdictionId, originalId) {
+        const rows = await db.selectFrom('request_duplicates').select('request_id').where('original_id', '=', num(originalId)).where('jurisdiction_id', '=', jurisdictionId).orderBy('linked_at').orderBy('request_id').execute();
+        return rows.map((r) => String(r.request_id));
       },
     },
   };
 }
+
+const groupsOf = (json: string | null): { groups?: string[] } => {
+  if (!json) return {};
+  const list = JSON.parse(json) as string[];
+  return list.length ? { groups: list } : {};
+};
+
+const viewFromRow = (r: Selectable<Database['staff_saved_views']>): SavedView => ({
+  id: String(r.id),
+  userId: String(r.user_id),
+  jurisdictionId: r.jurisdiction_id,
+  name: r.name,
+  query: r.query,
+  createdAt: new Date(Number(r.created_at)),
+});
 
 function auditFromRow(r: Selectable<Database['staff_audit']>): AuditEntry {
   return {

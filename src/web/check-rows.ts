@@ -42,6 +42,7 @@ export function checkRows(service: Service, draft: Draft, t: Translate): { headi
     row(t('contact.name'), { text: name || notGiven }, 'contact'),
     row(t('contact.email'), { text: draft.email || notGiven }, 'contact'),
     row(t('contact.phone'), { text: draft.phone || notGiven }, 'contact'),
+    row(t('contact.updates'), { text: [draft.email && draft.emailUpdates !== false && t('contact.byEmail'), draft.textUpdates && t('contact.bySms')].filter(Boolean).join(', ') || t('contact.noUpdates') }, 'contact'),
   ];
   return [
     { heading: t('check.reportHeading'), rows: report },

@@ -29,6 +29,9 @@ export interface Draft {
   lastName?: string;
   email?: string;
   phone?: string;
+  /** How the resident wants updates (the contact page); email is on unless they unticked it. */
+  emailUpdates?: boolean;
+  textUpdates?: boolean;
 }
 
 /** The pages of a report after its questions, in order. */

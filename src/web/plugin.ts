@@ -4,6 +4,7 @@ import csrf from '@fastify/csrf-protection';
 import helmet from '@fastify/helmet';
 import { pageSecurity } from '../http/page-security.ts';
 import rateLimit from '@fastify/rate-limit';
+import { sharedRateLimits } from '../http/rate-limit-store.ts';
 import formbody from '@fastify/formbody';
 import multipart from '@fastify/multipart';
 import { toPipeworkError } from '../http/errors.ts';
@@ -60,8 +61,9 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
   await webSessions(app, { store, ttlHours: config.webSessionHours, saveFailed: (req, reply, err) => problemInstead(app, render, req, reply, err) });
   // The secret lives in the stored session (csrf-protection's get/set session mode), not a cookie of its own.
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
-  await app.register(helmet, pageSecurity());
-  await app.register(rateLimit, { global: false });
+  // A council's logo may be served from its own website (https only: docs/decisions/0102).
+  await app.register(helmet, pageSecurity({ imgSrc: ['https:'] }));
+  await app.register(rateLimit, { global: false, ...(store.rateLimits ? sharedRateLimits(store.rateLimits) : {}) });
   await app.register(formbody);
   await app.register(multipart, {
     attachFieldsToBody: 'keyValues',

@@ -67,6 +67,7 @@ export function backendContract(kind: string, setup: () => Promise<ContractHarne
 
   test(`${kind}: declares how status comes back, and reports healthy`, async () => {
     assert.equal(h.backend.kind, kind);
+    assert.ok(['transaction', 'idempotency-key', 'lookup-before-resend', 'unique-name', 'at-least-once'].includes(h.backend.guarantee), `declares its delivery guarantee, got ${h.backend.guarantee}`);
     assert.ok(['push', 'pull', 'none'].includes(h.backend.statusUpdates));
     if (h.backend.statusUpdates === 'push') assert.equal(typeof h.backend.parseInbound, 'function');
     if (h.backend.statusUpdates === 'pull') assert.equal(typeof h.backend.pullUpdates, 'function');
@@ -74,8 +75,11 @@ export function backendContract(kind: string, setup: () => Promise<ContractHarne
     assert.equal(health.ok, true, health.detail);
   });
 
-  const deliver = async (job: RequestJob) =>
-    h.backend.deliverBatch && h.backend.batchIntervalMs ? unwrap((await h.backend.deliverBatch([job]))[0]) : h.backend.deliverRequest(job);
+  const deliver = async (job: RequestJob) => {
+    const r = h.backend.deliverBatch && h.backend.batchIntervalMs ? unwrap((await h.backend.deliverBatch([job]))[0]) : await h.backend.deliverRequest(job);
+    assert.ok(r.reference, `a reference for a readable answer (note: ${(r as { note?: string }).note})`);
+    return { ...r, reference: r.reference };
+  };
 
   test(`${kind}: a new request reaches the peer and gives back a reference`, async () => {
     const job = sampleJob();

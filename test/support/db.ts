@@ -39,10 +39,11 @@ export async function freshDatabaseUrl(): Promise<{ url: string; drop: () => Pro
 export async function freshStore() {
   const { url, drop } = await freshDatabaseUrl();
   const store = await openStore(url);
+  const closeStore = store.close;
   return Object.assign(store, {
     url,
     close: async () => {
-      await store.db.destroy();
+      await closeStore();
       await drop();
     },
   });

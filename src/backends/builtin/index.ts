@@ -15,6 +15,7 @@ export function builtinBackend(name: string): Backend {
     name,
     kind: 'builtin',
     statusUpdates: 'none',
+    guarantee: 'transaction',
     statusMap: {},
     async deliverRequest(job) {
       return { reference: job.request.id };

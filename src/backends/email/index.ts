@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailerType from 'nodemailer';
 import { DeliveryError, type Backend, type BackendDeps } from '../port.ts';
 import { StatusMap } from '../config.ts';
 import { requestEmail, updateEmail } from './render.ts';
@@ -37,7 +38,11 @@ export type EmailConfig = Static<typeof EmailConfig>;
  * Message-ID is derived from the job's idempotency key, so a mail system (or
  * a person) can spot a re-send. Status does not come back by email.
  */
+// Loaded when an email back-end is made, not at start (decision 0143).
+const require = createRequire(import.meta.url);
+
 export function emailBackend(name: string, config: EmailConfig, deps: BackendDeps): Backend {
+  const nodemailer = require('nodemailer') as typeof nodemailerType;
   const transport = nodemailer.createTransport({
     host: config.smtp.host,
     port: config.smtp.port,
@@ -62,6 +67,8 @@ export function emailBackend(name: string, config: EmailConfig, deps: BackendDep
     name,
     kind: 'email',
     statusUpdates: 'none',
+    // A repeat after a lost SMTP answer is a second email, with the same Message-ID and Idempotency-Key header to spot it by.
+    guarantee: 'at-least-once',
     statusMap: config.statusMap ?? {},
     async deliverRequest(job) {
       // The request's Open311 id (residents track it by their own reference, which the web shows them).

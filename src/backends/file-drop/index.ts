@@ -54,6 +54,8 @@ export function fileDropBackend(name: string, config: FileDropConfig, _deps: Bac
     name,
     kind: 'file-drop',
     statusUpdates: 'pull',
+    // A batch re-written after a crash repeats its rows; each row carries its idempotency_key to drop repeats by.
+    guarantee: 'at-least-once',
     batchIntervalMs: (config.intervalSeconds ?? 300) * 1000,
     pullIntervalMs: (config.intervalSeconds ?? 300) * 1000,
     statusMap: config.statusMap ?? {},

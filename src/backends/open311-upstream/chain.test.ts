@@ -39,7 +39,7 @@ test('pull "requests" mode: statuses read by id from GET requests, each change r
     await b.app.listen({ port: 0, host: '127.0.0.1' });
     const url = `http://127.0.0.1:${(b.app.server.address() as AddressInfo).port}/open311/v2`;
     const backend = open311UpstreamBackend('county', { url, apiKey: b.clientKey, jurisdictionId: 'example', format: 'json', pull: 'requests', pollSeconds: 60 }, { timeoutMs: 2000 });
-    const { reference } = await backend.deliverRequest(sampleJob());
+    const reference = (await backend.deliverRequest(sampleJob())).reference!;
     const first = await backend.pullUpdates!(undefined, async () => [reference, 'token:abc']);
     assert.deepEqual(first.reports.map((r) => [r.reference, r.code]), [[reference, 'open']]);
     await staffUpdate(b.store, 'example', reference, { status: 'investigating', description: 'Looking', by: 'county' });

@@ -32,6 +32,7 @@ export function webhookBackend(name: string, config: WebhookConfig, deps: Backen
     name,
     kind: 'webhook',
     statusUpdates: 'push',
+    guarantee: 'idempotency-key',
     statusMap: config.statusMap ?? {},
     async deliverRequest(job) {
       const res = await post({ event: 'request.created', idempotency_key: job.idempotencyKey, request: requestPayload(job) }, job.idempotencyKey);
@@ -48,6 +49,15 @@ export function webhookBackend(name: string, config: WebhookConfig, deps: Backen
         job.idempotencyKey,
       );
       return {};
+    },
+    async deliverErasure(job) {
+      const res = await post({ event: 'request.erased', idempotency_key: job.idempotencyKey, reference: job.reference, service_request_id: job.requestId, service_code: job.serviceCode }, job.idempotencyKey);
+      // A 2xx is the acknowledgement; a reference in a JSON reply (their erasure's id) is kept with it.
+      let reply: { reference?: unknown } = {};
+      try {
+        reply = JSON.parse(res.text) ?? {};
+      } catch {}
+      return { reference: typeof reply?.reference === 'string' || typeof reply?.reference === 'number' ? String(reply.reference) : undefined };
     },
     parseInbound(headers, body) {
       const why = verifySignature(config.secret, headers, body);

@@ -4,13 +4,14 @@ import { PipeworkError } from '../errors.ts';
 import { isStatus } from '../statuses.ts';
 import { recordUpdate } from '../requests/record-update.ts';
 import { BUILTIN_BACKEND } from '../routing/decide.ts';
+import { ownsRequest } from '../delivery/outbox.ts';
 
 /**
  * The built-in case store's work list: requests whose owning back-end is
  * `builtin` (most recent first), optionally only those at one status.
  */
 export async function builtinCases(store: Store, jurisdictionId: string, options: { status?: string; limit: number }): Promise<ServiceRequest[]> {
-  const owned = (await store.deliveries.list({ backend: BUILTIN_BACKEND, jurisdictionId, limit: options.limit * 4 })).filter((d) => d.kind === 'request' && d.role !== 'shadow');
+  const owned = (await store.deliveries.list({ backend: BUILTIN_BACKEND, jurisdictionId, limit: options.limit * 4 })).filter((d) => d.kind === 'request' && ownsRequest(d.role));
   if (!owned.length) return [];
   const ids = [...new Set(owned.map((d) => d.requestId))];
   const requests = await store.requests.search({ jurisdictionId, ids, page: 1, pageSize: ids.length });
@@ -29,7 +30,7 @@ export async function staffUpdate(store: Store, jurisdictionId: string, requestI
   if (status !== 'unchanged' && !isStatus(status)) {
     throw new PipeworkError('INVALID_INPUT', `status "${input.status}" is not an Open311 status (e.g. investigating, action_scheduled, fixed, or unchanged for a comment)`, [{ field: 'status', message: 'not a status' }]);
   }
-  const owner = (await store.deliveries.forRequest(requestId)).find((d) => d.kind === 'request' && d.role !== 'shadow');
+  const owner = (await store.deliveries.forRequest(requestId)).find((d) => d.kind === 'request' && ownsRequest(d.role));
   if (owner && owner.backend !== BUILTIN_BACKEND) {
     throw new PipeworkError('INVALID_INPUT', `request ${requestId} is handled by back-end "${owner.backend}"; its status comes from there`);
   }

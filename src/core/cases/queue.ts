@@ -1,6 +1,7 @@
 import type { Status } from '../statuses.ts';
 import type { ServiceRequest } from '../requests/request.ts';
 import type { DeliveryState } from '../delivery/outbox.ts';
+import type { DashboardCounts, DashboardQuery } from './dashboard.ts';
 
 /** The staff work queue's filters: every one narrows the same index ranges as GET requests. */
 export interface QueueQuery {
@@ -42,4 +43,6 @@ export interface StaffQueueStore {
   count(q: QueueQuery, cap: number): Promise<number>;
   /** The owning (primary or canary) back-end of each request. */
   owners(requestIds: string[]): Promise<Map<string, CaseOwner>>;
+  /** The supervisors' dashboard figures (src/core/cases/dashboard.ts). */
+  dashboard(q: DashboardQuery): Promise<DashboardCounts>;
 }

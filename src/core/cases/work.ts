@@ -7,6 +7,7 @@ import { PipeworkError } from '../errors.ts';
 import { isStatus, type Status } from '../statuses.ts';
 import { recordUpdate } from '../requests/record-update.ts';
 import { caseOwner } from './owner.ts';
+import { serviceInScope } from './scope.ts';
 
 /** A signed-in member of staff acting in one council, with their role there. */
 export interface Actor {
@@ -15,6 +16,8 @@ export interface Actor {
   name: string;
   jurisdictionId: string;
   role: Role;
+  /** The role covers only services in these groups (absent: every service of the council). */
+  groups?: string[];
 }
 
 /** Refuses what the actor's role does not allow (403 FORBIDDEN). */
@@ -25,7 +28,9 @@ export function requireAbility(actor: Actor, ability: Ability): void {
 /** The request in the actor's council; any other council's request is "not found", never "forbidden". */
 export async function caseFor(store: Store, actor: Actor, requestId: string): Promise<ServiceRequest> {
   const request = await store.requests.get(actor.jurisdictionId, requestId);
-  if (!request) throw new PipeworkError('REQUEST_NOT_FOUND', `service_request_id "${requestId}" was not found`);
+  if (!request || (actor.groups?.length && !serviceInScope(actor, await store.services.get(actor.jurisdictionId, request.serviceCode)))) {
+    throw new PipeworkError('REQUEST_NOT_FOUND', `service_request_id "${requestId}" was not found`);
+  }
   return request;
 }
 
@@ -100,8 +105,9 @@ export async function assignCase(store: Store, clock: Clock, actor: Actor, reque
   let name: string | undefined;
   if (userId) {
     const user = await store.staff.users.get(userId);
-    const role = user?.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)?.role;
-    if (!user || user.disabledAt || !can(role, 'case.status')) {
+    const grant = user?.roles.find((r) => r.jurisdictionId === actor.jurisdictionId);
+    const service = grant?.groups?.length ? await store.services.get(actor.jurisdictionId, request.serviceCode) : undefined;
+    if (!user || user.disabledAt || !can(grant?.role, 'case.status') || (grant?.groups?.length && !serviceInScope(grant, service))) {
       throw new PipeworkError('INVALID_INPUT', 'Choose an officer of this council', [{ field: 'assignee', message: 'Choose an officer of this council' }]);
     }
     name = user.name;

@@ -1,12 +1,21 @@
 import type { Contact, RequestUpdate, ServiceRequest } from '../requests/request.ts';
+import type { OpenMoveStore } from './moves.ts';
 
 /**
  * Which part a back-end plays for one request: `primary` and `canary` own it
  * (their status updates are the request's public status); `shadow` receives a
  * copy whose results are recorded but never shown to residents.
  */
-export type DeliveryRole = 'primary' | 'canary' | 'shadow';
-export type DeliveryKind = 'request' | 'update';
+export type DeliveryRole = 'primary' | 'canary' | 'shadow' | 'former';
+
+/**
+ * Owners' reports are the request's public status. `former`: held it until
+ * `routes move-open` moved it on; its reports are recorded, never shown, and
+ * residents' comments no longer go there.
+ */
+export const ownsRequest = (role: DeliveryRole | string) => role === 'primary' || role === 'canary';
+/** `erasure`: tells a back-end that holds the request to erase the person's data (docs/records.md). */
+export type DeliveryKind = 'request' | 'update' | 'erasure';
 /** pending → in_flight → delivered; after the give-up, `dead` (kept, and retried only by an operator). */
 export type DeliveryState = 'pending' | 'in_flight' | 'delivered' | 'dead';
 
@@ -43,6 +52,10 @@ export interface Delivery {
   lastError?: string;
   createdAt: Date;
   deliveredAt?: Date;
+  /** What was off about a delivery that still succeeded. */
+  note?: string;
+  suspectDuplicate?: boolean;
+  checkedAt?: Date;
 }
 
 export interface DeliveryAttempt {
@@ -65,6 +78,8 @@ export interface DeliveryOutcome {
   error?: string;
   /** For `failed` and `deferred`: when to try again. */
   retryAt?: number;
+  note?: string;
+  suspectDuplicate?: boolean;
 }
 
 /** A claimed job with what an adapter needs to send it. */
@@ -113,7 +128,7 @@ export interface DeliveryFilter {
  *   const jobs = await store.deliveries.claim({ worker: 'w1', limit: 100, leaseMs: 30_000 });
  *   await store.deliveries.complete('w1', [{ deliveryId: jobs[0].id, outcome: 'delivered', … }]);
  */
-export interface DeliveryStore {
+export interface DeliveryStore extends OpenMoveStore {
   /** Takes up to `limit` due jobs (pending, or in flight with an expired lease); safe with several relays. */
   claim(opts: { worker: string; limit: number; leaseMs: number; skipBackends?: string[]; now?: number }): Promise<ClaimedDelivery[]>;
   /** Records outcomes (and one attempt each) in one transaction; ignores jobs this worker no longer holds. */
@@ -127,9 +142,19 @@ export interface DeliveryStore {
   /** Makes a dead job pending again, due now; false when it is not dead. */
   retry(id: string): Promise<boolean>;
   retryAllDead(): Promise<number>;
+  /**
+   * Moves the waiting and dead jobs of residents' requests from one back-end
+   * to another, in one transaction: request jobs not yet delivered to `from`
+   * and their update jobs, due now with a fresh attempt count. Jobs in flight,
+   * shadow copies, updates of requests `from` already holds and requests `to`
+   * already has a job for stay where they are, counted as `skipped`.
+   */
+  reroute(from: string, to: string, scope: { jurisdictionId?: string; now: number }): Promise<{ moved: number; skipped: number }>;
   /** Jobs of one service since a time, for the migration report. */
   forService(jurisdictionId: string, serviceCode: string, since: Date): Promise<Delivery[]>;
   recordEvent(e: Omit<BackendEvent, 'id'>): Promise<{ duplicate: boolean }>;
+  /** Re-maps a recorded event after its back-end's statusMap changed. */
+  remapEvent(id: string, status: string, known: boolean): Promise<void>;
   events(filter: { requestIds?: string[]; backend?: string; unknownOnly?: boolean; limit: number }): Promise<BackendEvent[]>;
   /**
    * May this relay work now? Where two relays would collide (SQLite: one
@@ -148,4 +173,15 @@ export interface DeliveryStore {
   backlog(): Promise<{ state: DeliveryState; backend: string; count: number }[]>;
   /** Calls `listener` after a transaction in this process committed new jobs, so an idle relay wakes at once. */
   onQueued(listener: () => void): () => void;
+  /** Delivered request jobs of `backend` whose reference is not known yet (a 2xx that could not be read). */
+  unreferenced(backend: string, limit: number): Promise<ClaimedDelivery[]>;
+  /** Records a reference found after delivery; false when the job already had one. */
+  setReference(id: string, reference: string, note: string, suspectDuplicate?: boolean): Promise<boolean>;
+  /**
+   * Request jobs of `backend` with a reference whose request is not closed (or
+   * closed within `graceMs`), least recently checked first: a pull reads these
+   * a page at a time, so every open case is read in turn however many there are.
+   */
+  toCheck(backend: string, opts: { limit: number; graceMs: number; now?: number }): Promise<Delivery[]>;
+  markChecked(ids: string[], at: number): Promise<void>;
 }

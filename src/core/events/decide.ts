@@ -55,6 +55,9 @@ export function updateEvents({ update: u, serviceCode, previousStatus, at }: Upd
       data: { update_id: u.id, status: u.status, description: u.description, author_kind: u.authorKind, updated_datetime: at.toISOString(), media_urls: u.mediaUrls },
     }),
   ];
+  if (moved && u.duplicateOf) {
+    out.push(newEvent({ ...base, type: EVENT_TYPES.markedDuplicate, data: { update_id: u.id, duplicate_of: u.duplicateOf, updated_datetime: at.toISOString() } }));
+  }
   if (moved) {
     out.push(
       newEvent({
@@ -89,6 +92,24 @@ export function routeChangedEvents(change: RouteChange): NewEvent[] {
       serviceCode: change.serviceCode,
       time: change.at,
       data: { change_id: change.id, service_code: change.serviceCode, action: change.action, before: route(change.before) ?? null, after: route(change.after) ?? null },
+    }),
+  ];
+}
+
+/**
+ * A case given to someone else (or to nobody). Staff are named by their user
+ * id only: the event never carries a name or an email.
+ */
+export function assignedEvents(a: { jurisdictionId: string; serviceCode: string; requestId: string; before?: string; after?: string; at: Date }): NewEvent[] {
+  if (a.before === a.after) return [];
+  return [
+    newEvent({
+      type: EVENT_TYPES.assigned,
+      jurisdictionId: a.jurisdictionId,
+      serviceCode: a.serviceCode,
+      requestId: a.requestId,
+      time: a.at,
+      data: { assigned_to: a.after ?? null, previously_assigned_to: a.before ?? null, assigned_datetime: a.at.toISOString() },
     }),
   ];
 }

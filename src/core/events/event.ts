@@ -9,8 +9,12 @@ export const EVENT_TYPES = {
   statusChanged: 'uk.pipework.request.status_changed',
   updateAdded: 'uk.pipework.request.update_added',
   noteAdded: 'uk.pipework.request.note_added',
+  assigned: 'uk.pipework.request.assigned',
+  markedDuplicate: 'uk.pipework.request.marked_duplicate',
   deliveryDeadLettered: 'uk.pipework.delivery.dead_lettered',
   routeChanged: 'uk.pipework.route.changed',
+  /** A person's data was erased: subscribers erase what they hold of these requests (docs/records.md). */
+  recordsErased: 'uk.pipework.records.erased',
 } as const;
 
 export type EventType = (typeof EVENT_TYPES)[keyof typeof EVENT_TYPES];

@@ -19,7 +19,7 @@ const CLIENT_TELLS_RESIDENT = new Set(['open311']);
 /** How the resident of a new request may be told; undefined when they gave no way, or their client tells them. */
 export function noticeForContact(contact: Contact, source = 'web'): Omit<ResidentNotice, 'requestId'> | undefined {
   if (CLIENT_TELLS_RESIDENT.has(source)) return undefined;
-  const email = !!contact.email;
+  const email = !!contact.email && contact.emailUpdates !== false;
   const sms = !!contact.textUpdates && isMobile(contact.phone);
   if (!email && !sms) return undefined;
   return { language: contact.language === 'cy' ? 'cy' : 'en', email, sms, stopToken: randomBytes(24).toString('base64url') };
@@ -52,6 +52,8 @@ export interface UpdateNoticeContext {
 export function updateNotifications({ update: u, previousStatus, hasPattern, notice }: UpdateNoticeContext): NewNotification[] {
   if (!notice || notice.stoppedAt || u.internal || u.flag) return [];
   const moved = u.status !== 'unchanged' && u.status !== previousStatus;
+  // Closed as a duplicate: always told, with the report to follow instead.
+  if (moved && u.duplicateOf) return jobs(notice, 'merged');
   // The pattern decides for a change of status, whatever text comes with it.
   if (moved) return (hasPattern ? u.notifyResident : true) ? jobs(notice, 'status') : [];
   const fromCouncil = u.authorKind === 'staff' || u.authorKind === 'backend';

@@ -1,7 +1,7 @@
 import type { Contact, RequestUpdate, ServiceRequest } from '../requests/request.ts';
 
-/** What a message is about: the confirmation of a new report, a status change, or the council's reply. */
-export type NoticeKind = 'confirmation' | 'status' | 'reply';
+/** What a message is about: the confirmation of a new report, a status change, the council's reply, or that it was closed as a duplicate of another report. */
+export type NoticeKind = 'confirmation' | 'status' | 'reply' | 'merged';
 export type Channel = 'email' | 'sms';
 export type Language = 'en' | 'cy';
 /** pending → in_flight → sent; `failed` when the sender refused it for good; `skipped` when it was not to be sent after all. */
@@ -51,6 +51,8 @@ export interface ClaimedNotification extends Notification {
   contact: Contact;
   notice: ResidentNotice;
   update?: RequestUpdate;
+  /** For `merged`: the report this one duplicates, which the resident can follow instead. */
+  duplicateOf?: string;
 }
 
 export interface NotificationOutcome {

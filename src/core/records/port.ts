@@ -1,4 +1,6 @@
 import type { RequestUpdate } from '../requests/request.ts';
+import type { DeliveryRole } from '../delivery/outbox.ts';
+import type { NewEvent } from '../events/event.ts';
 
 /** A person as the council knows them from their reports. */
 export interface PersonQuery {
@@ -47,4 +49,66 @@ export interface RecordsStore {
   recordAccess(r: Omit<AccessRequest, 'id'>): Promise<AccessRequest>;
   accessRequests(jurisdictionId: string): Promise<AccessRequest[]>;
   logRun(run: { jurisdictionId: string; startedAt: Date; finishedAt: Date; dryRun: boolean; summary: unknown }): Promise<void>;
+}
+
+/**
+ * Where an erasure was sent and what came back. `pending` until the back-end
+ * or subscriber answers; `confirmed` when it accepted the erasure; `recorded`
+ * when it cannot take one (the adapter has no way to forward it, or the
+ * request never reached it), so the council tells its owner; `failed` when it
+ * refused for good.
+ */
+export type ErasureAckState = 'pending' | 'confirmed' | 'recorded' | 'failed';
+
+export interface ErasureAck {
+  accessId: string;
+  target: 'backend' | 'subscriber';
+  /** The back-end's name, or the subscription's id. */
+  name: string;
+  /** The request a back-end is told to erase; absent for a subscriber (one event for the whole erasure). */
+  requestId?: string;
+  state: ErasureAckState;
+  detail?: string;
+  createdAt: Date;
+  ackedAt?: Date;
+}
+
+/** What an erasure sends on, decided by the core, written by the store in one transaction. */
+export interface ErasurePlan {
+  accessId: string;
+  jurisdictionId: string;
+  at: Date;
+  /** Outbox jobs (kind `erasure`) for back-ends that hold the request, each with its pending acknowledgement. */
+  jobs: { requestId: string; serviceCode: string; backend: string; role: DeliveryRole; idempotencyKey: string }[];
+  /** Acknowledgements known at once (the built-in case store, back-ends that never received it) and subscribers' pending ones. */
+  acks: Omit<ErasureAck, 'accessId' | 'createdAt'>[];
+  events: NewEvent[];
+}
+
+/** A council's own retention rule for one of its services, over its pattern's. */
+export interface RetentionOverride {
+  jurisdictionId: string;
+  serviceCode: string;
+  contactAfterClosure?: string;
+  anonymiseAfterClosure?: string;
+  reason?: string;
+  updatedAt: Date;
+  by: string;
+}
+
+/**
+ * The erasure and override part of the records port.
+ *
+ * @example await store.erasures.acknowledge({ target: 'backend', deliveryId: '12', state: 'confirmed', at: new Date() });
+ */
+export interface ErasureStore {
+  /** Writes the plan's outbox jobs, acknowledgements and events in one transaction. */
+  send(plan: ErasurePlan): Promise<void>;
+  /** Records an answer: a back-end's by its erasure job, a subscriber's by erasure and subscription. */
+  acknowledge(a: { target: 'backend'; deliveryId: string; state: ErasureAckState; detail?: string; at: Date } | { target: 'subscriber'; accessId: string; name: string; state: ErasureAckState; detail?: string; at: Date }): Promise<void>;
+  acks(accessId: string): Promise<ErasureAck[]>;
+  overrides(jurisdictionId: string): Promise<RetentionOverride[]>;
+  setOverride(o: RetentionOverride): Promise<void>;
+  /** False when there was none. */
+  clearOverride(jurisdictionId: string, serviceCode: string): Promise<boolean>;
 }

@@ -1,9 +1,11 @@
 import type { Store } from '../store.ts';
 import type { Clock } from '../clock.ts';
-import type { PersonQuery } from './port.ts';
+import type { PersonQuery, RetentionOverride } from './port.ts';
+import type { Service } from '../services/service.ts';
 import { addPeriod, cutoff, retentionFor, type RetentionRule } from './retention.ts';
 import { compileProcess } from '../process/process.ts';
 import { PipeworkError } from '../errors.ts';
+import { planErasure } from './erasure.ts';
 
 /** Statuses at which a request without a pattern counts as closed. */
 const CLOSED = ['closed', 'fixed', 'duplicate', 'not_councils_responsibility', 'no_further_action', 'cancelled'];
@@ -24,15 +26,9 @@ export interface RetentionSummary {
 export async function applyRetention(store: Store, jurisdictionId: string, options: { dryRun: boolean; clock: Clock }): Promise<RetentionSummary> {
   const startedAt = options.clock.now();
   const summary: RetentionSummary = { jurisdictionId, dryRun: options.dryRun, services: [] };
+  const overrides = new Map((await store.erasures.overrides(jurisdictionId)).map((o) => [o.serviceCode, o]));
   for (const service of await store.services.list(jurisdictionId)) {
-    const stored = service.pattern && (await store.patterns.get(jurisdictionId, service.pattern.id, service.pattern.version));
-    const doc = stored ? stored.document : undefined;
-    const ownRule = doc?.retention as { contact_after_closure?: string; anonymise_after_closure?: string } | undefined;
-    const rule = retentionFor(
-      ownRule && { ...(ownRule.contact_after_closure && { contactAfterClosure: ownRule.contact_after_closure }), ...(ownRule.anonymise_after_closure && { anonymiseAfterClosure: ownRule.anonymise_after_closure }) },
-      (doc?.lgsl_codes as number[] | undefined) ?? (service.lgslCode ? [service.lgslCode] : []),
-    );
-    const statuses = doc ? [...compileProcess(doc.process).closing] : CLOSED;
+    const { rule, statuses } = await serviceRetention(store, service, overrides.get(service.code));
     const keep = keepableAnswers(service.attributes);
     const stage = async (name: 'contact' | 'anonymise', period: string) => {
       const done: string[] = [];
@@ -56,6 +52,17 @@ export async function applyRetention(store: Store, jurisdictionId: string, optio
   }
   await store.records.logRun({ jurisdictionId, startedAt, finishedAt: options.clock.now(), dryRun: options.dryRun, summary: summary.services.map((s) => ({ service: s.serviceCode, contactErased: s.contactErased.length, anonymised: s.anonymised.length })) });
   return summary;
+}
+
+/** A service's retention rule (the council's override, else its pattern's, else the default) and its closing statuses. */
+export async function serviceRetention(store: Store, service: Service, override?: RetentionOverride) {
+  const stored = service.pattern && (await store.patterns.get(service.jurisdictionId, service.pattern.id, service.pattern.version));
+  const doc = stored ? stored.document : undefined;
+  const ownRule = doc?.retention as { contact_after_closure?: string; anonymise_after_closure?: string } | undefined;
+  const patternRule = ownRule && { ...(ownRule.contact_after_closure && { contactAfterClosure: ownRule.contact_after_closure }), ...(ownRule.anonymise_after_closure && { anonymiseAfterClosure: ownRule.anonymise_after_closure }) };
+  const rule = retentionFor(patternRule, (doc?.lgsl_codes as number[] | undefined) ?? (service.lgslCode ? [service.lgslCode] : []), override);
+  const statuses = doc ? [...compileProcess(doc.process).closing] : CLOSED;
+  return { rule, statuses, patternRule, override };
 }
 
 /** List answers carry no free text: they are kept in an anonymised record. */
@@ -84,21 +91,47 @@ export async function findPerson(store: Store, jurisdictionId: string, q: Person
   return { person, requests, comments };
 }
 
+/**
+ * Who did it: a member of staff (their email and id) or the command line
+ * (`cli:NAME`). Every look, export and erasure goes into the audit log under
+ * this name, with the access request's id, never the person's details: the
+ * audit log outlives every erasure.
+ */
+export type RecordsActor = string | { actor: string; userId?: string };
+const actorName = (by: RecordsActor) => (typeof by === 'string' ? by : by.actor);
+const audit = (store: Store, by: RecordsActor, jurisdictionId: string, action: string, after: string, at: Date) =>
+  store.staff.audit.append({ actor: actorName(by), userId: typeof by === 'string' ? undefined : by.userId, jurisdictionId, action, after, at });
+
+/** A look at everything held about a person, audited (it shows contact details). */
+export async function lookUpPerson(store: Store, jurisdictionId: string, q: PersonQuery, by: RecordsActor, clock: Clock) {
+  const found = await findPerson(store, jurisdictionId, q);
+  await audit(store, by, jurisdictionId, 'records.find', `${found.requests.length} request(s), ${found.comments.length} comment(s)`, clock.now());
+  return found;
+}
+
 /** A subject-access export, recorded with the date the answer is due (one calendar month, UK GDPR Art. 12(3)). */
-export async function exportPerson(store: Store, jurisdictionId: string, q: PersonQuery, by: string, clock: Clock) {
+export async function exportPerson(store: Store, jurisdictionId: string, q: PersonQuery, by: RecordsActor, clock: Clock) {
   const found = await findPerson(store, jurisdictionId, q);
   const receivedAt = clock.now();
-  const access = await store.records.recordAccess({ jurisdictionId, kind: 'export', ...found.person, requestIds: [...found.requests.map((r) => r.request.id), ...found.comments.map((c) => c.requestId)], receivedAt, dueAt: addPeriod(receivedAt, '1 month'), by });
+  const access = await store.records.recordAccess({ jurisdictionId, kind: 'export', ...found.person, requestIds: [...found.requests.map((r) => r.request.id), ...found.comments.map((c) => c.requestId)], receivedAt, dueAt: addPeriod(receivedAt, '1 month'), by: actorName(by) });
+  await audit(store, by, jurisdictionId, 'records.export', `access request ${access.id}: ${access.requestIds.length} request(s)`, receivedAt);
   return { ...found, access };
 }
 
-/** Erasure: every request about the person is anonymised in Pipework, and the erasure recorded. */
-export async function erasePerson(store: Store, jurisdictionId: string, q: PersonQuery, by: string, clock: Clock) {
+/**
+ * Erasure: every request about the person is anonymised in Pipework, the
+ * erasure recorded, and sent on to every back-end and subscriber that received
+ * the requests; their acknowledgements come back into `store.erasures.acks`.
+ */
+export async function erasePerson(store: Store, jurisdictionId: string, q: PersonQuery, by: RecordsActor, clock: Clock) {
   const person = checkPerson(q);
   const ids = await store.records.findPerson(jurisdictionId, person);
   const at = clock.now();
   const services = new Map((await store.services.list(jurisdictionId)).map((s) => [s.code, keepableAnswers(s.attributes)]));
   await store.records.anonymise(jurisdictionId, ids, (code) => services.get(code) ?? new Set(), at);
   await store.records.eraseComments(jurisdictionId, (await store.records.commentsBy(jurisdictionId, person)).map((u) => u.id));
-  return store.records.recordAccess({ jurisdictionId, kind: 'erase', ...person, requestIds: ids, receivedAt: at, dueAt: addPeriod(at, '1 month'), by });
+  const access = await store.records.recordAccess({ jurisdictionId, kind: 'erase', ...person, requestIds: ids, receivedAt: at, dueAt: addPeriod(at, '1 month'), by: actorName(by) });
+  await audit(store, by, jurisdictionId, 'records.erase', `access request ${access.id}: ${ids.length} request(s) anonymised`, at);
+  await store.erasures.send(await planErasure(store, { accessId: access.id, jurisdictionId, requestIds: ids, at }));
+  return access;
 }

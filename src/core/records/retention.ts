@@ -48,8 +48,18 @@ const BY_LGSL: Record<number, RetentionRule> = {
 
 export const COUNCIL_DEFAULT: RetentionRule = { contactAfterClosure: '12 months', anonymiseAfterClosure: '6 years' };
 
-/** The rule for a service: its pattern's own, else the default for its LGSL code, else the council default. */
-export function retentionFor(patternRule: Partial<RetentionRule> | undefined, lgslCodes: number[]): RetentionRule {
+/**
+ * The rule for a service: the council's own override, else its pattern's, else
+ * the default for its LGSL code, else the council default; each period on its own.
+ */
+export function retentionFor(patternRule: Partial<RetentionRule> | undefined, lgslCodes: number[], override?: Partial<RetentionRule>): RetentionRule {
   const byCode = lgslCodes.map((c) => BY_LGSL[c]).find(Boolean) ?? COUNCIL_DEFAULT;
-  return { ...byCode, ...patternRule };
+  const own = override && Object.fromEntries(Object.entries({ contactAfterClosure: override.contactAfterClosure, anonymiseAfterClosure: override.anonymiseAfterClosure }).filter(([, v]) => v));
+  return { ...byCode, ...patternRule, ...own };
+}
+
+/** Checks a period as a council writes it; the problem in words, or undefined. */
+export function periodProblem(text: string | undefined): string | undefined {
+  if (text === undefined) return undefined;
+  return new RegExp(PERIOD).test(text.trim()) ? undefined : `"${text}" is not a period: write e.g. "12 months", "6 years" or "30 days"`;
 }

@@ -26,6 +26,8 @@ export interface Contact {
   language?: 'en' | 'cy';
   /** The resident asked for text messages about this report (sent only to a mobile number). */
   textUpdates?: boolean;
+  /** False: the resident gave an email address but asked for no updates by email (absent: they are emailed). */
+  emailUpdates?: boolean;
 }
 
 export interface ServiceRequest {
@@ -127,6 +129,8 @@ export interface NewRequestUpdate {
   internal?: boolean;
   /** Set by recordUpdate from the pattern's targets: the request's new expected_datetime. */
   expectedAt?: Date;
+  /** Staff marked the request a duplicate of this one (same council): the store links the two, with the update. */
+  duplicateOf?: string;
   /** Delivery jobs committed in the same transaction as the update (a resident's comment sent on to the back-end). */
   deliveries?: NewDelivery[];
 }

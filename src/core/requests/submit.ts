@@ -112,5 +112,5 @@ async function firstUnder(store: Store, jurisdictionId: string, once: Idempotenc
 function trimContact(c: Contact): Contact {
   const t = (v?: string) => v?.trim() || undefined;
   // Language and the wish for texts only decide how the resident is told (src/core/notifications/).
-  return { firstName: t(c.firstName), lastName: t(c.lastName), email: t(c.email), phone: t(c.phone), language: c.language, textUpdates: c.textUpdates };
+  return { firstName: t(c.firstName), lastName: t(c.lastName), email: t(c.email), phone: t(c.phone), language: c.language, textUpdates: c.textUpdates, emailUpdates: c.emailUpdates };
 }

@@ -50,6 +50,6 @@ export function deliveriesFor(route: Pick<Route, 'primary' | 'shadow' | 'canary'
  */
 export function updateDeliveriesFor(requestJobs: { backend: string; role: NewDelivery['role']; kind: string }[]): NewDelivery[] {
   return requestJobs
-    .filter((d) => d.kind === 'request' && d.backend !== BUILTIN_BACKEND)
+    .filter((d) => d.kind === 'request' && d.backend !== BUILTIN_BACKEND && d.role !== 'former')
     .map((d) => ({ backend: d.backend, role: d.role, kind: 'update' as const, idempotencyKey: randomUUID() }));
 }

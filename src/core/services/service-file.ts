@@ -146,3 +146,65 @@ export function toServiceFile(services: Service[]): Record<string, unknown>[] {
     })),
   }));
 }
+
+/** Service file keys and the service fields each one sets. */
+const FILE_KEYS: Record<string, (keyof Service)[]> = {
+  name: ['name'],
+  description: ['description'],
+  groups: ['groups'],
+  group: ['groups'],
+  keywords: ['keywords'],
+  type: ['type'],
+  lgsl_code: ['lgslCode'],
+  attributes: ['attributes'],
+  active: ['active'],
+  visibility: ['visibility'],
+  agency_responsible: ['agencyResponsible'],
+  service_notice: ['serviceNotice'],
+};
+/** What a question carries beyond the file format (from its pattern): kept when a file redefines the question. */
+const WEB_ONLY: (keyof ServiceAttribute)[] = ['answerType', 'hint', 'errorMessages', 'welsh'];
+
+/**
+ * Reads a service file as changes to the council's `existing` services: a
+ * service already there keeps everything the file does not mention (a file
+ * with only `code` and `active: false` retires it and nothing else), and its
+ * pattern binding, status labels and Welsh wording; questions the file
+ * redefines keep their web hints and Welsh. A new service must be complete.
+ * With `replace`, each service is exactly what the file says (as before merging existed).
+ */
+export function mergeServiceFile(doc: unknown, jurisdictionId: string, existing: Service[], replace = false): { services: Service[]; problems: FieldProblem[] } {
+  if (replace) return fromServiceFile(doc, jurisdictionId);
+  const byCode = new Map(existing.map((s) => [s.code, s]));
+  const list = Array.isArray(doc) ? doc : isObj(doc) && Array.isArray(doc.services) ? doc.services : undefined;
+  if (!list) return fromServiceFile(doc, jurisdictionId);
+  // Fill what an existing service's entry leaves out, so the one validator checks the merged whole.
+  const filled = list.map((raw) => {
+    const old = isObj(raw) && typeof raw.code === 'string' ? byCode.get(raw.code) : undefined;
+    if (!old) return raw;
+    const base = toServiceFile([old])[0];
+    if (raw.group !== undefined && raw.groups === undefined) delete base.groups;
+    return { ...base, ...raw };
+  });
+  const parsed = fromServiceFile(Array.isArray(doc) ? filled : { ...(doc as object), services: filled }, jurisdictionId);
+  if (parsed.problems.length) return parsed;
+  const services = parsed.services.map((s, i) => {
+    const old = byCode.get(s.code);
+    const raw = list[i] as Record<string, unknown>;
+    if (!old) return s;
+    const merged: Service = { ...old };
+    for (const [key, fields] of Object.entries(FILE_KEYS)) {
+      if (raw[key] === undefined) continue;
+      for (const f of fields) (merged as unknown as Record<string, unknown>)[f] = s[f];
+    }
+    if (raw.attributes !== undefined) {
+      merged.attributes = s.attributes.map((a) => {
+        const before = old.attributes.find((o) => o.code === a.code);
+        const kept = Object.fromEntries(WEB_ONLY.filter((k) => before?.[k] !== undefined).map((k) => [k, before![k]]));
+        return { ...kept, ...Object.fromEntries(Object.entries(a).filter(([, v]) => v !== undefined)) } as ServiceAttribute;
+      });
+    }
+    return merged;
+  });
+  return { services, problems: [] };
+}

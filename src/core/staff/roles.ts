@@ -2,7 +2,8 @@
  * Staff roles, per council. Each role can do what the one before it can, and
  * more: an agent (contact centre) raises and finds requests and adds notes; an
  * officer works cases (status, replies, assignment); a supervisor also runs
- * bulk actions and reads the audit log; an admin also sets the council up.
+ * bulk actions, reads the audit log and answers subject-access and erasure
+ * requests; an admin also sets the council up.
  */
 export const ROLES = ['agent', 'officer', 'supervisor', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -20,6 +21,9 @@ export const ABILITIES = {
   'case.assign': 'officer',
   'case.bulk': 'supervisor',
   'audit.view': 'supervisor',
+  'dashboard.view': 'supervisor',
+  /** Subject access and erasure (UK GDPR): find, export and erase a person's records. */
+  'records.manage': 'supervisor',
   'council.admin': 'admin',
 } as const satisfies Record<string, Role>;
 
@@ -36,5 +40,7 @@ const CONTACT_ROLES: ReadonlySet<Role> = new Set(['agent', 'officer', 'superviso
 export function can(role: Role | undefined, ability: Ability): boolean {
   if (!role) return false;
   if (ability === 'contact.view') return CONTACT_ROLES.has(role);
+  // Subject-access exports hold contact details: supervisors, not admins alone.
+  if (ability === 'records.manage') return CONTACT_ROLES.has(role) && ROLES.indexOf(role) >= ROLES.indexOf(ABILITIES[ability]);
   return ROLES.indexOf(role) >= ROLES.indexOf(ABILITIES[ability]);
 }

@@ -12,8 +12,9 @@ export interface StaffUser {
   lockedUntil?: Date;
   createdAt: Date;
   disabledAt?: Date;
-  /** The user's role in each council they work for. */
-  roles: { jurisdictionId: string; role: Role }[];
+  lastSignInAt?: Date;
+  /** The user's role in each council they work for; `groups`: only the services in these service groups; their team there, if any. */
+  roles: { jurisdictionId: string; role: Role; groups?: string[]; team?: string }[];
 }
 
 export interface AuditEntry {
@@ -29,6 +30,17 @@ export interface AuditEntry {
   before?: string;
   after?: string;
   reason?: string;
+}
+
+/** A named set of queue filters (the query string of the queue's address). */
+export interface SavedView {
+  id: string;
+  userId: string;
+  jurisdictionId: string;
+  name: string;
+  /** e.g. `status=open&overdue=1`. */
+  query: string;
+  createdAt: Date;
 }
 
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { at?: Date };
@@ -55,7 +67,15 @@ export interface StaffStore {
     byEmail(email: string): Promise<StaffUser | undefined>;
     bySetupToken(tokenHash: string, now: Date): Promise<StaffUser | undefined>;
     list(jurisdictionId?: string): Promise<StaffUser[]>;
-    setRole(userId: string, jurisdictionId: string, role: Role, at: Date): Promise<void>;
+    /** Grants (or changes) a role; `groups` limits it to the services of those groups (empty: every service; absent: keeps what the role had). */
+    setRole(userId: string, jurisdictionId: string, role: Role, at: Date, groups?: string[]): Promise<void>;
+    /** The user's team in a council they have a role in; undefined clears it. */
+    setTeam(userId: string, jurisdictionId: string, team: string | undefined): Promise<void>;
+    /** Takes away the user's role in one council. */
+    removeRole(userId: string, jurisdictionId: string): Promise<void>;
+    /** Disables (with a time) or re-enables the account; a disabled user cannot sign in. */
+    setDisabled(userId: string, at: Date | undefined): Promise<void>;
+    recordSignIn(userId: string, at: Date): Promise<void>;
     setSetupToken(userId: string, tokenHash: string, expiresAt: Date): Promise<void>;
     /** Stores the new hash, clears the set-up token and any lockout. */
     setPassword(userId: string, passwordHash: string): Promise<void>;
@@ -79,7 +99,7 @@ export interface StaffStore {
   audit: {
     append(entry: NewAuditEntry): Promise<AuditEntry>;
     /** Newest first; `before` is an id for paging back. */
-    list(filter: { jurisdictionId: string; requestId?: string; actions?: string[]; before?: string; limit: number }): Promise<AuditEntry[]>;
+    list(filter: { jurisdictionId: string; requestId?: string; actions?: string[]; actor?: string; before?: string; limit: number }): Promise<AuditEntry[]>;
   };
   assignments: {
     get(jurisdictionId: string, requestId: string): Promise<string | undefined>;
@@ -87,5 +107,20 @@ export interface StaffStore {
     forRequests(jurisdictionId: string, requestIds: string[]): Promise<Map<string, string>>;
     /** Assigns (or, with undefined, unassigns); returns who it was assigned to before. */
     set(jurisdictionId: string, requestId: string, userId: string | undefined, at: Date): Promise<string | undefined>;
+  };
+  /** A user's named queue filters, per council. */
+  views: {
+    list(userId: string, jurisdictionId: string): Promise<SavedView[]>;
+    /** Saves under a name; the same name again replaces that view's filters. */
+    save(view: Omit<SavedView, 'id'>): Promise<SavedView>;
+    /** Removes one of the user's own views; false when it is not theirs or not there. */
+    remove(userId: string, jurisdictionId: string, id: string): Promise<boolean>;
+  };
+  /** Duplicates and their originals (written with the update that closes the duplicate). */
+  duplicates: {
+    /** The request this one duplicates. */
+    originalOf(jurisdictionId: string, requestId: string): Promise<string | undefined>;
+    /** Requests marked duplicates of this one, oldest link first. */
+    of(jurisdictionId: string, originalId: string): Promise<string[]>;
   };
 }

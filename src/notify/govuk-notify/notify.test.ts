@@ -5,7 +5,7 @@ import { notifyStandIn } from '../../../test/support/notify-stand-in.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
 import { recordUpdate } from '../../core/requests/record-update.ts';
 import { NotificationSender } from '../sender.ts';
-import { residentReference } from '../../../test/support/web.ts';
+import { residentReference, requestIdOf, webClient } from '../../../test/support/web.ts';
 import { senderOptions, transportsFor } from '../start.ts';
 import notifyClient from 'notifications-node-client';
 
@@ -139,4 +139,42 @@ test('the stand-in checks Notify\'s authentication: another service\'s key, and 
   } finally {
     notify.setNow(() => Date.now());
   }
+});
+
+test('the web journey asks how to tell the resident: texts only to a mobile they gave, no email when they unticked it', async () => {
+  const web = webClient(w.app);
+  // As a browser does: each page fetched, then its form posted.
+  const step = async (path: string, body: Record<string, string>) => {
+    await web.get(path);
+    const r = await web.post(path, body);
+    assert.equal(r.statusCode, 303, `${path}: ${r.statusCode}`);
+  };
+  await step('/report/pothole/question/depth', { answer: 'deep' });
+  await step('/report/pothole/question/width_cm', { answer: '45' });
+  await step('/report/pothole/question/position', { answer: 'junction' });
+  await step('/report/pothole/details', { description: 'By the bus stop' });
+  await step('/report/pothole/location', { address: '3 High Street', postcode: 'AB1 2CD', lat: '', long: '' });
+  const page = await web.get('/report/pothole/contact');
+  assert.match(page.body, /How should the council tell you about your report\?/);
+  assert.match(page.body, /name="updates" type="checkbox" value="email" checked/);
+
+  // Texts asked for with a landline: said plainly, on the phone field.
+  const landline = await web.post('/report/pothole/contact', [['email', 'texts@example.org'], ['phone', '01632 960001'], ['updatesAsked', '1'], ['updates', 'sms']]);
+  assert.equal(landline.statusCode, 400);
+  assert.match(landline.body, /govuk-error-summary[\s\S]*href="#phone">Enter a UK mobile number, like 07700 900 982, to get text messages/);
+
+  const ok = await web.post('/report/pothole/contact', [['email', 'texts@example.org'], ['phone', '07700 900982'], ['updatesAsked', '1'], ['updates', 'sms']]);
+  assert.equal(ok.statusCode, 303);
+  assert.match((await web.get('/report/pothole/check')).body, /Updates[\s\S]*By text message/);
+  const sentReport = await web.post('/report/pothole/check', {});
+  assert.equal(sentReport.statusCode, 303, /govuk-error-summary[\s\S]{0,800}/.exec(sentReport.body)?.[0]);
+  const reference = /<strong id="reference">([2-9A-Z]{4}-[2-9A-Z]{4})</.exec((await web.get('/report/pothole/confirmation')).body)?.[1];
+  assert.ok(reference);
+  const id = (await requestIdOf(w.store, reference))!;
+  await settled(id);
+  const sent = await jobs(id);
+  assert.deepEqual(sent.map((j) => [j.kind, j.channel, j.state]), [['confirmation', 'sms', 'sent']]);
+  const text = notify.sent.find((s) => s.reference === sent[0].idempotencyKey)!;
+  assert.deepEqual([text.type, text.to, text.template_id], ['sms', '07700 900982', 's-confirm']);
+  assert.ok(!notify.sent.some((s) => s.to === 'texts@example.org'), 'no email: the resident unticked it');
 });

@@ -5,6 +5,7 @@ import { PipeworkError } from '../../core/errors.ts';
 import { STATUSES } from '../../core/statuses.ts';
 import { processState } from '../../core/process/rules.ts';
 import { caseOwner } from '../../core/cases/owner.ts';
+import { markDuplicate } from '../../core/cases/duplicate.ts';
 import { assignCase, caseFor, changeStatus, internalNote, publicReply, viewContact } from '../../core/cases/work.ts';
 import { can } from '../../core/staff/roles.ts';
 import { actorOf } from '../identity.ts';
@@ -19,7 +20,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
   app.get<Params & { Querystring: { contact?: string } }>('/requests/:id', { config: { ability: 'case.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const request = await caseFor(store, actor, req.params.id);
-    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments] = await Promise.all([
+    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments, duplicateOf, duplicates, messages] = await Promise.all([
       store.services.get(actor.jurisdictionId, request.serviceCode),
       processState(store, request, clock.now()),
       store.requests.history(actor.jurisdictionId, request.id, { internal: true }),
@@ -28,6 +29,9 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       store.staff.assignments.get(actor.jurisdictionId, request.id),
       store.staff.users.list(actor.jurisdictionId),
       store.staff.audit.list({ jurisdictionId: actor.jurisdictionId, requestId: request.id, actions: ['case.assign'], limit: 200 }),
+      store.staff.duplicates.originalOf(actor.jurisdictionId, request.id),
+      store.staff.duplicates.of(actor.jurisdictionId, request.id),
+      store.notifications.forRequest(request.id),
     ]);
     const label = statusLabeller(service);
     const withAttempts = await Promise.all(deliveries.map(async (d) => ({ ...d, attemptList: await store.deliveries.attempts(d.id) })));
@@ -59,6 +63,8 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       state,
       next,
       canReopen: next.some((n) => n.status === 'reopen'),
+      duplicateOf,
+      duplicates,
       owner,
       assignee: assignedTo ? staff.find((u) => u.id === assignedTo) : undefined,
       officers,
@@ -66,7 +72,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       contact,
       showContact,
       mayViewContact: can(actor.role, 'contact.view'),
-      items: timeline({ updates, deliveries: withAttempts, assignments, label }),
+      items: timeline({ updates, deliveries: withAttempts, assignments, messages, label }),
       errors: formError ? [formError] : [],
       formValue: formError?.value,
     });
@@ -99,6 +105,11 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
   app.post<Params>('/requests/:id/note', { config: { ability: 'case.note' } }, act('note', async (req) => {
     await internalNote(store, clock, actorOf(req), req.params.id, body(req, 'note'));
     return 'Internal note added. Residents cannot see it.';
+  }));
+  app.post<Params>('/requests/:id/duplicate', { config: { ability: 'case.status' } }, act('original', async (req) => {
+    const original = body(req, 'original').trim();
+    await markDuplicate(store, clock, actorOf(req), req.params.id, { original });
+    return `Marked as a duplicate of request ${original.replace(/^#/, '')}. It is closed and its resident is told.`;
   }));
   app.post<Params>('/requests/:id/assign', { config: { ability: 'case.assign' } }, act('assignee', async (req) => {
     const actor = actorOf(req);

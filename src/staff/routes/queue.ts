@@ -12,6 +12,7 @@ import { statusLabeller } from '../labels.ts';
 import { bulkChange, BULK_MAX } from '../../core/cases/bulk.ts';
 import { can } from '../../core/staff/roles.ts';
 import { PipeworkError } from '../../core/errors.ts';
+import { servicesInScope } from '../../core/cases/scope.ts';
 import type { PageError } from '../render.ts';
 
 /** Counting stops here: "more than 10,000" is as useful as an exact figure, and costs far less. */
@@ -42,8 +43,8 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
 
   app.get<{ Querystring: QueueParams }>('/', { config: { ability: 'queue.view' } }, async (req, reply) => {
     const actor = actorOf(req);
-    const services = await store.services.list(actor.jurisdictionId);
-    const { query, state } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now());
+    const services = await servicesInScope(store, actor);
+    const { query, state, groups } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups);
     // Words and "overdue" are checked row by row along the ranges: counting their matches could read the
     // whole table, so those views page by "next" alone (one row read past the page says whether there is one).
     const scanning = (!!query.text && !/^\d+$/.test(query.text)) || !!query.overdueAt;
@@ -58,9 +59,18 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
     const officers = can(actor.role, 'case.bulk')
       ? (await store.staff.users.list(actor.jurisdictionId)).filter((u) => !u.disabledAt && can(u.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)?.role, 'case.status'))
       : [];
+    const views = await store.staff.views.list(actor.userId, actor.jurisdictionId);
+    const here = queueHref(state);
+    const viewError = req.staffSession.get<PageError & { value?: string }>('viewError');
+    if (viewError) req.staffSession.delete('viewError');
     return page(req, reply, 'queue.njk', {
       title: 'Work queue',
-      errors: bulkError ? [bulkError] : [],
+      views: views.map((v) => ({ ...v, href: `/staff/${v.query ? `?${v.query}` : ''}`, current: `/staff/${v.query ? `?${v.query}` : ''}` === here })),
+      viewQuery: here.replace(/^\/staff\/\??/, ''),
+      viewError,
+      groups: groups.map((g) => ({ value: g, text: g, selected: g === state.group })),
+      limitedTo: actor.groups,
+      errors: [...(bulkError ? [bulkError] : []), ...(viewError ? [viewError] : [])],
       bulk: can(actor.role, 'case.bulk'),
       bulkMax: BULK_MAX,
       officers,
@@ -83,7 +93,7 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
       sortHref: queueHref(state, { order: state.order === 'newest' ? 'oldest' : 'newest' }),
       exportHref: queueHref(state, { path: '/staff/export.csv' }),
       clearHref: '/staff/',
-      filtered: !!(state.serviceCodes.length || state.statuses.length || state.overdue || state.assigned || state.text),
+      filtered: !!(state.serviceCodes.length || state.group || state.statuses.length || state.overdue || state.assigned || state.text),
     });
   });
 
@@ -111,8 +121,8 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
 
   app.get<{ Querystring: QueueParams }>('/export.csv', { config: { ability: 'queue.view' } }, async (req, reply) => {
     const actor = actorOf(req);
-    const services = await store.services.list(actor.jurisdictionId);
-    const { query, state } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now());
+    const services = await servicesInScope(store, actor);
+    const { query, state } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups);
     await store.staff.audit.append({ actor: actor.email, userId: actor.userId, jurisdictionId: actor.jurisdictionId, action: 'queue.export', after: queueHref(state), at: clock.now() });
     // Pages of 500 read by keyset (the last row's time and id), so memory and per-batch cost stay flat however many match.
     async function* csv() {

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { StaffContext } from '../plugin.ts';
 import type { Service } from '../../core/services/service.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
+import { servicesInScope, serviceInScope } from '../../core/cases/scope.ts';
 import { PipeworkError } from '../../core/errors.ts';
 import { actorOf } from '../identity.ts';
 import { page, type PageError } from '../render.ts';
@@ -41,7 +42,7 @@ function questions(service: Service, body: Body) {
  */
 export async function raiseRoutes(app: FastifyInstance, { store, clock }: StaffContext) {
   const render = async (req: FastifyRequest, reply: FastifyReply, service: Service | undefined, body: Body, errors: PageError[] = [], status = 200) => {
-    const services = (await store.services.list(actorOf(req).jurisdictionId)).filter((s) => s.active);
+    const services = (await servicesInScope(store, actorOf(req))).filter((s) => s.active);
     return page(req, reply, 'raise.njk', {
       title: service ? `Raise a request: ${service.name}` : 'Raise a request for a caller',
       service,
@@ -54,14 +55,17 @@ export async function raiseRoutes(app: FastifyInstance, { store, clock }: StaffC
 
   app.get<{ Querystring: { service?: string } }>('/raise', { config: { ability: 'case.raise' } }, async (req, reply) => {
     const code = typeof req.query.service === 'string' ? req.query.service : '';
-    const service = code ? await store.services.get(actorOf(req).jurisdictionId, code) : undefined;
+    const found = code ? await store.services.get(actorOf(req).jurisdictionId, code) : undefined;
+    // A role limited to some service groups raises requests only for those services.
+    const service = serviceInScope(actorOf(req), found) ? found : undefined;
     if (code && !service?.active) return render(req, reply, undefined, {}, [{ field: 'service', href: '#service', text: 'Choose a service that is taking requests' }], 400);
     return render(req, reply, service, {});
   });
 
   app.post<{ Querystring: { service?: string }; Body: Body }>('/raise', { config: { ability: 'case.raise' } }, async (req, reply) => {
     const actor = actorOf(req);
-    const service = typeof req.query.service === 'string' ? await store.services.get(actor.jurisdictionId, req.query.service) : undefined;
+    const found = typeof req.query.service === 'string' ? await store.services.get(actor.jurisdictionId, req.query.service) : undefined;
+    const service = serviceInScope(actor, found) ? found : undefined;
     if (!service?.active) return render(req, reply, undefined, {}, [{ field: 'service', href: '#service', text: 'Choose a service that is taking requests' }], 400);
     const body = req.body ?? {};
     const attributes: Record<string, string | string[]> = {};

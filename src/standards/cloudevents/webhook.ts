@@ -1,5 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { Webhook } from 'standardwebhooks';
+import { createHmac, randomBytes } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
 import type { CloudEvent } from './format.ts';
 
 /** A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
@@ -32,6 +33,19 @@ export async function askConsent(url: string, origin: string, timeoutMs: number)
 }
 
 /**
+ * The Standard Webhooks signature, `v1,` and base64 HMAC-SHA256 over
+ * `id.timestamp.body` with the secret's bytes (the part after `whsec_`).
+ * The same as the `standardwebhooks` package's `sign` (the tests verify every
+ * delivery with that package), with node's HMAC: a tenth of its cost per event.
+ */
+const keys = new Map<string, Buffer>();
+export function sign(secret: string, id: string, at: Date, body: string): string {
+  let key = keys.get(secret);
+  if (!key) keys.set(secret, (key = Buffer.from(secret.startsWith('whsec_') ? secret.slice(6) : secret, 'base64')));
+  return `v1,${createHmac('sha256', key).update(`${id}.${Math.floor(at.getTime() / 1000)}.${body}`).digest('base64')}`;
+}
+
+/**
  * Delivers one event in the CloudEvents HTTP binding's structured mode (the
  * whole event as `application/cloudevents+json`), signed per Standard
  * Webhooks: `webhook-id` is the event id (a receiver drops repeats by it),
@@ -41,26 +55,53 @@ export async function pushEvent(url: string, event: CloudEvent, secret: string, 
   const body = JSON.stringify(event);
   // The receiver checks the timestamp against its own clock, so this is the real time, not a test's clock.
   const sentAt = new Date();
-  const signature = new Webhook(secret).sign(event.id, sentAt, body);
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/cloudevents+json; charset=utf-8',
-        'webhook-id': event.id,
-        'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-        'webhook-signature': signature,
-        'WebHook-Request-Origin': origin,
-      },
-      body,
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    if (res.ok) {
-      await res.body?.cancel();
-      return { ok: true };
+  const signature = sign(secret, event.id, sentAt, body);
+  const headers = {
+    'content-type': 'application/cloudevents+json; charset=utf-8',
+    'content-length': String(Buffer.byteLength(body)),
+    'webhook-id': event.id,
+    'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
+    'webhook-signature': signature,
+    'WebHook-Request-Origin': origin,
+  };
+  return post(url, headers, body, timeoutMs);
+}
+
+// One keep-alive connection pool per scheme: a subscriber gets one event after
+// another, so its connection is reused instead of opened for each (node's http
+// client: a fraction of fetch's cost per call, which matters at thousands a second).
+const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 4 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+
+function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<PushResult> {
+  return new Promise((resolve) => {
+    let u: URL;
+    try {
+      u = new URL(url);
+    } catch {
+      return resolve({ ok: false, error: `not a URL: ${url}` });
     }
-    return { ok: false, error: await brief(res) };
-  } catch (err) {
-    return { ok: false, error: (err as Error).message };
-  }
+    const client = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : undefined;
+    if (!client) return resolve({ ok: false, error: `not an http(s) URL: ${url}` });
+    const req = client.request(u, { method: 'POST', headers, agent: agents[u.protocol as 'http:' | 'https:'] }, (res) => {
+      const status = res.statusCode ?? 0;
+      if (status >= 200 && status < 300) {
+        res.resume();
+        res.on('end', () => resolve({ ok: true }));
+        res.on('error', () => resolve({ ok: true }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => size < 1000 && (chunks.push(c), (size += c.length)));
+      const done = () => {
+        const text = Buffer.concat(chunks).toString('utf8').slice(0, 200).replace(/\s+/g, ' ');
+        resolve({ ok: false, error: `answered ${status}${text ? `: ${text}` : ''}` });
+      };
+      res.on('end', done);
+      res.on('error', done);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', (err) => resolve({ ok: false, error: err.message }));
+    req.end(body);
+  });
 }

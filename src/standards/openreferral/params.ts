@@ -8,7 +8,7 @@ const MAX_PROXIMITY_METRES = 100_000;
 
 type Query = Record<string, string | string[] | undefined>;
 // Profile filters this directory does not apply: refused by name rather than silently ignored.
-const UNSUPPORTED = ['minimum_age', 'maximum_age', 'start_time', 'end_time', 'day', 'minimal', 'full', 'format'];
+const UNSUPPORTED = ['minimum_age', 'maximum_age', 'start_time', 'end_time', 'day', 'minimal', 'full', 'full_service', 'format'];
 
 export interface ListParams extends Omit<DirectoryQuery, 'near'> {
   page: number;

@@ -6,7 +6,6 @@ import { sql, type Kysely } from 'kysely';
  * - `reference_secret`: one row, the key that turns request ids into resident
  *   references, and the highest id made before references existed (those
  *   numbers, already given to residents, still find their reports on /track).
- * - `services.welsh`: the Welsh text of a service and its questions (JSON).
  * - `addresses`: a council's gazetteer (LLPG / AddressBase-style extract),
  *   looked up by postcode or street; OSGB36 easting/northing and WGS84 lat/long.
  */
@@ -22,8 +21,6 @@ export async function up(db: Kysely<any>): Promise<void> {
     .insertInto('reference_secret')
     .values({ id: 1, secret: randomBytes(32).toString('base64url'), numeric_until: Number(max.rows[0]?.n ?? 0) })
     .execute();
-
-  await db.schema.alterTable('services').addColumn('welsh', 'text').execute();
 
   await db.schema
     .createTable('addresses')
@@ -49,6 +46,5 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('service_requests_nearby').execute();
   await db.schema.dropTable('addresses').execute();
-  await db.schema.alterTable('services').dropColumn('welsh').execute();
   await db.schema.dropTable('reference_secret').execute();
 }

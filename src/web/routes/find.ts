@@ -7,7 +7,7 @@ import { localised } from '../welsh.ts';
 /** The start page (services by group, a search box) and search results. */
 export async function findRoutes(app: FastifyInstance, { store, render }: WebContext) {
   // In Welsh: Welsh names, descriptions and groups, and Welsh keywords searched beside the English.
-  const services = async (req: FastifyRequest) => (await store.services.list((await render.council()).id)).filter(offered).map((s) => localised(s, render.lang(req)));
+  const services = async (req: FastifyRequest) => (await store.services.list((await render.council(req)).id)).filter(offered).map((s) => localised(s, render.lang(req)));
 
   app.get('/', async (req, reply) => {
     const t = render.t(req);

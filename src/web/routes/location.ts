@@ -43,7 +43,7 @@ export async function locationRoutes(app: FastifyInstance, ctx: WebContext) {
   const here = (service: Service, req: FastifyRequest, extra = '') => `${reportPath(service, 'location')}${changing(req) ? '?change=1' : ''}${extra ? `${changing(req) ? '&' : '?'}${extra}` : ''}`;
 
   async function serviceOf(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) {
-    const service = await store.services.get((await render.council()).id, req.params.service);
+    const service = await store.services.get((await render.council(req)).id, req.params.service);
     if (service && offered(service)) return localised(service, render.lang(req));
     const t = render.t(req);
     await render.page(req, reply, 'error.njk', { title: t('notFound.title'), body: t('notFound.service') }, { status: 404 });

@@ -11,6 +11,7 @@ import { offered } from '../catalogue.ts';
 import { attributeMessage, controlFor, joinDate, splitDate, type DateParts } from '../fields.ts';
 import { markSent, nextPath, previousPath, questionsOf, readDraft, reportPath, sendKey, sentReport, stepsOf, writeDraft, type Draft } from '../draft.ts';
 import { questionView } from '../question-view.ts';
+import { isMobile } from '../../core/notifications/decide.ts';
 import { checkRows } from '../check-rows.ts';
 import { overLimit, WEB_LIMITS } from '../limits.ts';
 import { localised } from '../welsh.ts';
@@ -33,7 +34,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
   const limited = { preHandler: app.csrfProtection, config: ctx.submitLimit };
 
   async function serviceOf(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<Service | undefined> {
-    const service = await store.services.get((await render.council()).id, req.params.service);
+    const service = await store.services.get((await render.council(req)).id, req.params.service);
     // On Welsh pages, the pattern's Welsh wherever the council wrote it.
     if (service && offered(service)) return localised(service, render.lang(req));
     const t = render.t(req);
@@ -177,13 +178,21 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     if (!service) return;
     const body = (req.body ?? {}) as Body;
     const values = { firstName: str(body.firstName).trim(), lastName: str(body.lastName).trim(), email: str(body.email).trim(), phone: str(body.phone).trim() };
+    // The channels the resident chose: email, text messages, both or neither.
+    // A form without the question (a page from before it was asked) keeps email on, as then.
+    const wanted = list(body.updates);
+    const asked = body.updatesAsked === '1';
+    const choice = { emailUpdates: asked ? wanted.includes('email') : true, textUpdates: wanted.includes('sms') };
     const t = render.t(req);
     const labels: Record<string, string> = { firstName: t('contact.firstName'), lastName: t('contact.lastName'), email: t('contact.email'), phone: t('contact.phone') };
     const errors: PageError[] = overLimit(values).map((f) => ({ field: f, href: `#${f}`, text: t('error.tooLongNamed', { field: labels[f], max: WEB_LIMITS[f] }) }));
     if (!errors.some((e) => e.field === 'email') && validateEmail(values.email).length) errors.push({ field: 'email', href: '#email', text: t('error.email') });
-    if (errors.length) return showContact(req, reply, service, values, errors);
+    // Email is ticked from the start, so a resident who gave no address is simply not emailed; a text needs a mobile they gave.
+    if (!errors.some((e) => e.field === 'phone') && choice.textUpdates && !isMobile(values.phone)) errors.push({ field: 'phone', href: '#phone', text: t('error.updatesMobile') });
+    if (errors.length) return showContact(req, reply, service, { ...values, ...choice }, errors);
     const draft = readDraft(req.session, service.code);
     for (const [k, v] of Object.entries(values)) (draft as unknown as Record<string, string | undefined>)[k] = v || undefined;
+    Object.assign(draft, choice);
     writeDraft(req.session, service.code, draft);
     return reply.redirect(nextPath(service, 'contact', changing(req)), 303);
   });
@@ -217,14 +226,14 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
         // A chosen address's UPRN and grid reference travel as FixMyStreet sends them: attributes the core reads into the location.
         attributes: { ...draft.attributes, ...gridAttributes(draft) },
         location: { lat: draft.lat, long: draft.long, address: draft.address, zipcode: draft.postcode, addressId: draft.uprn },
-        contact: { firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone, language: render.lang(req) },
+        contact: { firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone, language: render.lang(req), emailUpdates: draft.emailUpdates !== false, textUpdates: !!draft.textUpdates },
         mediaUrls: draft.photos.map((p) => base + p.url),
         source: 'web',
         idempotencyKey: key,
         // The web's keys belong to the web: a double send has the same key and the same body, so the core gives the first request back.
         clientId: 'web',
       });
-      markSent(req.session, service.code, key, { id: request.id, emailed: !!draft.email, notice: request.serviceNotice ?? '', expectedAt: request.expectedAt?.toISOString() });
+      markSent(req.session, service.code, key, { id: request.id, emailed: !!draft.email && draft.emailUpdates !== false, notice: request.serviceNotice ?? '', expectedAt: request.expectedAt?.toISOString() });
       return reply.redirect(reportPath(service, 'confirmation'), 303);
     } catch (err) {
       if (!(err instanceof PipeworkError) || err.code !== 'INVALID_INPUT') throw err;

@@ -23,7 +23,7 @@ export function publicUpdates(updates: RequestUpdate[]) {
 
 /** `/track` (any report, by its reference) and `/reports/{reference}` (the public page of a report of a public service). */
 export async function trackRoutes(app: FastifyInstance, { store, render, config, references }: WebContext) {
-  // The council's own status names (from its service pattern) are English; Welsh uses the catalogue.
+  // The council's own status names (from its service pattern) in English or, where it wrote them, Welsh; else the catalogue.
   // A status with neither (a back-end's unmapped code) has no label: it is never shown as a bare code.
   const labeller = (req: FastifyRequest, service: Service | undefined) => {
     const t = render.t(req);
@@ -40,7 +40,7 @@ export async function trackRoutes(app: FastifyInstance, { store, render, config,
   });
 
   async function showReport(req: FastifyRequest, reply: FastifyReply, request: ServiceRequest, options: { publicPage: boolean }) {
-    const council = await render.council();
+    const council = await render.council(req);
     const [services, history, state, reference] = await Promise.all([store.services.list(council.id), store.requests.history(council.id, request.id), processState(store, request), references.of(request.id)]);
     const service = services.find((s) => s.code === request.serviceCode);
     const label = labeller(req, service);
@@ -79,7 +79,7 @@ export async function trackRoutes(app: FastifyInstance, { store, render, config,
       render.page(req, reply, 'track.njk', { reference: raw, errors: [{ field: 'reference', href: '#reference', text: t(key) }] }, { status });
     const resolved = await references.resolve(raw);
     if (!resolved.ok) return fail(`error.track.${resolved.error}`, 400);
-    const request = await store.requests.get((await render.council()).id, resolved.id);
+    const request = await store.requests.get((await render.council(req)).id, resolved.id);
     if (!request) return fail('error.track.notFound', 404);
     return showReport(req, reply, request, { publicPage: false });
   });
@@ -88,7 +88,7 @@ export async function trackRoutes(app: FastifyInstance, { store, render, config,
   app.get<{ Params: { reference: string } }>('/reports/:reference', lookupLimit(() => true), async (req, reply) => {
     const resolved = await references.resolve(req.params.reference);
     // Only a reference (never a bare number) names a public page: numbers could be counted.
-    const request = resolved.ok && !/^\d+$/.test(req.params.reference) ? await store.requests.get((await render.council()).id, resolved.id) : undefined;
+    const request = resolved.ok && !/^\d+$/.test(req.params.reference) ? await store.requests.get((await render.council(req)).id, resolved.id) : undefined;
     const service = request && (await store.services.get(request.jurisdictionId, request.serviceCode));
     if (!request || !service || !publicReports(config, service)) return reply.callNotFound();
     return showReport(req, reply, request, { publicPage: true });

@@ -11,7 +11,7 @@ export async function builtinHarness(): Promise<ContractHarness> {
   const deliver = backend.deliverRequest.bind(backend);
   backend.deliverRequest = async (job) => {
     const r = await deliver(job);
-    held.set(r.reference, job.request.description ?? '');
+    held.set(r.reference!, job.request.description ?? '');
     return r;
   };
   const comments = new Map<string, string[]>();

@@ -25,6 +25,8 @@ export async function webhookPeer(options: PeerOptions) {
   /** Every accepted request.created call, by key, counting repeats. */
   const calls = new Map<string, number>();
   const updates: any[] = [];
+  /** Every request.erased call (an erasure request sent on), repeats included. */
+  const erasures: any[] = [];
   let badSignatures = 0;
 
   const read = (req: IncomingMessage) =>
@@ -52,6 +54,10 @@ export async function webhookPeer(options: PeerOptions) {
     }
     const doc = JSON.parse(body.toString('utf8'));
     const key = String(req.headers['idempotency-key']);
+    if (doc.event === 'request.erased') {
+      erasures.push(doc);
+      return send(200, { reference: `ERASURE-${erasures.length}` });
+    }
     if (doc.event === 'request.updated') {
       updates.push(doc);
       return send(200, { ok: true });
@@ -72,6 +78,7 @@ export async function webhookPeer(options: PeerOptions) {
     cases,
     calls,
     updates,
+    erasures,
     get badSignatures() {
       return badSignatures;
     },
