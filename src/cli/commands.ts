@@ -77,5 +77,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   notifications: { summary: "Residents' messages: a council's own words per service and language (templates)", load: async () => (await import('./notifications.ts')).notifications },
   events: { summary: 'Event subscriptions for other systems: subscribe a URL to the event log (CloudEvents, signed)', load: async () => (await import('./events.ts')).events },
   directory: { summary: 'The Open Referral UK directory: import a feed or file, export it', load: async () => (await import('./directory.ts')).directory },
+  addresses: { summary: 'The gazetteer the resident web finds addresses in: import a CSV extract (UPRN, address, postcode, easting/northing), count', load: async () => (await import('./addresses.ts')).addresses },
   conformance: { summary: "Test any supplier's Open311 or Open Referral UK endpoint, or grade an Open311 client", load: async () => (await import('./conformance.ts')).conformance },
 };

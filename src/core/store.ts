@@ -13,6 +13,8 @@ import type { SubscriptionStore } from './events/subscription.ts';
 import type { StaffStore } from './staff/staff.ts';
 import type { StaffQueueStore } from './cases/queue.ts';
 import type { DirectoryStore } from './directory/port.ts';
+import type { AddressStore } from './addresses/address.ts';
+import type { NearbyQuery, NearbyReport } from './requests/nearby.ts';
 import type { CouncilStore } from './councils/port.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
@@ -180,6 +182,14 @@ export interface Store {
   schemaState(): Promise<{ applied: string[]; pending: string[]; unknown: string[] }>;
   /** Retention, legal holds, subject access and erasure (src/core/records/). */
   records: RecordsStore;
+  /** The council's imported gazetteer (src/web/addresses/). */
+  addresses: AddressStore;
+  /** What the resident web reads beyond requests: the key of resident references, open reports near a point. */
+  residentWeb: {
+    /** `numericUntil`: the highest request id made before references existed; those numbers still find their report. */
+    referenceSecret(): Promise<{ secret: string; numericUntil: number }>;
+    nearby(query: NearbyQuery): Promise<NearbyReport[]>;
+  };
   /**
    * Hits per key in fixed windows, counted in the database so every process
    * and machine serving one PostgreSQL database shares each limit. Absent on

@@ -69,6 +69,9 @@ export interface ComposeContext {
   serviceName: string;
   councilName: string;
   publicUrl: string;
+  /** The resident reference (what /track takes) of this request and, for a merged one, of the original. */
+  reference?: string;
+  originalReference?: string;
   /** The pattern's (or council's) English label and description of the status: the defaults' words. */
   statusLabel?: string;
   statusDescription?: string;
@@ -85,7 +88,8 @@ export function compose(job: ClaimedNotification, ctx: ComposeContext): Outgoing
   const status = statusOf(job);
   const stopUrl = `${ctx.publicUrl}/updates/stop/${job.notice.stopToken}`;
   const fields: Record<string, string> = {
-    reference: job.request.id,
+    // The resident reference (what /track takes); the request id only where none is known.
+    reference: ctx.reference ?? job.request.id,
     service: ctx.serviceName,
     council: ctx.councilName,
     // Patterns name their statuses in English; Welsh uses the service's own Welsh names.
@@ -93,9 +97,9 @@ export function compose(job: ClaimedNotification, ctx: ComposeContext): Outgoing
     status_description: lang === 'en' ? (ctx.statusDescription ?? '') : '',
     expected_date: dates[lang](job.request.expectedAt),
     reply: job.update?.description ?? '',
-    original: job.duplicateOf ?? '',
+    original: ctx.originalReference ?? job.duplicateOf ?? '',
     // A duplicate's resident follows the original report from now on.
-    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(job.kind === 'merged' && job.duplicateOf ? job.duplicateOf : job.request.id)}`,
+    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(job.kind === 'merged' && job.duplicateOf ? (ctx.originalReference ?? job.duplicateOf) : (ctx.reference ?? job.request.id))}`,
     stop_url: stopUrl,
   };
   const to = (job.channel === 'email' ? job.contact.email : job.contact.phone) ?? '';

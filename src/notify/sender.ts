@@ -1,3 +1,4 @@
+import { referenceCodec, type ReferenceCodec } from '../core/references/reference.ts';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store } from '../core/store.ts';
@@ -98,6 +99,14 @@ export class NotificationSender {
     return jobs.length;
   }
 
+  private codec?: Promise<ReferenceCodec>;
+  /** The resident reference residents track their report by (the same key as the web's). */
+  private async referenceOf(id: string): Promise<string> {
+    this.codec ??= this.store.residentWeb.referenceSecret().then((s) => referenceCodec(s.secret));
+    this.codec.catch(() => (this.codec = undefined));
+    return (await this.codec).encode(id);
+  }
+
   /** The pattern's description of a status ("The work is booked with our contractor."), from the version the request follows. */
   private async statusDescription(job: ClaimedNotification, status: string): Promise<string | undefined> {
     const ref = job.request.pattern;
@@ -114,10 +123,19 @@ export class NotificationSender {
     if (now() - job.createdAt.getTime() > this.opts.maxAgeMs) return skip('not sent in time; too late to be useful');
     const transport = this.transports.find((t) => t.channels.includes(job.channel));
     if (!transport) return skip(`no sender for ${job.channel} is configured`);
-    const [service, councils, templates] = await Promise.all([this.store.services.get(job.jurisdictionId, job.request.serviceCode), this.store.jurisdictions.list(), this.store.messageTemplates.list(job.jurisdictionId)]);
+    const [service, councils, templates, reference, originalReference] = await Promise.all([
+      this.store.services.get(job.jurisdictionId, job.request.serviceCode),
+      this.store.jurisdictions.list(),
+      this.store.messageTemplates.list(job.jurisdictionId),
+      this.referenceOf(job.request.id),
+      job.duplicateOf ? this.referenceOf(job.duplicateOf) : undefined,
+    ]);
     const status = statusOf(job);
+    const welshName = job.notice.language === 'cy' ? service?.welsh?.name : undefined;
     const message = compose(job, {
-      serviceName: service?.name ?? job.request.serviceCode,
+      reference,
+      originalReference,
+      serviceName: welshName ?? service?.name ?? job.request.serviceCode,
       councilName: councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId,
       publicUrl: this.opts.publicUrl,
       statusLabel: service?.statusLabels?.[status as keyof typeof service.statusLabels],

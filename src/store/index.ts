@@ -19,6 +19,8 @@ import { subscriptionStore } from './subscriptions.ts';
 import { staffStore } from './staff.ts';
 import { staffQueueStore } from './staff-queue.ts';
 import { directoryStore } from './directory.ts';
+import { addressStore } from './addresses.ts';
+import { residentWebStore } from './resident-web.ts';
 import { rateLimitStore } from './rate-limits.ts';
 import { catalogueNotices } from './postgres/catalogue-notices.ts';
 import { patternSharingStore } from './pattern-sharing.ts';
@@ -105,6 +107,8 @@ export async function openStore(
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),
+    addresses: addressStore(db),
+    residentWeb: residentWebStore(db),
     rateLimits: dialect === 'postgres' ? rateLimitStore(db) : undefined,
     async ping() {
       try {

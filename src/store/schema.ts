@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { DeliveryTables } from './schema-delivery.ts';
 import type { NotifyTables } from './schema-notify.ts';
 import type { DirectoryTables } from './schema-directory.ts';
+import type { ResidentWebTables } from './schema-web.ts';
 import type { RecordsTables } from './schema-records.ts';
 import type { SharingTables } from './schema-sharing.ts';
 
@@ -9,7 +10,7 @@ import type { SharingTables } from './schema-sharing.ts';
  * Table shapes as stored. Times are epoch milliseconds (BIGINT) and JSON is
  * text in both dialects, so one query layer serves SQLite and PostgreSQL.
  */
-export interface Database extends DeliveryTables, NotifyTables, DirectoryTables, RecordsTables, SharingTables {
+export interface Database extends DeliveryTables, NotifyTables, DirectoryTables, RecordsTables, SharingTables, ResidentWebTables {
   /** `welsh_name`, `settings` (JSON) and `version` since 0014. */
   jurisdictions: { id: string; name: string; created_at: number; welsh_name: string | null; settings: Generated<string>; version: Generated<number> };
   /** Migration 0021: one fixed window per key, shared by every process on PostgreSQL. */

@@ -71,7 +71,7 @@ export function emailBackend(name: string, config: EmailConfig, deps: BackendDep
     guarantee: 'at-least-once',
     statusMap: config.statusMap ?? {},
     async deliverRequest(job) {
-      // The number the resident was shown on the confirmation page and uses on /track.
+      // The request's Open311 id (residents track it by their own reference, which the web shows them).
       const reference = job.request.id;
       await send(requestEmail(job, reference, config.subjectPrefix ?? '[Pipework]'), job.idempotencyKey, { 'X-Pipework-Reference': reference });
       return { reference };

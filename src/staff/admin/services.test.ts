@@ -2,6 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoApp } from '../../../test/support/app.ts';
 import { staffClient, staffUser } from '../../../test/support/staff.ts';
+import { residentReference } from '../../../test/support/web.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
 import { recordUpdate } from '../../core/requests/record-update.ts';
 
@@ -44,6 +45,8 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
     'q.depth.requiredCy': "Dewiswch pa mor ddwfn yw'r twll",
     'q.depth.v.2': 'More than 10cm',
     'q.depth.v.2.cy': 'Mwy na 10cm',
+    // A blank Welsh text removes the library's Welsh: the English shows instead.
+    'q.depth.v.0.cy': '',
     's.fixed.label': 'Fixed',
     's.fixed.labelCy': 'Wedi ei drwsio',
   });
@@ -63,7 +66,7 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   assert.match(review.body, /questions\[depth\]\.description/);
   assert.match(review.body, /How deep is the pothole\?/);
   assert.match(review.body, /How deep is the hole\?/);
-  assert.match(review.body, /questions\[depth\]\.welsh/);
+  assert.match(review.body, /cy\.questions\.depth\.description/);
   assert.match(review.body, /name="version" value="1\.0\.1"/);
 
   // A supervisor cannot publish, even with a valid form token.
@@ -116,10 +119,12 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   // Tracking in Welsh uses the council's Welsh status label.
   const request = await submitRequest(w.store, { jurisdictionId: 'example', serviceCode: 'pothole', description: 'Deep', attributes: { depth: 'deep' }, location: { address: '1 High Street' }, contact: {}, mediaUrls: [], source: 'web' });
   await recordUpdate(w.store, { requestId: request.id, jurisdictionId: 'example', status: 'fixed', description: 'Filled', mediaUrls: [], authorKind: 'staff', contact: {} });
-  assert.match((await w.app.inject({ url: `/track?reference=${request.id}&lang=cy` })).body, /Wedi ei drwsio/);
-  assert.match((await w.app.inject({ url: `/track?reference=${request.id}&lang=en` })).body, />\s*Fixed\s*</);
-  // Answer names not translated stay English rather than vanish.
+  const reference = await residentReference(w.store, request.id);
+  assert.match((await w.app.inject({ url: `/track?reference=${reference}&lang=cy` })).body, /Wedi ei drwsio/);
+  assert.match((await w.app.inject({ url: `/track?reference=${reference}&lang=en` })).body, />\s*Fixed\s*</);
+  // Answer names without Welsh stay English rather than vanish.
   assert.match(cy.body, /Less than 4cm/);
+  assert.doesNotMatch(cy.body, /Llai na 4cm/);
 });
 
 test('a blank English question is refused on the form and nothing is saved', async () => {

@@ -16,6 +16,7 @@ import * as m0016 from './0016_backends_second_round.ts';
 import * as m0017 from './0017_pattern_sharing.ts';
 import * as m0018 from './0018_records_notify.ts';
 import * as m0019 from './0019_staff_casework.ts';
+import * as m0020 from './0020_resident_web.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
 import * as m0022 from './0022_no_index_entries_for_nulls.ts';
 
@@ -41,6 +42,7 @@ export const migrations: Record<string, Migration> = {
   '0017_pattern_sharing': m0017,
   '0018_records_notify': m0018,
   '0019_staff_casework': m0019,
+  '0020_resident_web': m0020,
   '0021_shared_between_processes': m0021,
   '0022_no_index_entries_for_nulls': m0022,
 };
