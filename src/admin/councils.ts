@@ -33,6 +33,9 @@ const keyWire = (k: ApiKey) => ({ id: k.id, name: k.name, scope: k.scope, prefix
  * An admin key bound to one council sees and changes only that council and
  * its keys, and cannot add councils or install-wide keys.
  */
+/** These routes limit a council-bound key themselves (it sees only its own council and keys). */
+const own = { config: { checksCouncil: true } };
+
 export const councilsAdmin: AdminRoutes = async (app, { store }) => {
   const bound = (req: FastifyRequest) => adminKey(req).jurisdictionId;
   const mayAct = (req: FastifyRequest, council: string | undefined) => {
@@ -41,20 +44,20 @@ export const councilsAdmin: AdminRoutes = async (app, { store }) => {
   };
   const actor = (req: FastifyRequest) => ({ by: adminActor(req) });
 
-  app.get('/councils', async (req) => ({ councils: (await store.councils.list()).filter((c) => !bound(req) || c.id === bound(req)).map(councilWire) }));
-  app.get<{ Params: Static<typeof IdParams> }>('/councils/:id', { schema: { params: IdParams } }, async (req) => {
+  app.get('/councils', own, async (req) => ({ councils: (await store.councils.list()).filter((c) => !bound(req) || c.id === bound(req)).map(councilWire) }));
+  app.get<{ Params: Static<typeof IdParams> }>('/councils/:id', { ...own, schema: { params: IdParams } }, async (req) => {
     mayAct(req, req.params.id);
     const c = await store.councils.get(req.params.id);
     if (!c) throw new PipeworkError('NOT_FOUND', `No council "${req.params.id}"`);
     return councilWire(c);
   });
-  app.post<{ Body: Static<typeof NewCouncil> }>('/councils', { schema: { body: NewCouncil } }, async (req, reply) => {
+  app.post<{ Body: Static<typeof NewCouncil> }>('/councils', { ...own, schema: { body: NewCouncil } }, async (req, reply) => {
     if (bound(req)) throw new PipeworkError('FORBIDDEN', 'A key bound to one council cannot add councils');
     const { id, ...changes } = req.body as { id: string } & CouncilChanges;
     return reply.code(201).send(councilWire(await addCouncil(store, id, changes, actor(req))));
   });
   // `version` in the query makes it a compare-and-set (409 EDIT_CONFLICT when someone else changed it).
-  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof Changes>; Querystring: { version?: string } }>('/councils/:id', { schema: { params: IdParams, body: Changes } }, async (req) => {
+  app.patch<{ Params: Static<typeof IdParams>; Body: Static<typeof Changes>; Querystring: { version?: string } }>('/councils/:id', { ...own, schema: { params: IdParams, body: Changes } }, async (req) => {
     mayAct(req, req.params.id);
     const version = req.query.version && /^\d+$/.test(req.query.version) ? Number(req.query.version) : undefined;
     return councilWire((await setCouncil(store, req.params.id, req.body as CouncilChanges, actor(req), { expectVersion: version })).council);
@@ -65,19 +68,19 @@ export const councilsAdmin: AdminRoutes = async (app, { store }) => {
     if (!key || (bound(req) && key.jurisdictionId !== bound(req))) throw new PipeworkError('NOT_FOUND', `No key ${id}`);
     return key;
   };
-  app.get('/keys', async (req) => ({ keys: (await store.apiKeys.list()).filter((k) => !bound(req) || k.jurisdictionId === bound(req)).map(keyWire) }));
-  app.post<{ Body: Static<typeof NewKey> }>('/keys', { schema: { body: NewKey } }, async (req, reply) => {
+  app.get('/keys', own, async (req) => ({ keys: (await store.apiKeys.list()).filter((k) => !bound(req) || k.jurisdictionId === bound(req)).map(keyWire) }));
+  app.post<{ Body: Static<typeof NewKey> }>('/keys', { ...own, schema: { body: NewKey } }, async (req, reply) => {
     const council = req.body.council ?? bound(req);
     mayAct(req, council);
     const { key, record } = await createApiKey(store, req.body.name, req.body.scope ?? 'client', { jurisdictionId: council, actor: actor(req) });
     return reply.code(201).send({ ...keyWire(record), key });
   });
-  app.post<{ Params: Static<typeof KeyParams>; Body: Static<typeof Rotate> }>('/keys/:id/rotate', { schema: { params: KeyParams, body: Rotate } }, async (req, reply) => {
+  app.post<{ Params: Static<typeof KeyParams>; Body: Static<typeof Rotate> }>('/keys/:id/rotate', { ...own, schema: { params: KeyParams, body: Rotate } }, async (req, reply) => {
     const old = await ownKey(req, req.params.id);
     const { key, record, old: after } = await rotateApiKey(store, old.id, req.body?.graceHours ?? 24, actor(req));
     return reply.code(201).send({ ...keyWire(record), key, old: keyWire(after) });
   });
-  app.delete<{ Params: Static<typeof KeyParams> }>('/keys/:id', { schema: { params: KeyParams } }, async (req, reply) => {
+  app.delete<{ Params: Static<typeof KeyParams> }>('/keys/:id', { ...own, schema: { params: KeyParams } }, async (req, reply) => {
     const key = await ownKey(req, req.params.id);
     if (!(await revokeApiKey(store, key.id, actor(req)))) throw new PipeworkError('NOT_FOUND', `No active key ${key.id}`);
     return reply.code(204).send();
