@@ -1,3 +1,4 @@
+import { residentReferences } from '../web/references.ts';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoApp } from '../../test/support/app.ts';
@@ -50,8 +51,10 @@ test('marking a duplicate closes it with a link to the original, tells its resid
   // Both pages link to each other; the resident sees where to look instead.
   assert.match((await officer.get(`/staff/requests/${dup}`)).body, new RegExp(`A duplicate of <a class="govuk-link" href="/staff/requests/${original}">request ${original}</a>`));
   assert.match((await officer.get(`/staff/requests/${original}`)).body, new RegExp(`Duplicates of this request:[\\s\\S]*href="/staff/requests/${dup}"`));
-  const track = await w.app.inject({ url: `/track?reference=${dup}`, headers: { accept: 'text/html' } });
-  assert.match(track.body, new RegExp(`same problem as report ${original}`));
+  // Residents know reports by their references (decision 0135), the original's included.
+  const refs = residentReferences(w.store);
+  const track = await w.app.inject({ url: `/track?reference=${await refs.of(dup)}`, headers: { accept: 'text/html' } });
+  assert.match(track.body, /same problem as an earlier report/);
 
   const notes = await w.store.notifications.forRequest(dup);
   assert.deepEqual(notes.map((n) => n.kind), ['confirmation', 'merged']);

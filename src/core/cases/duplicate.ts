@@ -38,7 +38,8 @@ export async function markDuplicate(store: Store, clock: Clock, actor: Actor, re
       requestId: request.id,
       jurisdictionId: request.jurisdictionId,
       status: 'duplicate',
-      description: `This is the same problem as report ${original.id}, which the council is already dealing with. Follow that report for updates.`,
+      // No number in the public text: Open311 clients and residents know the original by different references (the message to the resident names it).
+      description: 'This is the same problem as an earlier report, which the council is already dealing with.',
       mediaUrls: [],
       authorKind: 'staff',
       contact: { firstName: actor.name },
