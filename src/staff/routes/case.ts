@@ -6,7 +6,7 @@ import { STATUSES } from '../../core/statuses.ts';
 import { processState } from '../../core/process/rules.ts';
 import { caseOwner } from '../../core/cases/owner.ts';
 import { markDuplicate } from '../../core/cases/duplicate.ts';
-import { assignCase, caseFor, changeStatus, internalNote, publicReply, viewContact } from '../../core/cases/work.ts';
+import { assignCase, assignToFrom, caseFor, changeStatus, internalNote, publicReply, teamsOf, viewContact } from '../../core/cases/work.ts';
 import { can } from '../../core/staff/roles.ts';
 import { actorOf } from '../identity.ts';
 import { page, type PageError } from '../render.ts';
@@ -26,7 +26,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       store.requests.history(actor.jurisdictionId, request.id, { internal: true }),
       store.deliveries.forRequest(request.id),
       caseOwner(store, request.id),
-      store.staff.assignments.get(actor.jurisdictionId, request.id),
+      store.staff.assignments.of(actor.jurisdictionId, request.id),
       store.staff.users.list(actor.jurisdictionId),
       store.staff.audit.list({ jurisdictionId: actor.jurisdictionId, requestId: request.id, actions: ['case.assign'], limit: 200 }),
       store.staff.duplicates.originalOf(actor.jurisdictionId, request.id),
@@ -66,8 +66,10 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       duplicateOf,
       duplicates,
       owner,
-      assignee: assignedTo ? staff.find((u) => u.id === assignedTo) : undefined,
+      assignee: assignedTo?.userId ? staff.find((u) => u.id === assignedTo.userId) : undefined,
+      assignedTeam: assignedTo?.team,
       officers,
+      teams: teamsOf(staff, actor.jurisdictionId),
       answers,
       contact,
       showContact,
@@ -114,7 +116,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
   app.post<Params>('/requests/:id/assign', { config: { ability: 'case.assign' } }, act('assignee', async (req) => {
     const actor = actorOf(req);
     const raw = body(req, 'assignee');
-    const to = raw === 'me' ? actor.userId : raw || undefined;
+    const to = assignToFrom(raw === 'me' ? actor.userId : raw);
     await assignCase(store, clock, actor, req.params.id, to, body(req, 'reason'));
     return to ? 'Case assigned.' : 'Case unassigned.';
   }));

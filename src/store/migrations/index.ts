@@ -18,6 +18,7 @@ import * as m0018 from './0018_records_notify.ts';
 import * as m0019 from './0019_staff_casework.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
 import * as m0022 from './0022_no_index_entries_for_nulls.ts';
+import * as m0025 from './0025_teams_and_reply_templates.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -43,4 +44,5 @@ export const migrations: Record<string, Migration> = {
   '0019_staff_casework': m0019,
   '0021_shared_between_processes': m0021,
   '0022_no_index_entries_for_nulls': m0022,
+  '0025_teams_and_reply_templates': m0025,
 };
