@@ -7,25 +7,22 @@ import { idType, isPostgres } from './dialect.ts';
  * nobody yet), and councils keep reply templates for the public reply.
  *
  * SQLite cannot drop a NOT NULL, so `request_assignments` is rebuilt there
- * (rows copied in the same migration transaction).
+ * (in a transaction of its own).
  */
 export async function up(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) {
     await sql`alter table request_assignments alter column user_id drop not null`.execute(db);
     await db.schema.alterTable('request_assignments').addColumn('team', 'text').execute();
   } else {
-    await db.schema
-      .createTable('request_assignments_new')
-      .addColumn('request_id', 'bigint', (c) => c.primaryKey())
-      .addColumn('jurisdiction_id', 'text', (c) => c.notNull())
-      .addColumn('user_id', 'bigint')
-      .addColumn('assigned_at', 'bigint', (c) => c.notNull())
-      .addColumn('team', 'text')
-      .execute();
-    await sql`insert into request_assignments_new (request_id, jurisdiction_id, user_id, assigned_at) select request_id, jurisdiction_id, user_id, assigned_at from request_assignments`.execute(db);
-    await db.schema.dropTable('request_assignments').execute();
-    await sql`alter table request_assignments_new rename to request_assignments`.execute(db);
-    await db.schema.createIndex('request_assignments_by_user').on('request_assignments').columns(['jurisdiction_id', 'user_id']).execute();
+    // Kysely runs SQLite migrations outside a transaction: the rebuild is one of its own, so a crash leaves the old table.
+    await sql`begin`.execute(db);
+    try {
+      await rebuildAssignments(db);
+      await sql`commit`.execute(db);
+    } catch (err) {
+      await sql`rollback`.execute(db);
+      throw err;
+    }
   }
   await db.schema.createIndex('request_assignments_by_team').on('request_assignments').columns(['jurisdiction_id', 'team']).execute();
 
@@ -50,4 +47,20 @@ export async function down(db: Kysely<any>): Promise<void> {
   await sql`delete from request_assignments where user_id is null`.execute(db);
   await db.schema.alterTable('request_assignments').dropColumn('team').execute();
   if (isPostgres(db)) await sql`alter table request_assignments alter column user_id set not null`.execute(db);
+}
+
+/** SQLite: the table again with `user_id` optional and `team`, rows copied, index remade. */
+async function rebuildAssignments(db: Kysely<any>) {
+  await db.schema
+    .createTable('request_assignments_new')
+    .addColumn('request_id', 'bigint', (c) => c.primaryKey())
+    .addColumn('jurisdiction_id', 'text', (c) => c.notNull())
+    .addColumn('user_id', 'bigint')
+    .addColumn('assigned_at', 'bigint', (c) => c.notNull())
+    .addColumn('team', 'text')
+    .execute();
+  await sql`insert into request_assignments_new (request_id, jurisdiction_id, user_id, assigned_at) select request_id, jurisdiction_id, user_id, assigned_at from request_assignments`.execute(db);
+  await db.schema.dropTable('request_assignments').execute();
+  await sql`alter table request_assignments_new rename to request_assignments`.execute(db);
+  await db.schema.createIndex('request_assignments_by_user').on('request_assignments').columns(['jurisdiction_id', 'user_id']).execute();
 }
