@@ -11,6 +11,7 @@ import type { NotificationStore } from './notifications/notification.ts';
 import type { MessageTemplateStore } from './notifications/templates.ts';
 import type { SubscriptionStore } from './events/subscription.ts';
 import type { StaffStore } from './staff/staff.ts';
+import type { ReplyTemplateStore } from './replies/templates.ts';
 import type { StaffQueueStore } from './cases/queue.ts';
 import type { DirectoryStore } from './directory/port.ts';
 import type { AddressStore } from './addresses/address.ts';
@@ -198,6 +199,8 @@ export interface Store {
   rateLimits?: RateLimitCounter;
   erasures: ErasureStore;
   messageTemplates: MessageTemplateStore;
+  /** Councils' reply templates for the staff console's public reply (src/core/replies/). */
+  replyTemplates: ReplyTemplateStore;
   /** True when the database answers. */
   ping(): Promise<boolean>;
   close(): Promise<void>;

@@ -112,7 +112,7 @@ test('assignment: to an officer of the council and back to nobody, on the timeli
   // Not someone outside the council.
   const bad = await officer.post(`/staff/requests/${id}/assign`, { assignee: '999999' });
   assert.equal(bad.statusCode, 303);
-  assert.match((await officer.get(`/staff/requests/${id}`)).body, /Choose an officer of this council/);
+  assert.match((await officer.get(`/staff/requests/${id}`)).body, /Choose an officer or team of this council/);
   await officer.post(`/staff/requests/${id}/assign`, { assignee: '' });
   assert.equal(await w.store.staff.assignments.get('example', id), undefined);
   const entries = await w.store.staff.audit.list({ jurisdictionId: 'example', requestId: id, actions: ['case.assign'], limit: 10 });

@@ -51,7 +51,7 @@ async function identityOf(store: Store, user: StaffUser, wanted: string | undefi
   const council = councils.find((c) => c.id === wanted) ?? councils[0];
   const grant = council && user.roles.find((r) => r.jurisdictionId === council.id);
   const role = grant?.role;
-  const actor: Actor | undefined = council && role ? { userId: user.id, email: user.email, name: user.name, jurisdictionId: council.id, role, ...(grant.groups?.length ? { groups: grant.groups } : {}) } : undefined;
+  const actor: Actor | undefined = council && role ? { userId: user.id, email: user.email, name: user.name, jurisdictionId: council.id, role, ...(grant.groups?.length ? { groups: grant.groups } : {}), ...(grant.team ? { team: grant.team } : {}) } : undefined;
   return { user, councils, council, actor, can: (ability) => !!actor && can(actor.role, ability as Ability) };
 }
 

@@ -22,7 +22,7 @@ const list = (v: string | string[] | undefined) => (v === undefined ? [] : Array
  * `services` are those the user may see: with `limited` (a role for some service groups) the query
  * never reaches past them, whatever the address asks for.
  */
-export function parseQueue(p: QueueParams, services: Service[], jurisdictionId: string, userId: string, now: Date, limited = false) {
+export function parseQueue(p: QueueParams, services: Service[], jurisdictionId: string, userId: string, now: Date, limited = false, team?: string) {
   const codes = new Set(services.map((s) => s.code));
   const groups = [...new Set(services.flatMap((s) => s.groups))].sort();
   const group = typeof p.group === 'string' && groups.includes(p.group) ? p.group : '';
@@ -33,7 +33,7 @@ export function parseQueue(p: QueueParams, services: Service[], jurisdictionId: 
   const narrowed = chosen.length ? chosen.filter((c) => !inGroup || inGroup.includes(c)) : inGroup ?? (limited ? [...codes] : []);
   const effective = narrowed.length ? narrowed : chosen.length || inGroup || limited ? [''] : [];
   const statuses = [...new Set(list(p.status).filter(isStatus))] as Status[];
-  const assigned = p.assigned === 'me' || p.assigned === 'nobody' ? p.assigned : undefined;
+  const assigned = p.assigned === 'me' || p.assigned === 'team' || p.assigned === 'nobody' ? p.assigned : undefined;
   const overdue = p.overdue === '1';
   // Control characters (NUL above all) are no part of a search, and PostgreSQL refuses NUL in text.
   const text = typeof p.q === 'string' ? p.q.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200) : '';
@@ -46,6 +46,8 @@ export function parseQueue(p: QueueParams, services: Service[], jurisdictionId: 
     statuses: statuses.length ? statuses : undefined,
     overdueAt: overdue ? now : undefined,
     assignedTo: assigned === 'me' ? userId : assigned === 'nobody' ? null : undefined,
+    // Someone with no team has no team's cases ('' matches none).
+    assignedToTeam: assigned === 'team' ? team ?? '' : undefined,
     text: text || undefined,
     order,
     page,

@@ -11,6 +11,7 @@ import { webSessionStore } from './web-sessions.ts';
 import { recordsStore } from './records.ts';
 import { erasureStore } from './erasures.ts';
 import { messageTemplateStore } from './message-templates.ts';
+import { replyTemplateStore } from './reply-templates.ts';
 import { catalogueCache } from './cache.ts';
 import { SecretKeyError, keyring } from '../core/secrets.ts';
 import { eventStore } from './events.ts';
@@ -104,6 +105,7 @@ export async function openStore(
     records: recordsStore(db),
     erasures: erasureStore(db),
     messageTemplates: messageTemplateStore(db),
+    replyTemplates: replyTemplateStore(db),
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),

@@ -182,7 +182,10 @@ export interface Database extends DeliveryTables, NotifyTables, DirectoryTables,
     after: string | null;
     reason: string | null;
   };
-  request_assignments: { request_id: number; jurisdiction_id: string; user_id: number; assigned_at: number };
+  /** `team` since 0025 (and `user_id` optional: a team with no officer yet). */
+  request_assignments: { request_id: number; jurisdiction_id: string; user_id: number | null; team: string | null; assigned_at: number };
+  /** Since 0025; `service_codes` and `statuses` are JSON lists (empty: every one). */
+  reply_templates: { id: Generated<number>; jurisdiction_id: string; name: string; body: string; body_cy: string | null; service_codes: string; statuses: string; updated_at: number };
   staff_saved_views: { id: Generated<number>; user_id: number; jurisdiction_id: string; name: string; query: string; created_at: number };
   request_duplicates: { request_id: number; jurisdiction_id: string; original_id: number; linked_at: number };
 }

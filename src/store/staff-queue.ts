@@ -32,6 +32,7 @@ export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids
   if (q.overdueAt) conds.push(sql`expected_at < ${q.overdueAt.getTime()} and status not in (${sql.join([...CLOSED_STATUSES].map((s) => sql.lit(s)))})`);
   if (within) conds.push(sql`id in (${sql.join(within)})`);
   if (q.assignedTo === null) conds.push(sql`not exists (select 1 from request_assignments a where a.request_id = service_requests.id)`);
+  if (q.assignedToTeam !== undefined) conds.push(sql`id in (select request_id from request_assignments where jurisdiction_id = ${q.jurisdictionId} and team = ${q.assignedToTeam})`);
   if (q.assignedTo) conds.push(sql`id in (select request_id from request_assignments where jurisdiction_id = ${q.jurisdictionId} and user_id = ${Number(q.assignedTo)})`);
   if (q.after) {
     const at = q.after.requestedAt.getTime();
@@ -41,7 +42,7 @@ export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids
   const cols = select === 'rows' ? sql`*` : sql`id, requested_at`;
   const statuses = [...new Set(q.statuses ?? [])];
   // A reference or one person's assignments are a handful of rows: no range needed.
-  const few = (text && REFERENCE.test(text)) || !!q.assignedTo || !!within;
+  const few = (text && REFERENCE.test(text)) || !!q.assignedTo || q.assignedToTeam !== undefined || !!within;
   // "Overdue" alone reads the open-with-target index (0019): finished requests are most of the table.
   const overdueOnly = !!q.overdueAt && !q.serviceCodes?.length && !statuses.length;
   const arms = few ? [{ index: '', eq: {}, inList: {} as Record<string, string[]> }] : overdueOnly ? [{ index: 'service_requests_open_targets', eq: {}, inList: {} as Record<string, string[]> }] : armsOf([...new Set(q.serviceCodes ?? [])], statuses.length === STATUSES.length ? [] : statuses);

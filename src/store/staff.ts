@@ -1,6 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from './schema.ts';
-import type { StaffStore, StaffUser, AuditEntry, SavedView } from '../core/staff/staff.ts';
+import type { StaffStore, StaffUser, AuditEntry, SavedView, Assignee } from '../core/staff/staff.ts';
 import { assignedEvents } from '../core/events/decide.ts';
 import { insertEvents } from './events.ts';
 import type { Role } from '../core/staff/roles.ts';
@@ -160,6 +160,11 @@ export function staffStore(db: Kysely<Database>): StaffStore {
         q = f.requestId ? q.where('request_id', '=', num(f.requestId)).where('jurisdiction_id', '=', f.jurisdictionId) : q.where('jurisdiction_id', '=', f.jurisdictionId);
         if (f.actions?.length) q = q.where('action', 'in', f.actions);
         if (f.actor) q = q.where('actor', '=', f.actor);
+        if (f.serviceCodes) {
+          const codes = f.serviceCodes;
+          const inScope = db.selectFrom('service_requests').select('id').where('jurisdiction_id', '=', f.jurisdictionId).where('service_code', 'in', codes.length ? codes : ['']);
+          q = q.where((eb) => eb.or([eb('request_id', 'is', null), eb('request_id', 'in', inScope)]));
+        }
         if (f.before) q = q.where('id', '<', num(f.before));
         return (await q.orderBy('id', 'desc').limit(f.limit).execute()).map(auditFromRow);
       },
@@ -168,27 +173,31 @@ export function staffStore(db: Kysely<Database>): StaffStore {
     assignments: {
       async get(jurisdictionId, requestId) {
         const row = await db.selectFrom('request_assignments').select('user_id').where('request_id', '=', num(requestId)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
-        return row ? String(row.user_id) : undefined;
+        return row?.user_id ? String(row.user_id) : undefined;
+      },
+      async of(jurisdictionId, requestId) {
+        const row = await db.selectFrom('request_assignments').select(['user_id', 'team']).where('request_id', '=', num(requestId)).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+        return row ? assigneeOf(row) : undefined;
       },
       async forRequests(jurisdictionId, requestIds) {
         const ids = requestIds.map(num).filter((n) => n > 0);
         if (!ids.length) return new Map();
-        const rows = await db.selectFrom('request_assignments').select(['request_id', 'user_id']).where('jurisdiction_id', '=', jurisdictionId).where('request_id', 'in', ids).execute();
-        return new Map(rows.map((r) => [String(r.request_id), String(r.user_id)]));
+        const rows = await db.selectFrom('request_assignments').select(['request_id', 'user_id', 'team']).where('jurisdiction_id', '=', jurisdictionId).where('request_id', 'in', ids).execute();
+        return new Map(rows.map((r) => [String(r.request_id), assigneeOf(r)]));
       },
-      async set(jurisdictionId, requestId, userId, at) {
+      async set(jurisdictionId, requestId, to, at) {
         return db.transaction().execute(async (trx) => {
           const rid = num(requestId);
-          const before = await trx.selectFrom('request_assignments').select('user_id').where('request_id', '=', rid).executeTakeFirst();
-          if (!userId) await trx.deleteFrom('request_assignments').where('request_id', '=', rid).execute();
+          const row = await trx.selectFrom('request_assignments').select(['user_id', 'team']).where('request_id', '=', rid).executeTakeFirst();
+          if (!to) await trx.deleteFrom('request_assignments').where('request_id', '=', rid).execute();
           else {
-            const values = { request_id: rid, jurisdiction_id: jurisdictionId, user_id: num(userId), assigned_at: at.getTime() };
-            await trx.insertInto('request_assignments').values(values).onConflict((oc) => oc.column('request_id').doUpdateSet({ user_id: values.user_id, assigned_at: values.assigned_at })).execute();
+            const values = { request_id: rid, jurisdiction_id: jurisdictionId, user_id: to.userId ? num(to.userId) : null, team: to.team ?? null, assigned_at: at.getTime() };
+            await trx.insertInto('request_assignments').values(values).onConflict((oc) => oc.column('request_id').doUpdateSet({ user_id: values.user_id, team: values.team, assigned_at: values.assigned_at })).execute();
           }
-          const was = before ? String(before.user_id) : undefined;
-          // The `assigned` event commits with the change, or not at all.
+          const was = row ? assigneeOf(row) : undefined;
+          // The `assigned` event commits with the change, or not at all (it names officers; a team alone is nobody there).
           const request = await trx.selectFrom('service_requests').select('service_code').where('id', '=', rid).executeTakeFirst();
-          if (request) await insertEvents(trx, assignedEvents({ jurisdictionId, serviceCode: request.service_code, requestId: String(rid), before: was, after: userId, at }));
+          if (request) await insertEvents(trx, assignedEvents({ jurisdictionId, serviceCode: request.service_code, requestId: String(rid), before: was?.userId, after: to?.userId, at }));
           return was;
         });
       },
@@ -227,6 +236,9 @@ export function staffStore(db: Kysely<Database>): StaffStore {
     },
   };
 }
+
+const assigneeOf = (r: { user_id: number | null; team: string | null }): Assignee =>
+  r.user_id ? { userId: String(r.user_id), ...(r.team ? { team: r.team } : {}) } : { team: r.team ?? '' };
 
 const groupsOf = (json: string | null): { groups?: string[] } => {
   if (!json) return {};

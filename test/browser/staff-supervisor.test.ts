@@ -143,7 +143,7 @@ test('a supervisor bulk-assigns 20 cases, and the CSV export matches the screen'
   await assertAccessible(page, 'queue after a bulk change');
   const olu = (await server.store.staff.users.byEmail('olu@example.gov.uk'))!;
   const assigned = await server.store.staff.assignments.forRequests('example', chosen);
-  assert.equal([...assigned.values()].filter((u) => u === olu.id).length, 20);
+  assert.equal([...assigned.values()].filter((a) => a.userId === olu.id).length, 20);
 
   // The export is exactly the filtered view: the same references in the same order.
   await page.goto(`${server.url}/staff/?service=graffiti`);

@@ -1,12 +1,12 @@
 import type { Store } from '../store.ts';
 import type { Clock } from '../clock.ts';
 import { PipeworkError } from '../errors.ts';
-import { assignCase, changeStatus, requireAbility, type Actor } from './work.ts';
+import { assignCase, changeStatus, requireAbility, type Actor, type AssignTo } from './work.ts';
 
 /** Most cases one bulk action takes: a page of the queue and then some. */
 export const BULK_MAX = 100;
 
-export type BulkChange = { kind: 'status'; status: string } | { kind: 'assign'; userId: string | undefined };
+export type BulkChange = { kind: 'status'; status: string } | { kind: 'assign'; to: AssignTo | undefined };
 
 export interface BulkResult {
   done: string[];
@@ -33,7 +33,7 @@ export async function bulkChange(store: Store, clock: Clock, actor: Actor, ids: 
   for (const id of unique) {
     try {
       if (change.kind === 'status') await changeStatus(store, clock, actor, id, { status: change.status, reason: why });
-      else await assignCase(store, clock, actor, id, change.userId, why);
+      else await assignCase(store, clock, actor, id, change.to, why);
       result.done.push(id);
     } catch (err) {
       if (!(err instanceof PipeworkError) || err.status >= 500) throw err;

@@ -12,6 +12,8 @@ export interface QueueQuery {
   overdueAt?: Date;
   /** Only requests assigned to this user id; `null`: only those assigned to nobody. */
   assignedTo?: string | null;
+  /** Only requests assigned to this team (to the team itself or one of its officers). */
+  assignedToTeam?: string;
   /** A reference (digits) or words in the description or address. */
   text?: string;
   order: 'newest' | 'oldest';

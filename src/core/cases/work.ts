@@ -2,6 +2,7 @@ import type { Store } from '../store.ts';
 import type { Contact, RequestUpdate, ServiceRequest } from '../requests/request.ts';
 import type { Clock } from '../clock.ts';
 import type { Ability, Role } from '../staff/roles.ts';
+import type { Assignee, StaffUser } from '../staff/staff.ts';
 import { can } from '../staff/roles.ts';
 import { PipeworkError } from '../errors.ts';
 import { isStatus, type Status } from '../statuses.ts';
@@ -18,6 +19,8 @@ export interface Actor {
   role: Role;
   /** The role covers only services in these groups (absent: every service of the council). */
   groups?: string[];
+  /** Their team in this council, if any. */
+  team?: string;
 }
 
 /** Refuses what the actor's role does not allow (403 FORBIDDEN). */
@@ -98,24 +101,53 @@ export async function internalNote(store: Store, clock: Clock, actor: Actor, req
   return update;
 }
 
-/** Assigns a case to a member of staff who works cases in the same council, or to nobody. */
-export async function assignCase(store: Store, clock: Clock, actor: Actor, requestId: string, userId: string | undefined, reason?: string): Promise<void> {
+/** An officer (user id) or a team of the council, as chosen on a form. */
+export type AssignTo = { userId: string; team?: undefined } | { team: string; userId?: undefined };
+
+/** A form's choice of assignee: a user id, or `team:NAME`; '' is nobody. */
+export const assignToFrom = (raw: string): AssignTo | undefined =>
+  raw.startsWith('team:') ? { team: raw.slice(5) } : raw ? { userId: raw } : undefined;
+
+const NOT_ASSIGNABLE = new PipeworkError('INVALID_INPUT', 'Choose an officer or team of this council', [{ field: 'assignee', message: 'Choose an officer or team of this council' }]);
+
+/**
+ * Assigns a case to an officer or a team of the same council, or to nobody.
+ * One rule: an officer brings their team with them (so the case is in their
+ * team's queue too); a team alone has no officer yet. Either must work cases
+ * for the request's service (a team: at least one of its officers does).
+ */
+export async function assignCase(store: Store, clock: Clock, actor: Actor, requestId: string, to: AssignTo | undefined, reason?: string): Promise<void> {
   requireAbility(actor, 'case.assign');
   const request = await caseFor(store, actor, requestId);
-  let name: string | undefined;
-  if (userId) {
-    const user = await store.staff.users.get(userId);
+  const service = await store.services.get(actor.jurisdictionId, request.serviceCode);
+  const works = (grant: { role: Role; groups?: string[] } | undefined) => !!grant && can(grant.role, 'case.status') && serviceInScope(grant, service);
+  let next: Assignee | undefined;
+  if (to?.userId) {
+    const user = await store.staff.users.get(to.userId);
     const grant = user?.roles.find((r) => r.jurisdictionId === actor.jurisdictionId);
-    const service = grant?.groups?.length ? await store.services.get(actor.jurisdictionId, request.serviceCode) : undefined;
-    if (!user || user.disabledAt || !can(grant?.role, 'case.status') || (grant?.groups?.length && !serviceInScope(grant, service))) {
-      throw new PipeworkError('INVALID_INPUT', 'Choose an officer of this council', [{ field: 'assignee', message: 'Choose an officer of this council' }]);
-    }
-    name = user.name;
+    if (!user || user.disabledAt || !works(grant)) throw NOT_ASSIGNABLE;
+    next = { userId: user.id, ...(grant!.team ? { team: grant!.team } : {}) };
+  } else if (to?.team !== undefined) {
+    const team = to.team.trim();
+    const members = (await store.staff.users.list(actor.jurisdictionId)).filter((u) => !u.disabledAt && u.roles.some((r) => r.jurisdictionId === actor.jurisdictionId && r.team === team && works(r)));
+    if (!team || !members.length) throw NOT_ASSIGNABLE;
+    next = { team };
   }
-  const before = await store.staff.assignments.set(actor.jurisdictionId, request.id, userId, clock.now());
-  if (before === userId) return;
-  const beforeName = before ? (await store.staff.users.get(before))?.name ?? `user ${before}` : undefined;
-  await store.staff.audit.append({ ...who(actor), action: 'case.assign', requestId, before: beforeName, after: name, reason: reason?.trim() || undefined, at: clock.now() });
+  const before = await store.staff.assignments.set(actor.jurisdictionId, request.id, next, clock.now());
+  if (before?.userId === next?.userId && before?.team === next?.team) return;
+  await store.staff.audit.append({ ...who(actor), action: 'case.assign', requestId, before: await assigneeName(store, before), after: await assigneeName(store, next), reason: reason?.trim() || undefined, at: clock.now() });
+}
+
+/** The council's teams a case can go to: those of its active staff who work cases, sorted. */
+export const teamsOf = (staff: StaffUser[], jurisdictionId: string): string[] =>
+  [...new Set(staff.filter((u) => !u.disabledAt).flatMap((u) => u.roles.filter((r) => r.jurisdictionId === jurisdictionId && r.team && can(r.role, 'case.status')).map((r) => r.team!)))].sort();
+
+/** How an assignee reads in the audit log and on the page: "Olu Officer (Highways)", "team Highways". */
+export async function assigneeName(store: Store, a: Assignee | undefined): Promise<string | undefined> {
+  if (!a) return undefined;
+  if (!a.userId) return `team ${a.team}`;
+  const name = (await store.staff.users.get(a.userId))?.name ?? `user ${a.userId}`;
+  return a.team ? `${name} (${a.team})` : name;
 }
 
 /** A resident's contact details, for a role that needs them; every look is written to the audit log. */

@@ -46,17 +46,36 @@ export async function inviteStaff(store: Store, actor: PeopleActor, input: { ema
   return { user, token, created };
 }
 
-/** Sets a person's role and team in the council. An admin cannot lower their own role (someone must be left to set the council up). */
-export async function setStaffRole(store: Store, actor: PeopleActor, userId: string, input: { role: string; team?: string }, now = new Date()) {
+/** The service groups of the council's services, sorted: the groups a role may be limited to. */
+export async function councilGroups(store: Store, jurisdictionId: string): Promise<string[]> {
+  return [...new Set((await store.services.list(jurisdictionId)).flatMap((s) => s.groups))].sort();
+}
+
+const roleText = (r: { role: string; team?: string; groups?: string[] }) => `${r.role}${r.team ? ` (${r.team})` : ''}${r.groups?.length ? ` [${r.groups.join(', ')}]` : ''}`;
+
+/**
+ * Sets a person's role and team in the council, and, when `groups` is given,
+ * the service groups the role covers (none: every service). An admin cannot
+ * lower their own role (someone must be left to set the council up).
+ */
+export async function setStaffRole(store: Store, actor: PeopleActor, userId: string, input: { role: string; team?: string; groups?: string[] }, now = new Date()) {
   const user = await member(store, actor, userId);
   const role: Role = roleOf(input.role);
   const team = teamOf(input.team);
   if (user.id === actor.userId && role !== 'admin') throw invalid([{ field: 'role', message: 'You cannot lower your own role; ask another administrator' }]);
   const before = user.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)!;
-  if (before.role === role && before.team === team) return user;
-  await store.staff.users.setRole(user.id, actor.jurisdictionId, role, now);
+  let groups = before.groups ?? [];
+  if (input.groups) {
+    const known = await councilGroups(store, actor.jurisdictionId);
+    const unknown = input.groups.filter((g) => !known.includes(g));
+    if (unknown.length) throw invalid([{ field: 'groups', message: `Choose from the council's service groups (not "${unknown[0]}")` }]);
+    groups = [...new Set(input.groups)].sort();
+  }
+  const after = { role, team, groups };
+  if (roleText(before) === roleText(after)) return user;
+  await store.staff.users.setRole(user.id, actor.jurisdictionId, role, now, input.groups ? groups : undefined);
   await store.staff.users.setTeam(user.id, actor.jurisdictionId, team);
-  await store.staff.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.role', before: `${before.role}${before.team ? ` (${before.team})` : ''}`, after: `${role}${team ? ` (${team})` : ''}`, at: now });
+  await store.staff.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.role', before: roleText(before), after: roleText(after), at: now });
   return (await store.staff.users.get(user.id))!;
 }
 

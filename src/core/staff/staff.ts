@@ -43,6 +43,9 @@ export interface SavedView {
   createdAt: Date;
 }
 
+/** Who a case is assigned to: an officer (with their team, if they have one) or a team with no officer yet. */
+export type Assignee = { userId: string; team?: string } | { userId?: undefined; team: string };
+
 export type NewAuditEntry = Omit<AuditEntry, 'id' | 'at'> & { at?: Date };
 
 export interface StaffSessionRow {
@@ -98,15 +101,18 @@ export interface StaffStore {
   };
   audit: {
     append(entry: NewAuditEntry): Promise<AuditEntry>;
-    /** Newest first; `before` is an id for paging back. */
-    list(filter: { jurisdictionId: string; requestId?: string; actions?: string[]; actor?: string; before?: string; limit: number }): Promise<AuditEntry[]>;
+    /** Newest first; `before` is an id for paging back; `serviceCodes`: only entries about requests for these services, and entries about no request. */
+    list(filter: { jurisdictionId: string; requestId?: string; actions?: string[]; actor?: string; serviceCodes?: string[]; before?: string; limit: number }): Promise<AuditEntry[]>;
   };
   assignments: {
+    /** The officer the request is assigned to (user id), if any. */
     get(jurisdictionId: string, requestId: string): Promise<string | undefined>;
-    /** Who each of these requests is assigned to (user id), for a page of the queue. */
-    forRequests(jurisdictionId: string, requestIds: string[]): Promise<Map<string, string>>;
-    /** Assigns (or, with undefined, unassigns); returns who it was assigned to before. */
-    set(jurisdictionId: string, requestId: string, userId: string | undefined, at: Date): Promise<string | undefined>;
+    /** The officer and/or team the request is assigned to. */
+    of(jurisdictionId: string, requestId: string): Promise<Assignee | undefined>;
+    /** Who each of these requests is assigned to, for a page of the queue. */
+    forRequests(jurisdictionId: string, requestIds: string[]): Promise<Map<string, Assignee>>;
+    /** Assigns (or, with undefined, unassigns) in one transaction; returns who it was assigned to before. */
+    set(jurisdictionId: string, requestId: string, to: Assignee | undefined, at: Date): Promise<Assignee | undefined>;
   };
   /** A user's named queue filters, per council. */
   views: {

@@ -9,6 +9,7 @@ import { directoryArea } from './directory.ts';
 import { councilsArea } from './councils.ts';
 import { keysArea } from './keys.ts';
 import { peopleArea } from './people.ts';
+import { replyTemplatesArea } from './reply-templates.ts';
 
 /** One area of council set-up: a card on /staff/admin/ and the routes under it. */
 export interface AdminArea {
@@ -20,7 +21,7 @@ export interface AdminArea {
 }
 
 /** Every area of council set-up: add one with a file in this folder and a line here. */
-export const ADMIN_AREAS: AdminArea[] = [councilsArea, keysArea, peopleArea, servicesArea, backendsArea, routesArea, deliveriesArea, directoryArea];
+export const ADMIN_AREAS: AdminArea[] = [councilsArea, keysArea, peopleArea, replyTemplatesArea, servicesArea, backendsArea, routesArea, deliveriesArea, directoryArea];
 
 /**
  * Council set-up at /staff/admin/, for the `admin` role only: every route

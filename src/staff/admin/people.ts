@@ -5,8 +5,10 @@ import { page, type PageError } from '../render.ts';
 import { actorOf } from '../identity.ts';
 import { ROLES } from '../../core/staff/roles.ts';
 import { SETUP_LINK_HOURS } from '../../core/staff/setup.ts';
-import { deactivateStaff, inviteStaff, resetStaffPassword, setStaffRole, type PeopleActor } from '../../core/staff/people.ts';
+import { councilGroups, deactivateStaff, inviteStaff, resetStaffPassword, setStaffRole, type PeopleActor } from '../../core/staff/people.ts';
 import { formText, pageErrors } from './form-errors.ts';
+
+const listOf = (v: unknown): string[] => (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((x): x is string => typeof x === 'string');
 
 const ROLE_TEXT: Record<string, string> = {
   agent: 'Agent: raise and find requests, add notes',
@@ -27,11 +29,14 @@ async function routes(app: FastifyInstance, { store, clock, config }: StaffConte
     const people = (await store.staff.users.list(council)).map((u) => ({ ...u, here: u.roles.find((r) => r.jurisdictionId === council)!, self: u.id === admin(req).userId }));
     return page(req, reply, 'admin/people.njk', { title: 'People', people, roles: ROLES.map((r) => ({ value: r, text: ROLE_TEXT[r] })), values, errors }, status);
   };
-  const personPage = async (req: FastifyRequest, reply: FastifyReply, id: string, values?: Record<string, string>, errors: PageError[] = [], status = 200) => {
+  const personPage = async (req: FastifyRequest, reply: FastifyReply, id: string, values?: Record<string, string | string[]>, errors: PageError[] = [], status = 200) => {
     const person = (await store.staff.users.list(admin(req).jurisdictionId)).find((u) => u.id === id);
     if (!person) return list(req, reply, {}, [{ field: 'form', href: '#main-content', text: 'No such person in this council' }], 404);
     const here = person.roles.find((r) => r.jurisdictionId === admin(req).jurisdictionId)!;
-    return page(req, reply, 'admin/person.njk', { title: person.name, person, here, self: person.id === admin(req).userId, roles: ROLES.map((r) => ({ value: r, text: ROLE_TEXT[r] })), values: values ?? { role: here.role, team: here.team ?? '' }, errors }, status);
+    const groups = await councilGroups(store, admin(req).jurisdictionId);
+    const v = values ?? { role: here.role, team: here.team ?? '', groups: here.groups ?? [] };
+    const chosen = ([] as string[]).concat(v.groups ?? []);
+    return page(req, reply, 'admin/person.njk', { title: person.name, person, here, self: person.id === admin(req).userId, roles: ROLES.map((r) => ({ value: r, text: ROLE_TEXT[r] })), groups: groups.map((g) => ({ value: g, text: g, checked: chosen.includes(g) })), values: v, errors }, status);
   };
 
   app.get('/people', async (req, reply) => list(req, reply));
@@ -50,12 +55,14 @@ async function routes(app: FastifyInstance, { store, clock, config }: StaffConte
 
   app.post<{ Params: { id: string } }>('/people/:id', async (req, reply) => {
     const v = formText(req.body);
+    // The form always sends `groupsShown`, so no box ticked means "every service", not "keep them".
+    const groups = listOf((req.body as Record<string, unknown> | undefined)?.groups);
     try {
-      const user = await setStaffRole(store, admin(req), req.params.id, { role: v.role ?? '', team: v.team }, clock.now());
+      const user = await setStaffRole(store, admin(req), req.params.id, { role: v.role ?? '', team: v.team, groups: v.groupsShown ? groups : undefined }, clock.now());
       req.staffSession.set('flash', `${user.name}’s role is saved.`);
       return reply.redirect('/staff/admin/people', 303);
     } catch (err) {
-      return personPage(req, reply, req.params.id, v, pageErrors(err), 400);
+      return personPage(req, reply, req.params.id, { ...v, groups }, pageErrors(err), 400);
     }
   });
 
@@ -82,6 +89,6 @@ async function routes(app: FastifyInstance, { store, clock, config }: StaffConte
 export const peopleArea: AdminArea = {
   path: 'people',
   title: 'People',
-  summary: 'Invite staff with a one-time set-password link, set their role and team, deactivate them, and see when each last signed in.',
+  summary: 'Invite staff with a one-time set-password link, set their role, team and service groups, deactivate them, and see when each last signed in.',
   routes,
 };

@@ -15,3 +15,15 @@ if (search) {
     }
   });
 }
+
+// Reply templates: "Use template" fills the reply in place (without JavaScript it reloads the page with the text).
+for (const form of document.querySelectorAll('form[data-reply-template]')) {
+  form.addEventListener('submit', (e) => {
+    const option = form.querySelector('select[name="template"]')?.selectedOptions[0];
+    const reply = document.getElementById('reply');
+    if (!option?.value || !reply) return;
+    e.preventDefault();
+    reply.value = option.dataset.text ?? '';
+    reply.focus();
+  });
+}

@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StaffContext } from '../plugin.ts';
 import { actorOf } from '../identity.ts';
 import { page } from '../render.ts';
+import { servicesInScope } from '../../core/cases/scope.ts';
 
 const PAGE = 100;
 const ID = /^\d{1,15}$/;
@@ -20,9 +21,12 @@ function filters(q: Query) {
 
 /** The audit log: every staff action and every look at contact details in this council, newest first, for supervisors; searchable and exportable. */
 export async function auditRoutes(app: FastifyInstance, { store, clock }: StaffContext) {
-  const list = (req: FastifyRequest<{ Querystring: Query }>, before: string | undefined, limit: number) => {
+  const list = async (req: FastifyRequest<{ Querystring: Query }>, before: string | undefined, limit: number) => {
     const f = filters(req.query);
-    return store.staff.audit.list({ jurisdictionId: actorOf(req).jurisdictionId, requestId: f.requestId, actions: f.action ? [f.action] : undefined, actor: f.who, before, limit });
+    const actor = actorOf(req);
+    // A role limited to service groups reads only entries about its services' requests (and those about none).
+    const serviceCodes = actor.groups?.length ? (await servicesInScope(store, actor)).map((s) => s.code) : undefined;
+    return store.staff.audit.list({ jurisdictionId: actor.jurisdictionId, requestId: f.requestId, actions: f.action ? [f.action] : undefined, actor: f.who, serviceCodes, before, limit });
   };
   const params = (q: Query, extra: Record<string, string> = {}) => {
     const f = filters(q);

@@ -6,9 +6,12 @@ import { STATUSES } from '../../core/statuses.ts';
 import { processState } from '../../core/process/rules.ts';
 import { caseOwner } from '../../core/cases/owner.ts';
 import { markDuplicate } from '../../core/cases/duplicate.ts';
-import { assignCase, caseFor, changeStatus, internalNote, publicReply, viewContact } from '../../core/cases/work.ts';
+import { assignCase, assignToFrom, caseFor, changeStatus, internalNote, publicReply, teamsOf, viewContact } from '../../core/cases/work.ts';
 import { can } from '../../core/staff/roles.ts';
 import { actorOf } from '../identity.ts';
+import { fillTemplate, templatesFitting } from '../../core/replies/templates.ts';
+import type { Store } from '../../core/store.ts';
+import type { ServiceRequest } from '../../core/requests/request.ts';
 import { page, type PageError } from '../render.ts';
 import { statusLabeller } from '../labels.ts';
 import { timeline } from '../timeline.ts';
@@ -17,7 +20,7 @@ type Params = { Params: { id: string } };
 
 /** The case view at /staff/requests/{id} and its actions (POST, then redirect back: Post/Redirect/Get). */
 export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffContext) {
-  app.get<Params & { Querystring: { contact?: string } }>('/requests/:id', { config: { ability: 'case.view' } }, async (req, reply) => {
+  app.get<Params & { Querystring: { contact?: string; template?: string } }>('/requests/:id', { config: { ability: 'case.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const request = await caseFor(store, actor, req.params.id);
     const [service, state, updates, deliveries, owner, assignedTo, staff, assignments, duplicateOf, duplicates, messages] = await Promise.all([
@@ -26,13 +29,15 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       store.requests.history(actor.jurisdictionId, request.id, { internal: true }),
       store.deliveries.forRequest(request.id),
       caseOwner(store, request.id),
-      store.staff.assignments.get(actor.jurisdictionId, request.id),
+      store.staff.assignments.of(actor.jurisdictionId, request.id),
       store.staff.users.list(actor.jurisdictionId),
       store.staff.audit.list({ jurisdictionId: actor.jurisdictionId, requestId: request.id, actions: ['case.assign'], limit: 200 }),
       store.staff.duplicates.originalOf(actor.jurisdictionId, request.id),
       store.staff.duplicates.of(actor.jurisdictionId, request.id),
       store.notifications.forRequest(request.id),
     ]);
+    const templates = can(actor.role, 'case.reply') ? await replyTemplateChoices(store, actor.jurisdictionId, request, service?.name ?? request.serviceCode, req.staff?.council?.name ?? actor.jurisdictionId) : [];
+    const chosen = templates.find((t) => t.value === req.query.template);
     const label = statusLabeller(service);
     const withAttempts = await Promise.all(deliveries.map(async (d) => ({ ...d, attemptList: await store.deliveries.attempts(d.id) })));
     let contact: Contact | undefined;
@@ -66,8 +71,10 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       duplicateOf,
       duplicates,
       owner,
-      assignee: assignedTo ? staff.find((u) => u.id === assignedTo) : undefined,
+      assignee: assignedTo?.userId ? staff.find((u) => u.id === assignedTo.userId) : undefined,
+      assignedTeam: assignedTo?.team,
       officers,
+      teams: teamsOf(staff, actor.jurisdictionId),
       answers,
       contact,
       showContact,
@@ -75,6 +82,9 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       items: timeline({ updates, deliveries: withAttempts, assignments, messages, label }),
       errors: formError ? [formError] : [],
       formValue: formError?.value,
+      templates,
+      chosenTemplate: chosen?.value,
+      replyValue: formError?.field === 'reply' ? formError.value : chosen?.text ?? '',
     });
   });
 
@@ -114,8 +124,25 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
   app.post<Params>('/requests/:id/assign', { config: { ability: 'case.assign' } }, act('assignee', async (req) => {
     const actor = actorOf(req);
     const raw = body(req, 'assignee');
-    const to = raw === 'me' ? actor.userId : raw || undefined;
+    const to = assignToFrom(raw === 'me' ? actor.userId : raw);
     await assignCase(store, clock, actor, req.params.id, to, body(req, 'reason'));
     return to ? 'Case assigned.' : 'Case unassigned.';
   }));
+}
+
+/**
+ * The council's reply templates that fit the request's service and status,
+ * filled in for it: one choice per language written (value `id` or `id:cy`).
+ */
+async function replyTemplateChoices(store: Store, jurisdictionId: string, request: ServiceRequest, serviceName: string, councilName: string) {
+  const fitting = templatesFitting(await store.replyTemplates.list(jurisdictionId), request.serviceCode, request.status);
+  if (!fitting.length) return [];
+  const welshNeeded = fitting.some((t) => t.bodyCy);
+  const [council, service] = welshNeeded ? await Promise.all([store.councils.get(jurisdictionId), store.services.get(jurisdictionId, request.serviceCode)]) : [];
+  const en = { reference: request.id, service: serviceName, council: councilName };
+  const cy = { reference: request.id, service: service?.welsh?.name ?? serviceName, council: council?.welshName ?? councilName };
+  return fitting.flatMap((t) => [
+    { value: t.id, name: t.name, text: fillTemplate(t, false, en) },
+    ...(t.bodyCy ? [{ value: `${t.id}:cy`, name: `${t.name} (Cymraeg)`, text: fillTemplate(t, true, cy) }] : []),
+  ]);
 }

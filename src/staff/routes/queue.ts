@@ -10,10 +10,16 @@ import { page } from '../render.ts';
 import { parseQueue, queueHref, PAGE_SIZE, type QueueParams } from '../queue-filters.ts';
 import { statusLabeller } from '../labels.ts';
 import { bulkChange, BULK_MAX } from '../../core/cases/bulk.ts';
+import { assignToFrom, teamsOf } from '../../core/cases/work.ts';
+import type { Assignee } from '../../core/staff/staff.ts';
 import { can } from '../../core/staff/roles.ts';
 import { PipeworkError } from '../../core/errors.ts';
 import { servicesInScope } from '../../core/cases/scope.ts';
 import type { PageError } from '../render.ts';
+
+/** The queue's "assigned to" cell: the officer, with their team, or the team alone. */
+const nameOf = (a: Assignee | undefined, names: Map<string, string>) =>
+  !a ? undefined : !a.userId ? `Team ${a.team}` : `${names.get(a.userId) ?? 'someone'}${a.team ? ` (${a.team})` : ''}`;
 
 /** Counting stops here: "more than 10,000" is as useful as an exact figure, and costs far less. */
 const COUNT_CAP = 10_000;
@@ -35,7 +41,7 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
         statusLabel: statusLabeller(service)(r.status),
         owner,
         editable: isEditable(owner),
-        assignee: assigned.has(r.id) ? names.get(assigned.get(r.id)!) ?? 'someone' : undefined,
+        assignee: nameOf(assigned.get(r.id), names),
         overdue: !CLOSED_STATUSES.has(r.status) && !!r.expectedAt && r.expectedAt < now,
       };
     });
@@ -44,7 +50,7 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
   app.get<{ Querystring: QueueParams }>('/', { config: { ability: 'queue.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const services = await servicesInScope(store, actor);
-    const { query, state, groups } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups);
+    const { query, state, groups } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups, actor.team);
     // Words and "overdue" are checked row by row along the ranges: counting their matches could read the
     // whole table, so those views page by "next" alone (one row read past the page says whether there is one).
     const scanning = (!!query.text && !/^\d+$/.test(query.text)) || !!query.overdueAt;
@@ -56,9 +62,9 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
     const near = counted === undefined ? [] : [...new Set([1, query.page - 2, query.page - 1, query.page, query.page + 1, query.page + 2, pages])].filter((n) => n >= 1 && n <= pages).sort((a, b) => a - b);
     const bulkError = req.staffSession.get<PageError>('bulkError');
     if (bulkError) req.staffSession.delete('bulkError');
-    const officers = can(actor.role, 'case.bulk')
-      ? (await store.staff.users.list(actor.jurisdictionId)).filter((u) => !u.disabledAt && can(u.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)?.role, 'case.status'))
-      : [];
+    const councilStaff = can(actor.role, 'case.bulk') ? await store.staff.users.list(actor.jurisdictionId) : [];
+    const officers = councilStaff.filter((u) => !u.disabledAt && can(u.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)?.role, 'case.status'));
+    const teams = teamsOf(councilStaff, actor.jurisdictionId);
     const views = await store.staff.views.list(actor.userId, actor.jurisdictionId);
     const here = queueHref(state);
     const viewError = req.staffSession.get<PageError & { value?: string }>('viewError');
@@ -74,6 +80,7 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
       bulk: can(actor.role, 'case.bulk'),
       bulkMax: BULK_MAX,
       officers,
+      teams,
       allStatuses: STATUSES.map((s) => ({ value: s, text: s.replace(/_/g, ' ') })),
       here: req.url,
       rows: await rowsFor(requests, services, actor.jurisdictionId),
@@ -107,7 +114,7 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
     const action = one('action');
     try {
       if (action !== 'status' && action !== 'assign') throw new PipeworkError('INVALID_INPUT', 'Choose what to do', [{ field: 'action', message: 'Choose what to do with the selected requests' }]);
-      const change = action === 'status' ? { kind: 'status' as const, status: one('status') } : { kind: 'assign' as const, userId: one('assignee') || undefined };
+      const change = action === 'status' ? { kind: 'status' as const, status: one('status') } : { kind: 'assign' as const, to: assignToFrom(one('assignee')) };
       const r = await bulkChange(store, clock, actor, ids, change, one('reason'));
       const refused = r.refused.slice(0, 5).map((x) => `${x.id}: ${x.message}`).join('; ');
       req.staffSession.set('flash', `${r.done.length} request${r.done.length === 1 ? '' : 's'} changed.${r.refused.length ? ` ${r.refused.length} left as they were (${refused}${r.refused.length > 5 ? '; …' : ''}).` : ''}`);
@@ -122,7 +129,7 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
   app.get<{ Querystring: QueueParams }>('/export.csv', { config: { ability: 'queue.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const services = await servicesInScope(store, actor);
-    const { query, state } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups);
+    const { query, state } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups, actor.team);
     await store.staff.audit.append({ actor: actor.email, userId: actor.userId, jurisdictionId: actor.jurisdictionId, action: 'queue.export', after: queueHref(state), at: clock.now() });
     // Pages of 500 read by keyset (the last row's time and id), so memory and per-batch cost stay flat however many match.
     async function* csv() {

@@ -15,7 +15,7 @@ export async function viewRoutes(app: FastifyInstance, { store, clock }: StaffCo
     const u = new URLSearchParams(raw);
     const one = (k: string) => u.get(k) ?? undefined;
     const p: QueueParams = { service: u.getAll('service'), status: u.getAll('status'), group: one('group'), overdue: one('overdue'), assigned: one('assigned'), q: one('q'), sort: one('sort') };
-    const { state } = parseQueue(p, await servicesInScope(store, actor), actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups);
+    const { state } = parseQueue(p, await servicesInScope(store, actor), actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups, actor.team);
     const href = queueHref(state);
     try {
       const view = await saveView(store, clock, actor, { name: String(req.body?.name ?? ''), query: href.replace(/^\/staff\/\??/, '') });
