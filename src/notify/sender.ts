@@ -7,6 +7,11 @@ import { backoffMs } from '../delivery/backoff.ts';
 import { compose, statusOf } from './messages.ts';
 import { pickTemplate } from '../core/notifications/templates.ts';
 import { SendError, type Transport } from './transport.ts';
+import { inLanguage } from '../web/welsh.ts';
+import type { Status } from '../core/statuses.ts';
+
+/** A status as a pattern words it (src/patterns/schema.ts). */
+type PatternStatus = { status: string; description?: string; welsh?: { label?: string; description?: string } };
 
 export interface SenderOptions {
   pollMs: number;
@@ -98,13 +103,13 @@ export class NotificationSender {
     return jobs.length;
   }
 
-  /** The pattern's description of a status ("The work is booked with our contractor."), from the version the request follows. */
-  private async statusDescription(job: ClaimedNotification, status: string): Promise<string | undefined> {
+  /** The pattern's wording of a status ("The work is booked with our contractor."), from the version the request follows. */
+  private async patternStatus(job: ClaimedNotification, status: string): Promise<PatternStatus | undefined> {
     const ref = job.request.pattern;
     if (!ref) return undefined;
     const stored = await this.store.patterns.get(job.jurisdictionId, ref.id, ref.version);
-    const statuses = (stored?.document.process as { statuses?: { status: string; description?: string }[] } | undefined)?.statuses;
-    return statuses?.find((s) => s.status === status)?.description;
+    const statuses = (stored?.document.process as { statuses?: PatternStatus[] } | undefined)?.statuses;
+    return statuses?.find((s) => s.status === status);
   }
 
   private async sendOne(job: ClaimedNotification): Promise<NotificationOutcome> {
@@ -116,13 +121,17 @@ export class NotificationSender {
     if (!transport) return skip(`no sender for ${job.channel} is configured`);
     const [service, councils, templates] = await Promise.all([this.store.services.get(job.jurisdictionId, job.request.serviceCode), this.store.jurisdictions.list(), this.store.messageTemplates.list(job.jurisdictionId)]);
     const status = statusOf(job);
+    const lang = job.notice.language;
+    // In Welsh, the pattern's Welsh wording where it has some (decision 0105); what it lacks is Pipework's own Welsh.
+    const shown = service && inLanguage(service, lang);
+    const own = await this.patternStatus(job, status);
     const message = compose(job, {
-      serviceName: service?.name ?? job.request.serviceCode,
+      serviceName: shown?.name ?? job.request.serviceCode,
       councilName: councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId,
       publicUrl: this.opts.publicUrl,
-      statusLabel: service?.statusLabels?.[status as keyof typeof service.statusLabels],
-      statusDescription: await this.statusDescription(job, status),
-      template: pickTemplate(templates, { serviceCode: job.request.serviceCode, kind: job.kind, channel: job.channel, language: job.notice.language }),
+      statusLabel: shown?.statusLabels?.[status as Status],
+      statusDescription: lang === 'cy' ? own?.welsh?.description : own?.description,
+      template: pickTemplate(templates, { serviceCode: job.request.serviceCode, kind: job.kind, channel: job.channel, language: lang }),
     });
     if (!message.to) return skip(`the resident gave no ${job.channel === 'email' ? 'email address' : 'mobile number'}`);
     try {

@@ -14,7 +14,7 @@ export interface WordingEdit {
   name?: string;
   nameCy?: string;
   questions?: Record<string, { description?: string; descriptionCy?: string; hint?: string; hintCy?: string; required?: string; requiredCy?: string; invalid?: string; invalidCy?: string; values?: Record<string, { name?: string; nameCy?: string }> }>;
-  statuses?: Record<string, { label?: string; labelCy?: string }>;
+  statuses?: Record<string, { label?: string; labelCy?: string; description?: string; descriptionCy?: string }>;
 }
 
 /** A service and the pattern versions it has: the one it follows, and a newer draft being edited, if any. */
@@ -103,8 +103,10 @@ export function applyWording(p: ServicePattern, edit: WordingEdit): ServicePatte
       if (!e) return s;
       const out = { ...s } as typeof s & Record<string, unknown>;
       if (e.label !== undefined) out.label = e.label.trim();
+      setText(out, 'description', e.description);
       const w: Record<string, unknown> = { ...s.welsh };
       setText(w, 'label', e.labelCy);
+      setText(w, 'description', e.descriptionCy);
       out.welsh = tidy(w) as typeof s.welsh;
       if (!out.welsh) delete out.welsh;
       return out;
