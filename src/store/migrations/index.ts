@@ -16,6 +16,7 @@ import * as m0017 from './0017_pattern_sharing.ts';
 import * as m0018 from './0018_records_notify.ts';
 import * as m0019 from './0019_staff_casework.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
+import * as m0024 from './0024_erasure_comments.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -39,4 +40,5 @@ export const migrations: Record<string, Migration> = {
   '0018_records_notify': m0018,
   '0019_staff_casework': m0019,
   '0021_shared_between_processes': m0021,
+  '0024_erasure_comments': m0024,
 };
