@@ -57,6 +57,8 @@ export class EventPusher {
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
+  /** The last round filled some subscriber's batch. */
+  private more = false;
 
   constructor(
     private store: Store,
@@ -86,7 +88,9 @@ export class EventPusher {
       } catch (err) {
         this.log.error({ err }, 'events: push round failed; trying again shortly');
       }
-      if (!worked && this.running) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, this.opts.pollMs)));
+      // Look again at once only when a subscriber had a full batch (more is waiting); otherwise
+      // every subscription's next turn is a poll interval away, and looking sooner finds nothing.
+      if ((!worked || !this.more) && this.running) await new Promise<void>((r) => ((this.wake = r), setTimeout(r, this.opts.pollMs)));
     }
   }
 
@@ -99,7 +103,9 @@ export class EventPusher {
     this.stats.rounds++;
     this.stats.dbCalls++;
     if (!(await this.store.deliveries.lease('event-pusher', this.worker, Math.max(30_000, this.opts.timeoutMs * 3)))) return 0;
-    const pushed = (await Promise.all(due.map((s) => this.serve(s)))).reduce((a, b) => a + b, 0);
+    const each = await Promise.all(due.map((s) => this.serve(s)));
+    const pushed = each.reduce((a, b) => a + b, 0);
+    this.more = each.some((n) => n >= this.opts.batchSize);
     this.stats.pushed += pushed;
     return pushed;
   }
@@ -118,7 +124,8 @@ export class EventPusher {
       const last = await this.store.events.lastSeq();
       // An erasure reaches every subscriber of its council, whatever types it asked for (docs/records.md).
       const types = sub.types.length ? [...sub.types, EVENT_TYPES.recordsErased] : sub.types;
-      const page = await this.store.events.read({ after: cursor, limit: Math.min(100, this.opts.batchSize - pushed), types, jurisdictionIds: sub.councils });
+      // The whole batch in one read: a burst of events costs one page, not one per hundred.
+      const page = await this.store.events.read({ after: cursor, limit: this.opts.batchSize - pushed, types, jurisdictionIds: sub.councils });
       if (!page.length) {
         cursor = Math.max(cursor, last);
         break;
