@@ -2,6 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as httpServer } from 'node:http';
 import { createServer as tcpServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer as httpsServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { KeptAliveConnection } from './keep-alive.ts';
 
 // The pusher's HTTP/1.1 client against real peers on 127.0.0.1: node's own
@@ -86,4 +91,26 @@ test('answers chunked, until close, after 100 Continue, and a receiver that clos
 test('nothing listening is an error naming the cause, not a crash', async () => {
   const conn = new KeptAliveConnection(new URL('http://127.0.0.1:1/'));
   await assert.rejects(conn.request('POST', [], '{}', 1000), /ECONNREFUSED/);
+});
+
+test('https: the certificate is checked; one the client trusts carries the request', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pipework-tls-'));
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'), '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost'], { stdio: 'ignore' });
+  const cert = readFileSync(join(dir, 'c.pem'), 'utf8');
+  const server = httpsServer({ key: readFileSync(join(dir, 'k.pem')), cert }, (req, res) => req.resume().on('end', () => res.writeHead(204).end()));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = new URL(`https://localhost:${(server.address() as AddressInfo).port}/hook`);
+  const trusted = new KeptAliveConnection(url, 4000, cert);
+  const stranger = new KeptAliveConnection(url);
+  try {
+    assert.equal((await trusted.request('POST', [], '{}', 2000)).status, 204);
+    assert.equal((await trusted.request('POST', [], '{}', 2000)).status, 204);
+    await assert.rejects(stranger.request('POST', [], '{}', 2000), /self.signed|certificate/i);
+  } finally {
+    trusted.close();
+    stranger.close();
+    server.closeAllConnections();
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -28,6 +28,8 @@ export class KeptAliveConnection {
     private url: URL,
     /** Sockets idle longer than this are not reused: the receiver may be closing them. */
     private idleMs = 4000,
+    /** Certificates to trust besides the system's (tests pass their own). */
+    private ca?: string,
   ) {}
 
   /** Sends one request; rejects on a network error, a timeout or an answer that cannot be read. */
@@ -54,7 +56,7 @@ export class KeptAliveConnection {
     const host = this.url.hostname.replace(/^\[|\]$/g, '');
     const socket =
       this.url.protocol === 'https:'
-        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'] })
+        ? tls.connect({ host, port, servername: net.isIP(host) ? undefined : host, ALPNProtocols: ['http/1.1'], ...(this.ca ? { ca: [...tls.rootCertificates, this.ca] } : {}) })
         : net.connect({ host, port });
     socket.setNoDelay(true);
     // An idle socket the receiver closes or resets must not take the process down, nor be used again.
