@@ -157,4 +157,8 @@ test("a person's comments on other people's reports: each back-end that was sent
   const shown = await pipework(['records', 'erasure', erased.id], { DATABASE_URL: w.store.url! });
   assert.equal(shown.code, 0, shown.err);
   assert.match(shown.out, new RegExp(`backend\tstreets\t${atStreets.id} comment ${c1.id}\tconfirmed`));
+  const api = await w.app.inject({ url: `/admin/api/records/example/erasures/${erased.id}`, headers: { authorization: `Bearer ${w.adminKey}` } });
+  assert.equal(api.statusCode, 200, api.body);
+  const listed = (api.json().acknowledgements as { name: string; request_id: string; update_id: string | null; state: string }[]).filter((a) => a.name === 'streets');
+  assert.deepEqual(listed.map((a) => [a.request_id, a.update_id, a.state]).sort(), [[atStreets.id, c1.id, 'confirmed'], [atStreets.id, c2.id, 'confirmed']].sort());
 });
