@@ -9,7 +9,7 @@ import { Registry } from 'prom-client';
 import { deliveryMetrics } from './delivery/metrics.ts';
 import { toPipeworkError } from './http/errors.ts';
 import { clientErrorHandler, watchRequestHeads } from './http/client-errors.ts';
-import { requestForLog } from './http/request-log.ts';
+import { OneLinePerRequest, requestForLog } from './http/request-log.ts';
 import { isOpen311Url, open311ErrorHandler, open311RawRefusal } from './standards/open311/errors.ts';
 import { jsonError, jsonErrorHandler } from './http/json-errors.ts';
 import { adminPlugin } from './admin/index.ts';
@@ -54,6 +54,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
       redact: ['req.headers.authorization', 'req.headers.cookie'],
       serializers: { req: requestForLog },
     },
+    // One access-log line per request, written when it is answered, instead of Fastify's two (decision 0142).
+    logController: new OneLinePerRequest(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },

@@ -15,6 +15,7 @@ import { startEventPusher } from './events/start.ts';
 import { pusherMetrics } from './events/metrics.ts';
 import { isWorker, shareMetricsWithPrimary } from './workers.ts';
 import { startFeedFetcher } from './patterns/sharing/start.ts';
+import { issueFirstRunToken, needsFirstRun, SETUP_TOKEN_HOURS } from './core/councils/first-run.ts';
 
 /**
  * Opens the store, migrates, seeds the demo council on an empty database, and
@@ -87,5 +88,11 @@ export async function serve(config: Config) {
     },
     'Pipework started',
   );
+  // An install with no council can only be set up by whoever can read this log (docs/decisions/0100).
+  if (await needsFirstRun(store)) {
+    const { token } = await issueFirstRunToken(store);
+    const url = `${config.publicUrl || `http://localhost:${config.port}`}/staff/first-run`;
+    app.log.warn({ firstRun: url }, `No council yet: open ${url} and enter the set-up token ${token} (it works once, for ${SETUP_TOKEN_HOURS} hours)`);
+  }
   return app;
 }

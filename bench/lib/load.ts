@@ -60,6 +60,8 @@ export function resetPeak(pid: number) {
 export interface Server {
   port: number;
   pid: number;
+  /** The child process, for IPC (bench/lib/count-statements.mjs answers over it). */
+  child: ChildProcess;
   stop(): Promise<void>;
 }
 
@@ -85,7 +87,7 @@ export function startServer(script: string, env: Record<string, string>, timeout
     child.once('message', (m: { port?: number; error?: string }) => {
       clearTimeout(timer);
       if (!m.port) return reject(new Error(`${script}: ${m.error}`));
-      resolve({ port: m.port, pid: child.pid!, stop: () => stopChild(child) });
+      resolve({ port: m.port, pid: child.pid!, child, stop: () => stopChild(child) });
     });
   });
 }

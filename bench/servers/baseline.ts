@@ -134,7 +134,7 @@ async function create(req: IncomingMessage, res: ServerResponse) {
     location: { lat: Number(form.get('lat')), long: Number(form.get('long')), address: form.get('address_string') ?? undefined },
     contact: { firstName: form.get('first_name') ?? undefined, lastName: form.get('last_name') ?? undefined, email: form.get('email') ?? undefined, phone: form.get('phone') ?? undefined },
     mediaUrls: [],
-    source: 'baseline',
+    source: 'open311', // as Pipework's Open311 path: the client tells the resident, so no confirmation rows
     deliveries: [{ backend: 'builtin', role: 'primary', kind: 'request', idempotencyKey: randomUUID() }],
   };
   const rows = newRequestRows(input, Date.now());

@@ -54,3 +54,27 @@ test('the jurisdiction is the core’s choice: optional with one council, requir
   assert.match(required.json().error.message, /this server serves .*example.*second|this server serves .*second.*example/);
   assert.equal((await get('/patterns?jurisdiction_id=second', `Bearer ${admin}`)).json().jurisdiction_id, 'second');
 });
+
+test('a key bound to one council acts for it in every area: another council is not found, an install-wide call is refused', async () => {
+  const bound = `Bearer ${(await createApiKey(env.store, 'example only', 'admin', { jurisdictionId: 'example' })).key}`;
+  assert.equal((await get('/notifications/templates/example', bound)).statusCode, 200);
+  assert.equal((await get('/no-such-thing', bound)).statusCode, 404);
+  assert.equal((await get('/cases?jurisdiction_id=example', bound)).statusCode, 200);
+  assert.equal((await get('/migration/example/pothole/report', bound)).statusCode, 200);
+  for (const url of ['/migration/eastshire/pothole/report', '/cases?jurisdiction_id=eastshire', '/records/eastshire/retention', '/notifications/templates/eastshire']) {
+    const other = await get(url, bound);
+    assert.equal(other.statusCode, 404, url);
+    assert.equal(other.json().error.message, 'No council "eastshire"');
+  }
+  const change = await env.app.inject({ method: 'PUT', url: '/admin/api/routes/eastshire/pothole', headers: { authorization: bound }, payload: { primary: 'builtin' } });
+  assert.equal(change.statusCode, 404);
+  for (const url of ['/backends', '/routes', '/subscriptions', '/deliveries']) {
+    const wide = await get(url, bound);
+    assert.equal(wide.statusCode, 403, url);
+    assert.match(wide.json().error.message, /acts for council "example" only, and this call names no council/);
+  }
+  // Its own council and keys: the councils area limits it itself.
+  assert.deepEqual((await get('/councils', bound)).json().councils.map((c: { id: string }) => c.id), ['example']);
+  // An install-wide key is not limited.
+  assert.equal((await get('/backends', `Bearer ${admin}`)).statusCode, 200);
+});

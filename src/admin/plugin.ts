@@ -28,6 +28,34 @@ export function adminActor(req: FastifyRequest): string {
   return `api:${key.name}`;
 }
 
+/** The admin key a request was let in with (its council, if it is bound to one). */
+export function adminKey(req: FastifyRequest): ApiKey {
+  const key = keys.get(req);
+  if (!key) throw new Error('adminKey called outside the admin API');
+  return key;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** An admin route that limits a council-bound key itself (councils, keys), rather than by the council it names. */
+    checksCouncil?: boolean;
+  }
+}
+
+const COUNCIL_FIELDS = ['jurisdiction', 'jurisdiction_id', 'jurisdictionId', 'council'];
+
+/** The council an admin call names: `:jurisdiction` in its path, else `jurisdiction_id`, `jurisdiction` or `council` in its query or body. */
+function namedCouncil(req: FastifyRequest): string | undefined {
+  for (const source of [req.params, req.query, req.body]) {
+    if (!source || typeof source !== 'object') continue;
+    for (const field of COUNCIL_FIELDS) {
+      const value = (source as Record<string, unknown>)[field];
+      if (typeof value === 'string' && value) return value;
+    }
+  }
+  return undefined;
+}
+
 /**
  * The authenticated admin API at /admin/api: JSON in and out, an admin-scope
  * key (`npx pipework keys create --name N --admin`) as `Authorization: Bearer KEY`,
@@ -44,6 +72,15 @@ export function adminApi(areas: AdminRoutes[]) {
         if (e instanceof PipeworkError && e.code === 'API_KEY_INVALID') throw new PipeworkError('API_KEY_INVALID', `${e.message}. ${HOW_TO_SEND}`);
         throw e;
       }
+    });
+    // A key bound to one council acts for that council only, in every area: checked here once, after parsing.
+    app.addHook('preHandler', async (req) => {
+      const bound = keys.get(req)?.jurisdictionId;
+      // No route (a 404 to come) or one that checks itself.
+      if (!bound || !req.routeOptions.url || req.routeOptions.config.checksCouncil) return;
+      const named = namedCouncil(req);
+      if (named === undefined) throw new PipeworkError('FORBIDDEN', `This key acts for council "${bound}" only, and this call names no council (it is for the whole install): use an install-wide admin key`);
+      if (named !== bound) throw new PipeworkError('NOT_FOUND', `No council "${named}"`);
     });
     app.setErrorHandler(jsonErrorHandler('admin request failed'));
     app.setNotFoundHandler((req, reply) => reply.code(404).send(jsonError(new PipeworkError('NOT_FOUND', `No such admin resource: ${req.method} ${req.url.split('?')[0]}`))));

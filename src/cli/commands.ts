@@ -59,6 +59,7 @@ export const COMMANDS: Record<string, CommandEntry> = {
   migrate: { summary: 'Create or update the database schema', load: async () => migrate },
   version: { summary: 'Print the version of Pipework', load: async () => version },
   keys: { summary: 'API keys for Open311 clients and the admin API (only a hash is stored; the key is shown once)', load: async () => (await import('./keys.ts')).keys },
+  councils: { summary: 'The councils this install serves: add one, change its names, web addresses and settings, list them', load: async () => (await import('./councils.ts')).councils },
   services: { summary: 'Import or export service definitions as YAML or JSON', load: async () => (await import('./services.ts')).services },
   deliveries: {
     summary: 'The delivery outbox: list jobs, see attempts, retry failed (dead-lettered) ones, list unknown back-end status codes',
@@ -76,5 +77,6 @@ export const COMMANDS: Record<string, CommandEntry> = {
   notifications: { summary: "Residents' messages: a council's own words per service and language (templates)", load: async () => (await import('./notifications.ts')).notifications },
   events: { summary: 'Event subscriptions for other systems: subscribe a URL to the event log (CloudEvents, signed)', load: async () => (await import('./events.ts')).events },
   directory: { summary: 'The Open Referral UK directory: import a feed or file, export it', load: async () => (await import('./directory.ts')).directory },
+  addresses: { summary: 'The gazetteer the resident web finds addresses in: import a CSV extract (UPRN, address, postcode, easting/northing), count', load: async () => (await import('./addresses.ts')).addresses },
   conformance: { summary: "Test any supplier's Open311 or Open Referral UK endpoint, or grade an Open311 client", load: async () => (await import('./conformance.ts')).conformance },
 };

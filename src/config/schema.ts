@@ -166,6 +166,52 @@ export const configSchema = {
     description: 'Reference-number lookups one address may make on the resident web\'s `/track` page per minute, so references cannot be tried in bulk; more are refused with a page saying to wait.',
     parse: integer(1, 100000),
   },
+  webPublicReports: {
+    env: 'WEB_PUBLIC_REPORTS',
+    default: 'all',
+    description: 'Whose reports the resident web publishes (a public page at `/reports/{reference}`, listed as "Is it one of these?" before a resident sends the same report): `all` offered services, `none`, or service codes separated by commas.',
+    parse: (s: string) => s.trim() || 'none',
+  },
+  webNearbyMetres: {
+    env: 'WEB_NEARBY_METRES',
+    default: '100',
+    description: 'How far from the place a resident chose the resident web looks for open reports of the same service to show before sending, in metres.',
+    parse: integer(1, 5000),
+  },
+  addressSource: {
+    env: 'ADDRESS_SOURCE',
+    default: 'gazetteer',
+    description: 'Where the resident web finds addresses by postcode or street: `gazetteer` (the council\'s own, imported with `npx pipework addresses import FILE`), `os-places` (the OS Places API, with `OS_PLACES_API_KEY`) or `none` (addresses typed in only).',
+    parse: oneOf('gazetteer', 'os-places', 'none'),
+  },
+  osPlacesApiKey: {
+    env: 'OS_PLACES_API_KEY',
+    default: '',
+    description: 'The OS Data Hub project key for the OS Places API (`ADDRESS_SOURCE=os-places`).',
+    parse: (s: string) => s.trim(),
+  },
+  osPlacesBaseUrl: {
+    env: 'OS_PLACES_BASE_URL',
+    default: 'https://api.os.uk/search/places/v1',
+    description: 'Base URL of the OS Places API (point it elsewhere for a stand-in).',
+    parse: url,
+  },  mapTilesUrl: {
+    env: 'MAP_TILES_URL',
+    default: '',
+    description: 'Map tiles for the resident web\'s location page, as a template such as `https://tile.openstreetmap.org/{z}/{x}/{y}.png` (OS Maps API, OpenStreetMap or a council\'s own); fetched by Pipework and served from `/assets/tiles/`. Empty: no map.',
+    parse: (s: string) => {
+      const t = s.trim();
+      if (t && (!/^https?:\/\//.test(t) || !['{z}', '{x}', '{y}'].every((p) => t.includes(p)))) throw new Error(`must be an http(s) URL with {z}, {x} and {y}, got "${t}"`);
+      return t;
+    },
+  },
+  mapAttribution: {
+    env: 'MAP_ATTRIBUTION',
+    default: '© OpenStreetMap contributors',
+    description: 'The credit the map\'s tiles need, shown under the map.',
+    parse: (s: string) => s.trim(),
+  },
+
   relayEnabled: {
     env: 'RELAY_ENABLED',
     default: 'true',

@@ -32,6 +32,7 @@ export const ERRORS = {
   BACKEND_NOT_FOUND: { status: 404, message: 'No back-end with this name is configured' },
   BACKEND_REFERENCE_UNKNOWN: { status: 404, message: 'The reference matches no request sent to this back-end' },
   DELIVERY_NOT_FOUND: { status: 404, message: 'No delivery with this id' },
+  EDIT_CONFLICT: { status: 409, message: 'Someone else changed this while you were editing it: look again and make your change once more' },
   INTERNAL: { status: 500, message: 'Something went wrong on our side; the request was not processed' },
   UNAVAILABLE: { status: 503, message: 'The service is temporarily unavailable' },
 } as const satisfies Record<string, { status: number; message: string }>;

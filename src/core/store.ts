@@ -13,6 +13,9 @@ import type { SubscriptionStore } from './events/subscription.ts';
 import type { StaffStore } from './staff/staff.ts';
 import type { StaffQueueStore } from './cases/queue.ts';
 import type { DirectoryStore } from './directory/port.ts';
+import type { AddressStore } from './addresses/address.ts';
+import type { NearbyQuery, NearbyReport } from './requests/nearby.ts';
+import type { CouncilStore } from './councils/port.ts';
 
 /** Filters of GET requests (GeoReport v2). `ids` overrides all others, as the spec says. */
 export interface RequestQuery {
@@ -46,6 +49,22 @@ export interface ApiKey {
   scope: KeyScope;
   createdAt: Date;
   revokedAt?: Date;
+  /** The one council this key may act for; absent: every council on the install. */
+  jurisdictionId?: string;
+  /** A rotated key works until then (its grace period). */
+  expiresAt?: Date;
+  /** The key that replaced this one in a rotation. */
+  replacedBy?: number;
+  /** The first key of its rotation chain (its own id when never rotated): the client's identity. */
+  familyId: number;
+}
+
+export interface NewApiKey {
+  name: string;
+  hash: string;
+  prefix: string;
+  scope: KeyScope;
+  jurisdictionId?: string;
 }
 
 export interface StoredMedia {
@@ -69,6 +88,8 @@ export interface Store {
     list(): Promise<Jurisdiction[]>;
     upsert(j: Jurisdiction): Promise<void>;
   };
+  /** Councils as set up: names, hosts, settings (src/core/councils/). */
+  councils: CouncilStore;
   services: {
     list(jurisdictionId: string): Promise<Service[]>;
     get(jurisdictionId: string, code: string): Promise<Service | undefined>;
@@ -130,11 +151,20 @@ export interface Store {
   /** The Open Referral UK directory: organisations, services, locations, taxonomies (src/standards/openreferral/). */
   directory: DirectoryStore;
   apiKeys: {
-    create(name: string, hash: string, prefix: string, scope: KeyScope): Promise<ApiKey>;
-    findActiveByHash(hash: string): Promise<ApiKey | undefined>;
+    create(key: NewApiKey): Promise<ApiKey>;
+    /** A key neither revoked nor past its grace period at `now`. */
+    findActiveByHash(hash: string, now?: Date): Promise<ApiKey | undefined>;
+    get(id: number): Promise<ApiKey | undefined>;
     list(): Promise<ApiKey[]>;
     /** Revokes one key by its id (names may repeat, e.g. during a rotation); false if no active key has it. */
     revoke(id: number): Promise<boolean>;
+    /**
+     * Replaces an active key, in one transaction: a new key with its name,
+     * scope and council, and the old one working until `oldUntil` (revoked at
+     * once when that is not after `now`). Undefined if no active key has the id
+     * (a second rotation of the same key at once finds it replaced).
+     */
+    rotate(id: number, next: { hash: string; prefix: string }, oldUntil: Date, now: Date): Promise<{ old: ApiKey; key: ApiKey } | undefined>;
   };
   media: {
     put(media: StoredMedia): Promise<void>;
@@ -152,6 +182,14 @@ export interface Store {
   schemaState(): Promise<{ applied: string[]; pending: string[]; unknown: string[] }>;
   /** Retention, legal holds, subject access and erasure (src/core/records/). */
   records: RecordsStore;
+  /** The council's imported gazetteer (src/web/addresses/). */
+  addresses: AddressStore;
+  /** What the resident web reads beyond requests: the key of resident references, open reports near a point. */
+  residentWeb: {
+    /** `numericUntil`: the highest request id made before references existed; those numbers still find their report. */
+    referenceSecret(): Promise<{ secret: string; numericUntil: number }>;
+    nearby(query: NearbyQuery): Promise<NearbyReport[]>;
+  };
   /**
    * Hits per key in fixed windows, counted in the database so every process
    * and machine serving one PostgreSQL database shares each limit. Absent on

@@ -4,9 +4,9 @@ import type { FastifyHelmetOptions } from '@fastify/helmet';
  * Helmet options for server-rendered pages (resident web, staff console): a
  * nonce CSP that allows only this origin, no framing, no plugins.
  * `formAction` adds origins a form may post or redirect to (an OpenID
- * Connect provider).
+ * Connect provider); `imgSrc` more image sources (a council's logo).
  */
-export function pageSecurity(extra: { formAction?: string[]; noReferrer?: boolean } = {}): FastifyHelmetOptions {
+export function pageSecurity(extra: { formAction?: string[]; noReferrer?: boolean; imgSrc?: string[] } = {}): FastifyHelmetOptions {
   return {
     enableCSPNonces: true,
     contentSecurityPolicy: {
@@ -14,7 +14,7 @@ export function pageSecurity(extra: { formAction?: string[]; noReferrer?: boolea
         defaultSrc: ["'self'"],
         scriptSrc: ["'self'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        imgSrc: ["'self'", 'data:', ...(extra.imgSrc ?? [])],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         formAction: ["'self'", ...(extra.formAction ?? [])],

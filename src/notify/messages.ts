@@ -37,9 +37,12 @@ export interface ComposeContext {
   serviceName: string;
   councilName: string;
   publicUrl: string;
+  /** The resident reference (what /track takes) of this request and, for a merged one, of the original. */
+  reference?: string;
+  originalReference?: string;
   /**
-   * The pattern's label and description of the status in the message's language (English, or the
-   * pattern's `welsh:` wording): the defaults' words. Without a label, Pipework's own name of the status.
+   * The label and description of the status in the message's language (English, or the pattern's
+   * Welsh from its `cy` block, carried by the service): the defaults' words. Without a label, Pipework's own name of the status.
    */
   statusLabel?: string;
   statusDescription?: string;
@@ -56,16 +59,17 @@ export function compose(job: ClaimedNotification, ctx: ComposeContext): Outgoing
   const status = statusOf(job);
   const stopUrl = `${ctx.publicUrl}/updates/stop/${job.notice.stopToken}`;
   const fields: Record<string, string> = {
-    reference: job.request.id,
+    // The resident reference (what /track takes); the request id only where none is known.
+    reference: ctx.reference ?? job.request.id,
     service: ctx.serviceName,
     council: ctx.councilName,
     status: ctx.statusLabel || say[lang](`status.${status}`),
     status_description: ctx.statusDescription ?? '',
     expected_date: dates[lang](job.request.expectedAt),
     reply: job.update?.description ?? '',
-    original: job.duplicateOf ?? '',
+    original: ctx.originalReference ?? job.duplicateOf ?? '',
     // A duplicate's resident follows the original report from now on.
-    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(job.kind === 'merged' && job.duplicateOf ? job.duplicateOf : job.request.id)}`,
+    track_url: `${ctx.publicUrl}/track?reference=${encodeURIComponent(job.kind === 'merged' && job.duplicateOf ? (ctx.originalReference ?? job.duplicateOf) : (ctx.reference ?? job.request.id))}`,
     stop_url: stopUrl,
   };
   const to = (job.channel === 'email' ? job.contact.email : job.contact.phone) ?? '';

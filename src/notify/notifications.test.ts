@@ -2,7 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayWorld, until } from '../../test/support/delivery-world.ts';
 import { smtpPeer } from '../../test/support/smtp-peer.ts';
-import { webClient } from '../../test/support/web.ts';
+import { webClient, residentReference, requestIdOf } from '../../test/support/web.ts';
 import { staffClient, staffUser } from '../../test/support/staff.ts';
 import { submitRequest } from '../core/requests/submit.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
@@ -72,12 +72,14 @@ test('a report made on the Welsh web journey gets its confirmation in Welsh, wit
   await web.get('/report/pothole/check');
   const sent = await web.post('/report/pothole/check', {});
   assert.equal(sent.statusCode, 303);
-  const reference = /<strong id="reference">(\d+)</.exec((await web.get('/report/pothole/confirmation')).body)?.[1];
+  const reference = /<strong id="reference">([2-9A-Z]{4}-[2-9A-Z]{4})</.exec((await web.get('/report/pothole/confirmation')).body)?.[1];
   assert.ok(reference);
+  const id = (await requestIdOf(w.store, reference))!;
   const [mail] = await mailsTo('sian@example.org', 1);
-  await settled(reference);
-  const [job] = await w.store.notifications.forRequest(reference);
-  assert.equal(mail.subject, `Adroddiad ${reference} wedi dod i law: Pothole`);
+  await settled(id);
+  const [job] = await w.store.notifications.forRequest(id);
+  // The service named in Welsh too: the pattern gives its Welsh name.
+  assert.equal(mail.subject, `Adroddiad ${reference} wedi dod i law: Twll yn y ffordd`);
   assert.match(mail.text!, new RegExp(`Eich cyfeirnod yw ${reference}\\.`));
   assert.match(mail.text!, /Nod y cyngor yw delio ag ef erbyn \d+ \S+ 20\d\d\./);
   assert.match(mail.text!, new RegExp(`http://pipework.test/track\\?reference=${reference}`));
@@ -98,10 +100,11 @@ test('a status change the pattern marks notify: true emails the resident in thei
     await settled(r.id);
   }
   const [enMails, cyMails] = [smtp.to(`resident${n - 1}@example.org`), smtp.to(`resident${n}@example.org`)];
-  // English uses the pattern's own label and description of the status; Welsh the service's Welsh names.
-  assert.deepEqual(enMails.map((m) => m.subject), [`Report ${en.id} received: Pothole`, `Report ${en.id}: Repair scheduled`]);
+  // English uses the pattern's own label and description of the status; Welsh the pattern's Welsh label (its `cy` block).
+  const [enRef, cyRef] = [await residentReference(w.store, en.id), await residentReference(w.store, cy.id)];
+  assert.deepEqual(enMails.map((m) => m.subject), [`Report ${enRef} received: Pothole`, `Report ${enRef}: Repair scheduled`]);
   assert.match(enMails[1].text!, /is now: Repair scheduled\. The work is booked with our contractor\./);
-  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${cy.id} wedi dod i law: Pothole`, `Adroddiad ${cy.id}: Camau wedi’u trefnu`]);
+  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${cyRef} wedi dod i law: Twll yn y ffordd`, `Adroddiad ${cyRef}: Trwsio wedi’i drefnu`]);
   assert.match(enMails[1].text!, /Booked for Tuesday/);
   assert.ok(!smtp.mails.some((m) => m.text?.includes('Resident called twice')), 'an internal note is never sent');
 });
@@ -113,7 +116,7 @@ test('the council\'s public reply is emailed; the resident\'s own comment and a 
   await recordUpdate(w.store, staff(r.id, { authorKind: 'resident', description: 'It is getting bigger' }));
   await recordUpdate(w.store, staff(r.id, { authorKind: 'backend', status: 'in_progress', description: 'Not allowed from open' }));
   await settled(r.id);
-  assert.deepEqual(smtp.to(to).map((m) => m.subject), [`Report ${r.id} received: Pothole`, `Report ${r.id}: a reply from Example Borough Council`]);
+  assert.deepEqual(smtp.to(to).map((m) => m.subject), [`Report ${await residentReference(w.store, r.id)} received: Pothole`, `Report ${await residentReference(w.store, r.id)}: a reply from Example Borough Council`]);
   assert.match(smtp.to(to)[1].text!, /Thanks, we will look this week/);
 });
 
@@ -125,7 +128,7 @@ test('the stop link asks first, then stops every further email about that report
   const web = webClient(w.app);
   const ask = await web.get(link);
   assert.equal(ask.statusCode, 200);
-  assert.match(ask.body, new RegExp(`Stop updates about report ${r.id}`));
+  assert.match(ask.body, new RegExp(`Stop updates about report ${await residentReference(w.store, r.id)}`));
   assert.equal((await w.store.notifications.noticeByToken(link.split('/').at(-1)!))?.stoppedAt, undefined, 'opening the link changes nothing');
   // A mail client's one-click unsubscribe (RFC 8058) posts with no session and no CSRF token.
   const stop = await w.app.inject({ method: 'POST', url: link, headers: { 'content-type': 'application/x-www-form-urlencoded' }, payload: 'List-Unsubscribe=One-Click' });
@@ -209,9 +212,9 @@ test("a council's own words, per service and language, replace the defaults; the
     const cy = await submit({ language: 'cy' });
     const [enMail] = await mailsTo(`resident${n - 1}@example.org`, 1);
     const [cyMail] = await mailsTo(`resident${n}@example.org`, 1);
-    assert.equal(enMail.subject, `We have your report ${en.id}`);
-    assert.match(enMail.text!, /^Thanks\. Example Borough Council will look at it\. Track: http:\/\/pipework\.test\/track\?reference=\d+\n\nWe email you when your report is updated\. To stop emails about this report: http:\/\/pipework\.test\/updates\/stop\//);
-    assert.equal(cyMail.subject, `Twll yn y ffordd ${cy.id}`);
+    assert.equal(enMail.subject, `We have your report ${await residentReference(w.store, en.id)}`);
+    assert.match(enMail.text!, /^Thanks\. Example Borough Council will look at it\. Track: http:\/\/pipework\.test\/track\?reference=[A-Z0-9-]+\n\nWe email you when your report is updated\. To stop emails about this report: http:\/\/pipework\.test\/updates\/stop\//);
+    assert.equal(cyMail.subject, `Twll yn y ffordd ${await residentReference(w.store, cy.id)}`);
     assert.match(cyMail.text!, /^Diolch\. http:\/\/pipework\.test\/updates\/stop\/[A-Za-z0-9_-]+\s*$/, 'named once, not added again');
   } finally {
     for (const language of ['en', 'cy'] as const) for (const serviceCode of ['', 'pothole']) await w.store.messageTemplates.remove({ jurisdictionId: 'example', serviceCode, kind: 'confirmation', channel: 'email', language });
@@ -232,15 +235,16 @@ test("once the pattern has Welsh words, a Welsh resident's status email uses its
     await settled(r.id);
   }
   const [enMail, cyMail] = [smtp.to(`resident${n - 1}@example.org`)[1], smtp.to(`resident${n}@example.org`)[1]];
-  assert.equal(enMail.subject, `Report ${en.id}: Repair scheduled`);
+  const [enRef, cyRef] = [await residentReference(w.store, en.id), await residentReference(w.store, cy.id)];
+  assert.equal(enMail.subject, `Report ${enRef}: Repair scheduled`);
   assert.match(enMail.text!, /^Your report about a Pothole problem is now: Repair scheduled\. The work is booked with our contractor\.\n/);
-  assert.equal(cyMail.subject, `Adroddiad ${cy.id}: Trwsio wedi’i drefnu`);
+  assert.equal(cyMail.subject, `Adroddiad ${cyRef}: Trwsio wedi’i drefnu`);
   assert.match(cyMail.text!, /^Statws eich adroddiad am broblem Twll yn y ffordd nawr yw: Trwsio wedi’i drefnu\. Mae’r gwaith wedi’i drefnu gyda’n contractwr\.\n/);
   assert.ok(!/booked with our contractor/.test(cyMail.text!), 'no English in the Welsh email');
   // A status the pattern has no Welsh for is named with Pipework's own Welsh, without the English description.
   await recordUpdate(w.store, staff(cy.id, { status: 'fixed', description: '' }));
   await settled(cy.id);
   const [fixed] = (await mailsTo(`resident${n}@example.org`, 3)).slice(2);
-  assert.equal(fixed.subject, `Adroddiad ${cy.id}: Wedi’i drwsio`);
+  assert.equal(fixed.subject, `Adroddiad ${cyRef}: Wedi’i drwsio`);
   assert.match(fixed.text!, /nawr yw: Wedi’i drwsio\.\n/);
 });

@@ -1,3 +1,4 @@
+import { referenceCodec, type ReferenceCodec } from '../core/references/reference.ts';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Store } from '../core/store.ts';
@@ -7,11 +8,8 @@ import { backoffMs } from '../delivery/backoff.ts';
 import { compose, statusOf } from './messages.ts';
 import { pickTemplate } from '../core/notifications/templates.ts';
 import { SendError, type Transport } from './transport.ts';
-import { inLanguage } from '../web/welsh.ts';
+import { localised } from '../web/welsh.ts';
 import type { Status } from '../core/statuses.ts';
-
-/** A status as a pattern words it (src/patterns/schema.ts). */
-type PatternStatus = { status: string; description?: string; welsh?: { label?: string; description?: string } };
 
 export interface SenderOptions {
   pollMs: number;
@@ -103,13 +101,21 @@ export class NotificationSender {
     return jobs.length;
   }
 
-  /** The pattern's wording of a status ("The work is booked with our contractor."), from the version the request follows. */
-  private async patternStatus(job: ClaimedNotification, status: string): Promise<PatternStatus | undefined> {
+  private codec?: Promise<ReferenceCodec>;
+  /** The resident reference residents track their report by (the same key as the web's). */
+  private async referenceOf(id: string): Promise<string> {
+    this.codec ??= this.store.residentWeb.referenceSecret().then((s) => referenceCodec(s.secret));
+    this.codec.catch(() => (this.codec = undefined));
+    return (await this.codec).encode(id);
+  }
+
+  /** The pattern's description of a status ("The work is booked with our contractor."), from the version the request follows. */
+  private async statusDescription(job: ClaimedNotification, status: string): Promise<string | undefined> {
     const ref = job.request.pattern;
     if (!ref) return undefined;
     const stored = await this.store.patterns.get(job.jurisdictionId, ref.id, ref.version);
-    const statuses = (stored?.document.process as { statuses?: PatternStatus[] } | undefined)?.statuses;
-    return statuses?.find((s) => s.status === status);
+    const statuses = (stored?.document.process as { statuses?: { status: string; description?: string }[] } | undefined)?.statuses;
+    return statuses?.find((s) => s.status === status)?.description;
   }
 
   private async sendOne(job: ClaimedNotification): Promise<NotificationOutcome> {
@@ -119,18 +125,25 @@ export class NotificationSender {
     if (now() - job.createdAt.getTime() > this.opts.maxAgeMs) return skip('not sent in time; too late to be useful');
     const transport = this.transports.find((t) => t.channels.includes(job.channel));
     if (!transport) return skip(`no sender for ${job.channel} is configured`);
-    const [service, councils, templates] = await Promise.all([this.store.services.get(job.jurisdictionId, job.request.serviceCode), this.store.jurisdictions.list(), this.store.messageTemplates.list(job.jurisdictionId)]);
+    const [service, councils, templates, reference, originalReference] = await Promise.all([
+      this.store.services.get(job.jurisdictionId, job.request.serviceCode),
+      this.store.jurisdictions.list(),
+      this.store.messageTemplates.list(job.jurisdictionId),
+      this.referenceOf(job.request.id),
+      job.duplicateOf ? this.referenceOf(job.duplicateOf) : undefined,
+    ]);
     const status = statusOf(job);
     const lang = job.notice.language;
-    // In Welsh, the pattern's Welsh wording where it has some (decision 0105); what it lacks is Pipework's own Welsh.
-    const shown = service && inLanguage(service, lang);
-    const own = await this.patternStatus(job, status);
+    // In Welsh, the pattern's Welsh (its `cy`, carried by the service: decision 0105); what it lacks is Pipework's own Welsh.
+    const shown = service && localised(service, lang);
     const message = compose(job, {
+      reference,
+      originalReference,
       serviceName: shown?.name ?? job.request.serviceCode,
       councilName: councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId,
       publicUrl: this.opts.publicUrl,
       statusLabel: shown?.statusLabels?.[status as Status],
-      statusDescription: lang === 'cy' ? own?.welsh?.description : own?.description,
+      statusDescription: lang === 'cy' ? service?.welsh?.statusDescriptions?.[status as Status] : await this.statusDescription(job, status),
       template: pickTemplate(templates, { serviceCode: job.request.serviceCode, kind: job.kind, channel: job.channel, language: lang }),
     });
     if (!message.to) return skip(`the resident gave no ${job.channel === 'email' ? 'email address' : 'mobile number'}`);

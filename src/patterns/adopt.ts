@@ -1,13 +1,13 @@
 import type { Store } from '../core/store.ts';
-import type { Service, ServiceAttribute } from '../core/services/service.ts';
+import type { AttributeWelsh, Service, ServiceAttribute, ServiceWelsh } from '../core/services/service.ts';
 import type { Status } from '../core/statuses.ts';
 import { PipeworkError } from '../core/errors.ts';
-import { asServicePattern, type PatternQuestion, type ServicePattern } from './schema.ts';
+import { asServicePattern, type PatternQuestion, type ServicePattern, type WelshQuestion } from './schema.ts';
 import { findPattern, importPatterns } from './lifecycle.ts';
 import { starterPattern } from './library.ts';
 
 /** A pattern question as the Open311 attribute (plus web hints) a service carries. */
-export function attributeFromQuestion(q: PatternQuestion, index: number): ServiceAttribute {
+export function attributeFromQuestion(q: PatternQuestion, index: number, cy?: WelshQuestion): ServiceAttribute {
   return {
     code: q.code,
     datatype: q.datatype,
@@ -21,7 +21,30 @@ export function attributeFromQuestion(q: PatternQuestion, index: number): Servic
     ...(q.answer_type ? { answerType: q.answer_type } : {}),
     ...(q.hint ? { hint: q.hint } : {}),
     ...(q.error_messages ? { errorMessages: { ...q.error_messages } } : {}),
-    ...(q.welsh ? { welsh: { description: q.welsh.description, hint: q.welsh.hint, errorMessages: q.welsh.error_messages && { ...q.welsh.error_messages }, values: q.welsh.values && { ...q.welsh.values } } } : {}),
+    ...(cy ? { welsh: welshQuestion(cy) } : {}),
+  };
+}
+
+const welshQuestion = (cy: WelshQuestion): AttributeWelsh => ({
+  ...(cy.description ? { description: cy.description } : {}),
+  ...(cy.hint ? { hint: cy.hint } : {}),
+  ...(cy.datatype_description ? { datatypeDescription: cy.datatype_description } : {}),
+  ...(cy.values ? { values: { ...cy.values } } : {}),
+  ...(cy.error_messages ? { errorMessages: { ...cy.error_messages } } : {}),
+});
+
+/** The pattern's Welsh as the service carries it; undefined when the pattern has none. */
+function welshOf(p: ServicePattern): ServiceWelsh | undefined {
+  const cy = p.cy;
+  if (!cy) return undefined;
+  return {
+    ...(cy.name ? { name: cy.name } : {}),
+    ...(cy.description ? { description: cy.description } : {}),
+    ...(cy.groups ? { groups: [...cy.groups] } : {}),
+    ...(cy.keywords ? { keywords: [...cy.keywords] } : {}),
+    ...(cy.service_notice ? { serviceNotice: cy.service_notice } : {}),
+    ...(cy.status_labels ? { statusLabels: { ...cy.status_labels } as Partial<Record<Status, string>> } : {}),
+    ...(cy.status_descriptions ? { statusDescriptions: { ...cy.status_descriptions } as Partial<Record<Status, string>> } : {}),
   };
 }
 
@@ -40,22 +63,15 @@ export function serviceFromPattern(p: ServicePattern, jurisdictionId: string, co
     keywords: [...(p.keywords ?? [])],
     type: p.type ?? 'realtime',
     lgslCode: p.lgsl_codes[0],
-    attributes: p.questions.map(attributeFromQuestion),
+    attributes: p.questions.map((q, i) => attributeFromQuestion(q, i, p.cy?.questions?.[q.code])),
     active: existing?.active ?? true,
     visibility: existing?.visibility ?? 'public',
     agencyResponsible: existing?.agencyResponsible,
     serviceNotice: p.service_notice,
     pattern: { id: p.id, version: p.version },
     statusLabels: Object.fromEntries(p.process.statuses.map((s) => [s.status, s.label])) as Partial<Record<Status, string>>,
-    ...(welshOf(p) ? { welsh: welshOf(p) } : {}),
+    ...(p.cy ? { welsh: welshOf(p) } : {}),
   };
-}
-
-/** The service's Welsh wording from the pattern, or undefined when it has none. */
-function welshOf(p: ServicePattern): Service['welsh'] {
-  const labels = Object.fromEntries(p.process.statuses.filter((s) => s.welsh?.label).map((s) => [s.status, s.welsh!.label!])) as Partial<Record<Status, string>>;
-  const w = { name: p.welsh?.name, description: p.welsh?.description, serviceNotice: p.welsh?.service_notice, statusLabels: Object.keys(labels).length ? labels : undefined };
-  return Object.values(w).some((v) => v !== undefined) ? JSON.parse(JSON.stringify(w)) : undefined;
 }
 
 /**

@@ -2,14 +2,14 @@ import { createHash } from 'node:crypto';
 import type { Store } from '../core/store.ts';
 import type { Service } from '../core/services/service.ts';
 import { PipeworkError, type FieldProblem } from '../core/errors.ts';
-import { asServicePattern, type PatternQuestion, type ServicePattern } from './schema.ts';
+import { asServicePattern, type PatternQuestion, type ServicePattern, type WelshQuestion } from './schema.ts';
 import { findPattern, importPatterns, publishPattern } from './lifecycle.ts';
 import { adoptPattern } from './adopt.ts';
 import { diffPatterns, type PatternChange } from './diff.ts';
 import { validatePattern } from './validate.ts';
 import { compareVersions, latest } from './semver.ts';
 
-/** Wording a council edits in English and Welsh; a blank Welsh text removes it (the English shows instead). */
+/** Wording a council edits in English and Welsh (the pattern's `cy` block); a blank Welsh text removes it (the English shows instead). */
 export interface WordingEdit {
   name?: string;
   nameCy?: string;
@@ -56,14 +56,13 @@ const setText = (o: Record<string, unknown>, key: string, v: string | undefined)
 };
 const tidy = <T extends Record<string, unknown>>(o: T | undefined): T | undefined => (o && Object.keys(o).length ? o : undefined);
 
-/** The pattern with the edited wording applied; nothing but wording changes. */
+/** The pattern with the edited wording applied; nothing but wording changes. The Welsh goes in the pattern's `cy` block. */
 export function applyWording(p: ServicePattern, edit: WordingEdit): ServicePattern {
   const doc = structuredClone(p) as ServicePattern;
+  const cy: Record<string, unknown> = { ...doc.cy };
   if (edit.name !== undefined) doc.name = edit.name.trim();
-  const welsh: Record<string, unknown> = { ...doc.welsh };
-  setText(welsh, 'name', edit.nameCy);
-  doc.welsh = tidy(welsh) as ServicePattern['welsh'];
-  if (!doc.welsh) delete doc.welsh;
+  setText(cy, 'name', edit.nameCy);
+  const cyQuestions: Record<string, WelshQuestion> = { ...doc.cy?.questions };
   doc.questions = doc.questions.map((q) => {
     const e = edit.questions?.[q.code];
     if (!e) return q;
@@ -74,16 +73,18 @@ export function applyWording(p: ServicePattern, edit: WordingEdit): ServicePatte
     setText(errors, 'required', e.required);
     setText(errors, 'invalid', e.invalid);
     out.error_messages = tidy(errors) as PatternQuestion['error_messages'];
-    const w: Record<string, unknown> = { ...q.welsh };
+    if (out.error_messages === undefined) delete out.error_messages;
+    const was = cyQuestions[q.code];
+    const w: Record<string, unknown> = { ...was };
     setText(w, 'description', e.descriptionCy);
     setText(w, 'hint', e.hintCy);
-    const werrors: Record<string, unknown> = { ...q.welsh?.error_messages };
+    const werrors: Record<string, unknown> = { ...was?.error_messages };
     setText(werrors, 'required', e.requiredCy);
     setText(werrors, 'invalid', e.invalidCy);
     w.error_messages = tidy(werrors);
     if (!w.error_messages) delete w.error_messages;
     if (e.values && q.values) {
-      const names: Record<string, unknown> = { ...q.welsh?.values };
+      const names: Record<string, unknown> = { ...was?.values };
       out.values = q.values.map((v) => {
         const ve = e.values![v.key];
         setText(names, v.key, ve?.nameCy);
@@ -92,26 +93,34 @@ export function applyWording(p: ServicePattern, edit: WordingEdit): ServicePatte
       w.values = tidy(names);
       if (!w.values) delete w.values;
     }
-    out.welsh = tidy(w) as PatternQuestion['welsh'];
-    for (const k of ['error_messages', 'welsh'] as const) if (out[k] === undefined) delete out[k];
+    const next = tidy(w) as WelshQuestion | undefined;
+    if (next) cyQuestions[q.code] = next;
+    else delete cyQuestions[q.code];
     return out;
   });
+  cy.questions = tidy(cyQuestions);
+  if (!cy.questions) delete cy.questions;
+  const labels: Record<string, unknown> = { ...doc.cy?.status_labels };
+  const descriptions: Record<string, unknown> = { ...doc.cy?.status_descriptions };
   doc.process = {
     ...doc.process,
     statuses: doc.process.statuses.map((s) => {
       const e = edit.statuses?.[s.status];
       if (!e) return s;
+      setText(labels, s.status, e.labelCy);
+      setText(descriptions, s.status, e.descriptionCy);
       const out = { ...s } as typeof s & Record<string, unknown>;
       if (e.label !== undefined) out.label = e.label.trim();
       setText(out, 'description', e.description);
-      const w: Record<string, unknown> = { ...s.welsh };
-      setText(w, 'label', e.labelCy);
-      setText(w, 'description', e.descriptionCy);
-      out.welsh = tidy(w) as typeof s.welsh;
-      if (!out.welsh) delete out.welsh;
       return out;
     }),
   };
+  cy.status_labels = tidy(labels);
+  if (!cy.status_labels) delete cy.status_labels;
+  cy.status_descriptions = tidy(descriptions);
+  if (!cy.status_descriptions) delete cy.status_descriptions;
+  doc.cy = tidy(cy) as ServicePattern['cy'];
+  if (!doc.cy) delete doc.cy;
   return doc;
 }
 

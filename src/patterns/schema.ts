@@ -60,21 +60,37 @@ export const QuestionSchema = Type.Object(
         { additionalProperties: false, description: 'Error messages written for residents (GOV.UK style)' },
       ),
     ),
-    welsh: Type.Optional(
-      Type.Object(
-        {
-          description: Type.Optional(Text('The question in Welsh', 500)),
-          hint: Type.Optional(Text('The hint in Welsh', 500)),
-          error_messages: Type.Optional(
-            Type.Object({ required: Type.Optional(Text('Missing answer, in Welsh', 300)), invalid: Type.Optional(Text('Answer in the wrong form, in Welsh', 300)) }, { additionalProperties: false }),
-          ),
-          values: Type.Optional(Type.Record(Type.String(), Text('An answer name in Welsh', 200), { description: 'Answer names in Welsh, by key' })),
-        },
-        { additionalProperties: false, description: 'The wording in Welsh for the resident web; what is absent is shown in English' },
-      ),
+  },
+  { additionalProperties: false },
+);
+
+/** The Welsh of one question: whatever is absent is shown in English (marked lang="en"). */
+export const WelshQuestionSchema = Type.Object(
+  {
+    description: Type.Optional(Text('The question in Welsh', 500)),
+    hint: Type.Optional(Text('The hint in Welsh', 500)),
+    datatype_description: Type.Optional(Text('The help text in Welsh', 500)),
+    values: Type.Optional(Type.Record(Type.String({ minLength: 1, maxLength: 100 }), Text('What the resident sees, in Welsh', 200), { description: 'Welsh names of the allowed answers, by key' })),
+    error_messages: Type.Optional(
+      Type.Object({ required: Type.Optional(Text('Shown when a required answer is missing', 300)), invalid: Type.Optional(Text('Shown when the answer is not in the right form', 300)) }, { additionalProperties: false }),
     ),
   },
   { additionalProperties: false },
+);
+
+/** The Welsh of a pattern (Welsh Language Standards): names, questions, notices, status labels and descriptions. */
+export const WelshSchema = Type.Object(
+  {
+    name: Type.Optional(Text('Service name in Welsh', 120)),
+    description: Type.Optional(Text('What the service is for, in Welsh', 2000)),
+    groups: Type.Optional(Type.Array(Text('Group in Welsh', 100), { description: 'The groups in Welsh, in the same order as groups' })),
+    keywords: Type.Optional(Type.Array(Text('Keyword in Welsh', 100), { description: 'Welsh words residents search with' })),
+    service_notice: Type.Optional(Text('The service notice in Welsh', 500)),
+    status_labels: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Text("The council's name for the status in Welsh", 100), { description: 'Welsh labels of the statuses in process.statuses' })),
+    status_descriptions: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Text('What the status means for the resident, in Welsh', 500), { description: 'Welsh descriptions of the statuses in process.statuses (tracking page and messages)' })),
+    questions: Type.Optional(Type.Record(Type.String({ minLength: 1 }), WelshQuestionSchema, { description: 'Welsh of the questions, by question code' })),
+  },
+  { additionalProperties: false, description: 'Welsh text for the resident web and messages; anything absent is shown in English' },
 );
 
 export const ProcessSchema = Type.Object(
@@ -86,12 +102,6 @@ export const ProcessSchema = Type.Object(
           label: Text("The council's own name for this status, shown to residents and staff", 100),
           description: Type.Optional(Text('What this status means for the resident', 500)),
           target: Type.Optional(Duration('Service level: from entering this status, the request should be resolved within this time')),
-          welsh: Type.Optional(
-            Type.Object(
-              { label: Type.Optional(Text('The label in Welsh', 100)), description: Type.Optional(Text('The description in Welsh', 500)) },
-              { additionalProperties: false, description: 'The status wording in Welsh' },
-            ),
-          ),
         },
         { additionalProperties: false },
       ),
@@ -152,13 +162,8 @@ export const ServicePatternSchema = Type.Object(
     keywords: Type.Optional(Type.Array(Text('Keyword', 100))),
     type: Type.Optional(literals(SERVICE_TYPES, 'Open311 service type; default realtime')),
     service_notice: Type.Optional(Text('Open311 service_notice shown with each request', 500)),
-    welsh: Type.Optional(
-      Type.Object(
-        { name: Type.Optional(Text('Service name in Welsh', 120)), description: Type.Optional(Text('What the service is for, in Welsh', 2000)), service_notice: Type.Optional(Text('The notice in Welsh', 500)) },
-        { additionalProperties: false, description: 'The service wording in Welsh for the resident web' },
-      ),
-    ),
     questions: Type.Array(QuestionSchema),
+    cy: Type.Optional(WelshSchema),
     process: ProcessSchema,
     retention: Type.Optional(
       Type.Object(
@@ -192,6 +197,7 @@ export const PatternBundleSchema = Type.Object(
 
 export type ServicePattern = Static<typeof ServicePatternSchema>;
 export type PatternQuestion = Static<typeof QuestionSchema>;
+export type WelshQuestion = Static<typeof WelshQuestionSchema>;
 export type PatternProcess = Static<typeof ProcessSchema>;
 export type PatternBundle = { bundle: { name: string; publisher?: string; description?: string }; patterns: ServicePattern[] };
 

@@ -119,6 +119,7 @@ function checkRules(doc: Record<string, unknown>, add: (segs: Segments, message:
   }
   if (Array.isArray(doc.questions)) checkQuestions(doc.questions, add);
   if (isObj(doc.process)) checkProcess(doc.process, add);
+  if (isObj(doc.cy)) checkWelsh(doc, doc.cy, add);
   const prov = doc.provenance;
   // Another council's version may share the id and number (derived_from.publisher names it); the same library's may not.
   if (isObj(prov) && isObj(prov.derived_from) && prov.derived_from.publisher === undefined && prov.derived_from.id === doc.id && prov.derived_from.version === doc.version) {
@@ -200,6 +201,30 @@ function checkProcess(p: Record<string, unknown>, add: (segs: Segments, message:
     if (!isObj(s) || typeof s.status !== 'string' || closing.has(s.status) || outgoing.has(s.status) || !Array.isArray(p.transitions)) return;
     add(['process', 'statuses', i, 'status'], `a request at "${s.status}" could never move on: add a transition from it, or list it in process.closing`);
   });
+}
+
+/** The Welsh must name what the English has: the same groups, known statuses, questions and answer keys. */
+function checkWelsh(doc: Record<string, unknown>, cy: Record<string, unknown>, add: (segs: Segments, message: string) => void) {
+  if (Array.isArray(cy.groups) && Array.isArray(doc.groups) && cy.groups.length !== doc.groups.length) {
+    add(['cy', 'groups'], `must list the ${doc.groups.length} group(s) of groups, in the same order`);
+  }
+  const statuses = new Set(isObj(doc.process) && Array.isArray(doc.process.statuses) ? doc.process.statuses.map((s) => (isObj(s) ? s.status : undefined)) : []);
+  for (const field of ['status_labels', 'status_descriptions'] as const) {
+    const byStatus = cy[field];
+    if (isObj(byStatus)) for (const st of Object.keys(byStatus)) if (!statuses.has(st)) add(['cy', field, st], `"${st}" is not one of this process's statuses`);
+  }
+  const questions = new Map((Array.isArray(doc.questions) ? doc.questions : []).filter(isObj).map((q) => [q.code, q]));
+  if (isObj(cy.questions)) {
+    for (const [code, w] of Object.entries(cy.questions)) {
+      const q = questions.get(code);
+      if (!q) {
+        add(['cy', 'questions', code], `"${code}" is not the code of a question in questions`);
+        continue;
+      }
+      const keys = new Set(Array.isArray(q.values) ? q.values.map((v) => (isObj(v) ? v.key : undefined)) : []);
+      if (isObj(w) && isObj(w.values)) for (const k of Object.keys(w.values)) if (!keys.has(k)) add(['cy', 'questions', code, 'values', k], `"${k}" is not a key of this question's values`);
+    }
+  }
 }
 
 /** A bundle: several patterns in one document, for handing a whole set to another council. */

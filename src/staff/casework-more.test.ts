@@ -185,9 +185,18 @@ test('words are found through the trigram index, in any case, and edits and eras
   assert.equal(await has('ZEBRACROSSING ON'), true);
   assert.equal(await has('zebracrossings'), false);
   assert.equal(await has('1 High Street'), true, 'the address is searched too');
+  // Whatever is typed is a search, never a broken query.
+  for (const q of ['"', '"""', "a'b'c", '%_\\', '--- OR *', 'NEAR(a b)', '\u0000abc', 'ab']) assert.equal((await officer.get(`/staff/?q=${encodeURIComponent(q)}`)).statusCode, 200, q);
+  assert.equal(await has('%'), false);
   // The resident's words erased (as retention does): the index forgets them.
   await w.store.db.updateTable('service_requests').set({ description: null }).where('id', '=', Number(id)).execute();
   assert.equal(await has('zebracross'), false);
+  // SQLite indexes new reports at the next search, not on insert: one erased before any search is never found by its old words.
+  const early = (await submit('pothole', 'Xylophonestreet crater', { depth: 'deep' })).id;
+  await w.store.db.updateTable('service_requests').set({ description: 'Kingfisherlane crater' }).where('id', '=', Number(early)).execute();
+  const found = async (q: string, rid: string) => (await officer.get(`/staff/?q=${encodeURIComponent(q)}`)).body.includes(`href="/staff/requests/${rid}"`);
+  assert.equal(await found('xylophonestreet', early), false);
+  assert.equal(await found('kingfisherlane', early), true);
 
   const late = (await submit('pothole', 'Overdue one', { depth: 'deep' })).id;
   await w.store.db.updateTable('service_requests').set({ expected_at: Date.now() - 60_000 }).where('id', '=', Number(late)).execute();
@@ -195,4 +204,53 @@ test('words are found through the trigram index, in any case, and edits and eras
   assert.equal(overdue.statusCode, 200);
   assert.match(overdue.body, new RegExp(`href="/staff/requests/${late}"`));
   assert.doesNotMatch(overdue.body, new RegExp(`href="/staff/requests/${id}"`));
+});
+
+test('supervisors search the audit log by who, what and request, and export exactly that as CSV', async () => {
+  await staffUser(w.store, 'auditor@example.gov.uk', 'supervisor');
+  const sup = staffClient(w.app);
+  await sup.signIn('auditor@example.gov.uk');
+  const id = (await submit('pothole', 'Audited', { depth: 'deep' })).id;
+  await officer.post(`/staff/requests/${id}/note`, { note: 'first' });
+  await officer.post(`/staff/requests/${id}/note`, { note: 'second' });
+  await officer.post(`/staff/requests/${id}/assign`, { assignee: 'me' });
+  const page = await sup.get(`/staff/audit?who=OFFICER2%40example.gov.uk&action=case.note&request=${id}`);
+  assert.equal(page.statusCode, 200);
+  assert.equal((page.body.match(/<td class="govuk-table__cell">case\.note<\/td>/g) ?? []).length, 2);
+  assert.doesNotMatch(page.body, /<td class="govuk-table__cell">case\.assign<\/td>/);
+  const csv = (await sup.get(`/staff/audit.csv?who=officer2%40example.gov.uk&action=case.note&request=${id}`)).body.replace(/^\uFEFF/, '').trim().split('\r\n');
+  assert.equal(csv[0], 'id,at,who,action,request,before,after,reason');
+  assert.deepEqual(csv.slice(1).map((l) => l.split(',').slice(2, 5)), [['officer2@example.gov.uk', 'case.note', id], ['officer2@example.gov.uk', 'case.note', id]]);
+  // Nonsense filters are dropped rather than refused; officers have no log to export.
+  assert.equal((await sup.get('/staff/audit?action=%27;drop&request=x')).statusCode, 200);
+  assert.equal((await officer.get('/staff/audit.csv')).statusCode, 403);
+  const exported = await w.store.staff.audit.list({ jurisdictionId: 'example', actions: ['audit.export'], limit: 5 });
+  assert.equal(exported.length, 1);
+});
+
+test('`staff add --group` limits the role to service groups, refusing a group the council does not have', async () => {
+  const { contextFor } = await import('../cli/context.ts');
+  const { staff } = await import('../cli/staff.ts');
+  const out: string[] = [];
+  const { ctx } = contextFor(w.config, (l) => out.push(l) > 0, (l) => out.push(l) > 0);
+  ctx.store = async () => w.store;
+  await assert.rejects(staff.run(['add', 'g@example.gov.uk', '--name', 'G', '--role', 'officer', '--council', 'example', '--group', 'Nonsense'], ctx), /--group "Nonsense" is not a service group of example \(have: .*Roads and pavements/);
+  await staff.run(['add', 'g@example.gov.uk', '--name', 'G', '--role', 'officer', '--council', 'example', '--group', 'Roads and pavements', '--group', 'Street lighting'], ctx);
+  assert.match(out.join('\n'), /as officer of example for Roads and pavements, Street lighting\./);
+  const user = (await w.store.staff.users.byEmail('g@example.gov.uk'))!;
+  assert.deepEqual(user.roles, [{ jurisdictionId: 'example', role: 'officer', groups: ['Roads and pavements', 'Street lighting'] }]);
+  // Added again without --group: every service again.
+  await staff.run(['add', 'g@example.gov.uk', '--name', 'G', '--role', 'officer', '--council', 'example'], ctx);
+  assert.deepEqual((await w.store.staff.users.get(user.id))!.roles, [{ jurisdictionId: 'example', role: 'officer' }]);
+});
+
+test('NUL and other control characters in names and filters are never a 500', async () => {
+  await officer.get('/staff/');
+  assert.equal((await officer.post('/staff/views', { name: 'Nul\u0000view', query: 'q=a\u0000b' })).statusCode, 303);
+  assert.ok((await w.store.staff.views.list(officerId, 'example')).some((v) => v.name === 'Nul view'));
+  await staffUser(w.store, 'nul@example.gov.uk', 'supervisor');
+  const sup = staffClient(w.app);
+  await sup.signIn('nul@example.gov.uk');
+  assert.equal((await sup.get('/staff/audit?who=a%00b&action=x%00&request=%00')).statusCode, 200);
+  assert.equal((await sup.get('/staff/audit.csv?who=a%00b')).statusCode, 200);
 });

@@ -1,6 +1,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoApp } from '../../test/support/app.ts';
+import { residentReference } from '../../test/support/web.ts';
 import { staffClient, staffUser } from '../../test/support/staff.ts';
 import { submitRequest } from '../core/requests/submit.ts';
 
@@ -59,7 +60,7 @@ test('an officer works a built-in case through its process: only allowed changes
   assert.match(view.body, /Request sent to builtin/);
 
   // The note is nowhere residents or clients look.
-  const track = await w.app.inject({ url: `/track?reference=${id}`, headers: { accept: 'text/html' } });
+  const track = await w.app.inject({ url: `/track?reference=${await residentReference(w.store, id)}`, headers: { accept: 'text/html' } });
   assert.equal(track.statusCode, 200);
   assert.match(track.body, /We will inspect this week/);
   assert.doesNotMatch(track.body, /SECRET/);

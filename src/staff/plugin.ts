@@ -27,6 +27,7 @@ import { viewRoutes } from './routes/views.ts';
 import { dashboardRoutes } from './routes/dashboard.ts';
 import { recordsRoutes } from './routes/records.ts';
 import { adminRoutes } from './admin/index.ts';
+import { firstRunDoor, firstRunRoutes } from './routes/first-run.ts';
 import type { BackendRegistry } from '../backends/registry.ts';
 
 export interface StaffOptions {
@@ -54,6 +55,7 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock, 
   app.addHook('onRoute', (route) => {
     route.schema = { ...(route.schema ?? {}), hide: true } as typeof route.schema;
   });
+  firstRunDoor(app, store);
   await app.register(cookie);
   await staffSessions(app, { store, clock, idleMinutes: config.staffSessionIdleMinutes });
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
@@ -95,6 +97,7 @@ export async function staffPlugin(app: FastifyInstance, { store, config, clock, 
   const ctx: StaffContext = { store, config, clock, backends, oidc };
   await app.register(staffAssets);
   await app.register(signInRoutes, ctx);
+  await app.register(firstRunRoutes, ctx);
   await app.register(accountRoutes, ctx);
   await app.register(queueRoutes, ctx);
   await app.register(caseRoutes, ctx);

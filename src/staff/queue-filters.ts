@@ -35,7 +35,8 @@ export function parseQueue(p: QueueParams, services: Service[], jurisdictionId: 
   const statuses = [...new Set(list(p.status).filter(isStatus))] as Status[];
   const assigned = p.assigned === 'me' || p.assigned === 'nobody' ? p.assigned : undefined;
   const overdue = p.overdue === '1';
-  const text = typeof p.q === 'string' ? p.q.trim().slice(0, 200) : '';
+  // Control characters (NUL above all) are no part of a search, and PostgreSQL refuses NUL in text.
+  const text = typeof p.q === 'string' ? p.q.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().slice(0, 200) : '';
   const order = p.sort === 'oldest' ? 'oldest' : 'newest';
   const n = Number(p.page);
   const page = Number.isInteger(n) && n >= 1 && n <= 100_000 ? n : 1;

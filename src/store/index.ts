@@ -19,9 +19,12 @@ import { subscriptionStore } from './subscriptions.ts';
 import { staffStore } from './staff.ts';
 import { staffQueueStore } from './staff-queue.ts';
 import { directoryStore } from './directory.ts';
+import { addressStore } from './addresses.ts';
+import { residentWebStore } from './resident-web.ts';
 import { rateLimitStore } from './rate-limits.ts';
 import { catalogueNotices } from './postgres/catalogue-notices.ts';
 import { patternSharingStore } from './pattern-sharing.ts';
+import { councilStore } from './councils.ts';
 
 export { DatabaseError, connect, migrate, safeUrl, schemaState };
 
@@ -75,6 +78,8 @@ export async function openStore(
     migrationsRun,
     schemaState: () => schemaState(db, databaseUrl),
     jurisdictions: cache.wrap('jurisdictions', jurisdictionStore(db), { list: () => '' }),
+    // Every resident page reads its council by host: cached like the catalogue, and any write here clears both.
+    councils: cache.wrap('councils', councilStore(db), { list: () => '', get: (id: string) => id, byHost: (h: string) => h }),
     services: cache.wrap('services', serviceStore(db), { list: (j: string) => j, get: (j: string, code: string) => `${j}\0${code}` }),
     requests: requestStore(db),
     deliveries: deliveryStore(db, dialect),
@@ -102,6 +107,8 @@ export async function openStore(
     staff: staffStore(db),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),
+    addresses: addressStore(db),
+    residentWeb: residentWebStore(db),
     rateLimits: dialect === 'postgres' ? rateLimitStore(db) : undefined,
     async ping() {
       try {

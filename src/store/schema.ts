@@ -2,6 +2,7 @@ import type { Generated } from 'kysely';
 import type { DeliveryTables } from './schema-delivery.ts';
 import type { NotifyTables } from './schema-notify.ts';
 import type { DirectoryTables } from './schema-directory.ts';
+import type { ResidentWebTables } from './schema-web.ts';
 import type { RecordsTables } from './schema-records.ts';
 import type { SharingTables } from './schema-sharing.ts';
 
@@ -9,10 +10,17 @@ import type { SharingTables } from './schema-sharing.ts';
  * Table shapes as stored. Times are epoch milliseconds (BIGINT) and JSON is
  * text in both dialects, so one query layer serves SQLite and PostgreSQL.
  */
-export interface Database extends DeliveryTables, NotifyTables, DirectoryTables, RecordsTables, SharingTables {
-  jurisdictions: { id: string; name: string; created_at: number };
+export interface Database extends DeliveryTables, NotifyTables, DirectoryTables, RecordsTables, SharingTables, ResidentWebTables {
+  /** `welsh_name`, `settings` (JSON) and `version` since 0014. */
+  jurisdictions: { id: string; name: string; created_at: number; welsh_name: string | null; settings: Generated<string>; version: Generated<number> };
   /** Migration 0021: one fixed window per key, shared by every process on PostgreSQL. */
   rate_limit_windows: { key: string; window_start: number; hits: number };
+  /** The web addresses that serve each council (0014). */
+  council_hosts: { host: string; jurisdiction_id: string };
+  /** One row once the first council exists, made on the first-run page (0014). */
+  install_state: { id: number; first_council_id: string; created_at: number };
+  /** First-run set-up tokens, as SHA-256 (0014). */
+  setup_tokens: { hash: string; expires_at: number; created_at: number };
   services: {
     jurisdiction_id: string;
     code: string;
@@ -122,6 +130,13 @@ export interface Database extends DeliveryTables, NotifyTables, DirectoryTables,
     scope: string;
     created_at: number;
     revoked_at: number | null;
+    /** The one council the key may act for; null: every council (0014). */
+    jurisdiction_id: string | null;
+    /** A rotated key works until then (0014). */
+    expires_at: number | null;
+    replaced_by: number | null;
+    /** The first key of its rotation chain; null: itself (0014). */
+    family_id: number | null;
   };
   media: { id: string; content_type: string; bytes: Buffer; created_at: number };
   /** Each council's library of service pattern versions (0003); `document` is the pattern as JSON text. */
@@ -150,8 +165,10 @@ export interface Database extends DeliveryTables, NotifyTables, DirectoryTables,
     setup_expires_at: number | null;
     created_at: number;
     disabled_at: number | null;
+    last_sign_in_at: number | null;
   };
-  staff_roles: { user_id: number; jurisdiction_id: string; role: string; granted_at: number; service_groups: string | null };
+  /** `service_groups` since 0019, `team` since 0014. */
+  staff_roles: { user_id: number; jurisdiction_id: string; role: string; granted_at: number; service_groups: string | null; team: string | null };
   staff_sessions: { id: string; user_id: number | null; data: string; created_at: number; expires_at: number };
   staff_audit: {
     id: Generated<number>;

@@ -82,6 +82,8 @@ export function staffQueueStore(db: Kysely<Database>): StaffQueueStore {
   async function wordMatches(q: QueueQuery): Promise<number[] | undefined> {
     const text = q.text?.trim().toLowerCase();
     if (!text || REFERENCE.test(text) || text.length < 3 || !(await hasWordIndex())) return undefined;
+    // SQLite's index is filled here rather than on insert (0019): first the requests made since the last search.
+    if (!postgres()) await sql`insert into service_requests_text (rowid, body) select id, coalesce(description, '') || ' ' || coalesce(address, '') from service_requests where id > coalesce((select rowid from service_requests_text order by rowid desc limit 1), 0)`.execute(db);
     const found = postgres()
       ? await sql<{ id: number }>`select id from service_requests where jurisdiction_id = ${q.jurisdictionId} and lower(coalesce(description, '') || ' ' || coalesce(address, '')) like ${`%${likeEscape(text)}%`} escape '\\' limit ${WORD_MATCHES + 1}`.execute(db)
       : await sql<{ id: number }>`select rowid as id from service_requests_text where service_requests_text match ${`"${text.replace(/"/g, '""')}"`} limit ${WORD_MATCHES + 1}`.execute(db);

@@ -14,7 +14,7 @@ type UserRow = Selectable<Database['staff_users']>;
 export function staffStore(db: Kysely<Database>): StaffStore {
   async function withRoles(rows: UserRow[]): Promise<StaffUser[]> {
     if (!rows.length) return [];
-    const roles = await db.selectFrom('staff_roles').select(['user_id', 'jurisdiction_id', 'role', 'service_groups']).where('user_id', 'in', rows.map((r) => r.id)).orderBy('jurisdiction_id').execute();
+    const roles = await db.selectFrom('staff_roles').select(['user_id', 'jurisdiction_id', 'role', 'service_groups', 'team']).where('user_id', 'in', rows.map((r) => r.id)).orderBy('jurisdiction_id').execute();
     return rows.map((r) => ({
       id: String(r.id),
       email: r.email,
@@ -25,7 +25,8 @@ export function staffStore(db: Kysely<Database>): StaffStore {
       lockedUntil: r.locked_until === null ? undefined : new Date(Number(r.locked_until)),
       createdAt: new Date(Number(r.created_at)),
       disabledAt: r.disabled_at === null ? undefined : new Date(Number(r.disabled_at)),
-      roles: roles.filter((x) => Number(x.user_id) === Number(r.id)).map((x) => ({ jurisdictionId: x.jurisdiction_id, role: x.role as Role, ...groupsOf(x.service_groups) })),
+      lastSignInAt: r.last_sign_in_at === null || r.last_sign_in_at === undefined ? undefined : new Date(Number(r.last_sign_in_at)),
+      roles: roles.filter((x) => Number(x.user_id) === Number(r.id)).map((x) => ({ jurisdictionId: x.jurisdiction_id, role: x.role as Role, ...groupsOf(x.service_groups), ...(x.team ? { team: x.team } : {}) })),
     }));
   }
   const one = async (rows: UserRow[]) => (await withRoles(rows))[0];
@@ -51,11 +52,24 @@ export function staffStore(db: Kysely<Database>): StaffStore {
       },
       async setRole(userId, jurisdictionId, role, at, groups) {
         const service_groups = groups?.length ? JSON.stringify([...new Set(groups)].sort()) : null;
+        // Without `groups`, a change of role keeps the service groups the role had.
         await db
           .insertInto('staff_roles')
           .values({ user_id: num(userId), jurisdiction_id: jurisdictionId, role, granted_at: at.getTime(), service_groups })
-          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id']).doUpdateSet({ role, granted_at: at.getTime(), service_groups }))
+          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id']).doUpdateSet({ role, granted_at: at.getTime(), ...(groups === undefined ? {} : { service_groups }) }))
           .execute();
+      },
+      async setTeam(userId, jurisdictionId, team) {
+        await db.updateTable('staff_roles').set({ team: team ?? null }).where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).execute();
+      },
+      async removeRole(userId, jurisdictionId) {
+        await db.deleteFrom('staff_roles').where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).execute();
+      },
+      async setDisabled(userId, at) {
+        await db.updateTable('staff_users').set({ disabled_at: at ? at.getTime() : null }).where('id', '=', num(userId)).execute();
+      },
+      async recordSignIn(userId, at) {
+        await db.updateTable('staff_users').set({ last_sign_in_at: at.getTime() }).where('id', '=', num(userId)).execute();
       },
       async setSetupToken(userId, tokenHash, expiresAt) {
         await db.updateTable('staff_users').set({ setup_token_hash: tokenHash, setup_expires_at: expiresAt.getTime() }).where('id', '=', num(userId)).execute();
@@ -145,6 +159,7 @@ export function staffStore(db: Kysely<Database>): StaffStore {
         let q = db.selectFrom('staff_audit').selectAll();
         q = f.requestId ? q.where('request_id', '=', num(f.requestId)).where('jurisdiction_id', '=', f.jurisdictionId) : q.where('jurisdiction_id', '=', f.jurisdictionId);
         if (f.actions?.length) q = q.where('action', 'in', f.actions);
+        if (f.actor) q = q.where('actor', '=', f.actor);
         if (f.before) q = q.where('id', '<', num(f.before));
         return (await q.orderBy('id', 'desc').limit(f.limit).execute()).map(auditFromRow);
       },

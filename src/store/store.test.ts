@@ -94,7 +94,7 @@ test('services round-trip, and seeding never writes over existing data', async (
 });
 
 test('api keys are found by hash only while active', async () => {
-  const k = await store.apiKeys.create('client', 'hash-1', 'pw_abcd', 'client');
+  const k = await store.apiKeys.create({ name: 'client', hash: 'hash-1', prefix: 'pw_abcd', scope: 'client' });
   assert.equal((await store.apiKeys.findActiveByHash('hash-1'))?.id, k.id);
   assert.equal(await store.apiKeys.revoke(k.id), true);
   assert.equal(await store.apiKeys.findActiveByHash('hash-1'), undefined);

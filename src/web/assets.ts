@@ -10,7 +10,9 @@ const require = createRequire(import.meta.url);
 export const govukDist = () => join(dirname(require.resolve('govuk-frontend/package.json')), 'dist');
 
 // Only these files are served; the rest of the package (Sass, templates) stays private.
-const SERVED = /^\/(?:images\/[\w.-]+\.(?:png|svg|ico)|manifest\.json|govuk-frontend\.min\.js(?:\.map)?|pipework\.js)$/;
+const SERVED = /^\/(?:images\/[\w.-]+\.(?:png|svg|ico)|manifest\.json|govuk-frontend\.min\.js(?:\.map)?|pipework\.js|pipework-map\.(?:js|css))$/;
+// Leaflet (the JavaScript map): its built script, stylesheet and images, nothing else of the package.
+const LEAFLET = /^\/(?:leaflet\.(?:js|css)|images\/[\w-]+\.png)$/;
 
 /**
  * The GDS Transport font, the crown and the royal crest are for GOV.UK services
@@ -37,6 +39,15 @@ export async function webAssets(app: FastifyInstance) {
     prefix: '/assets/',
     decorateReply: false,
     allowedPath: (path) => SERVED.test(path),
+    maxAge: '1h',
+    index: false,
+    list: false,
+  });
+  await app.register(fastifyStatic, {
+    root: join(dirname(require.resolve('leaflet/package.json')), 'dist'),
+    prefix: '/assets/leaflet/',
+    decorateReply: false,
+    allowedPath: (path) => LEAFLET.test(path),
     maxAge: '1h',
     index: false,
     list: false,

@@ -8,8 +8,8 @@ export const offered = (s: Service) => s.active && s.visibility === 'public';
  * appear three times, making the start page several screens long on a phone).
  * Groups and services in alphabetical order; ungrouped services under `otherGroup`.
  */
-export function byGroup(services: Service[], otherGroup: string): { name: string; services: Service[] }[] {
-  const groups = new Map<string, Service[]>();
+export function byGroup<S extends Service>(services: S[], otherGroup: string): { name: string; services: S[] }[] {
+  const groups = new Map<string, S[]>();
   for (const s of services) {
     const g = s.groups[0] ?? otherGroup;
     groups.set(g, [...(groups.get(g) ?? []), s]);
@@ -23,6 +23,8 @@ export function byGroup(services: Service[], otherGroup: string): { name: string
 const STOP = new Set([
   'a', 'an', 'and', 'are', 'at', 'by', 'can', 'for', 'from', 'has', 'have', 'i', 'in', 'into', 'is', 'it', 'its', 'me', 'my', 'near', 'of', 'on', 'or',
   'our', 'outside', 'report', 'some', 'someone', 'the', 'there', 'this', 'to', 'up', 'want', 'was', 'we', 'with', 'working', 'yn', 'y', 'yr', 'ar', 'mewn',
+  // Welsh filler: "my", "near", "there is", "of", "to", "with", "which", "our", "your", "report".
+  'fy', 'ger', 'wrth', 'mae', 'sydd', 'o', 'ac', 'gyda', 'ein', 'eich', 'yno', 'rhoi', 'gwybod', 'am',
 ]);
 
 const words = (s: string) => s.toLowerCase().normalize('NFKD').replace(/[\u0300-\u036f]/g, '').split(/[^a-z0-9]+/).filter(Boolean);
@@ -169,7 +171,7 @@ function credits(term: string, typed: number, index: Index, count: number): Floa
  * Neighbouring words may match as one; the best split wins. The whole query
  * being the name or a keyword adds 5.
  */
-export function searchServices(services: Service[], query: string): Service[] {
+export function searchServices<S extends Service>(services: S[], query: string): S[] {
   const q = [...new Set(tokens(query))].slice(0, 12);
   if (!q.length) return [];
   const index = indexFor(services);
@@ -177,7 +179,7 @@ export function searchServices(services: Service[], query: string): Service[] {
   const single = q.map((t) => credits(t, 1, index, n));
   const joined = q.slice(0, -1).map((t, i) => credits(t + q[i + 1], 2, index, n));
   const phrase = [q.join(' '), q.join('')];
-  const scored: { s: Service; score: number }[] = [];
+  const scored: { s: S; score: number }[] = [];
   for (let k = 0; k < n; k++) {
     const best = new Float64Array(q.length + 1);
     for (let i = 0; i < q.length; i++) {

@@ -39,5 +39,5 @@ test('the confirmation offers to report another problem', async () => {
   const sent = await web.post('/report/graffiti/check', {});
   const confirmation = (await web.get(sent.headers.location as string)).body;
   assert.match(confirmation, /<a class="govuk-link" href="\/">Report another problem<\/a>/);
-  assert.match(confirmation, /href="\/track\?reference=\d+">Track this report<\/a>/);
+  assert.match(confirmation, /href="\/track\?reference=[2-9A-Z]{4}-[2-9A-Z]{4}">Track this report<\/a>/);
 });

@@ -21,6 +21,10 @@ export interface Draft {
   postcode?: string;
   lat?: string;
   long?: string;
+  /** The address chosen from the lookup: its UPRN and OSGB36 grid reference. */
+  uprn?: string;
+  easting?: string;
+  northing?: string;
   firstName?: string;
   lastName?: string;
   email?: string;

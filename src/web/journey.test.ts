@@ -1,7 +1,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoApp } from '../../test/support/app.ts';
-import { webClient, errorSummary, PNG } from '../../test/support/web.ts';
+import { webClient, errorSummary, PNG, requestIdOf } from '../../test/support/web.ts';
 
 const ctx = await demoApp();
 after(() => ctx.close());
@@ -37,8 +37,9 @@ test('a pothole reported on the web is the same request as one made through Open
   const sent = await web.post('/report/pothole/check', {});
   assert.equal(sent.statusCode, 303, sent.body.slice(0, 300));
   const confirmation = await web.get(sent.headers.location as string);
-  const id = /id="reference">(\d+)</.exec(confirmation.body)?.[1];
-  assert.ok(id, 'confirmation shows the reference');
+  const reference = /id="reference">([2-9A-Z]{4}-[2-9A-Z]{4})</.exec(confirmation.body)?.[1];
+  assert.ok(reference, 'confirmation shows the resident reference');
+  const id = await requestIdOf(ctx.store, reference);
   assert.match(confirmation.body, /We inspect reported potholes within 5 working days/);
 
   // The same request through Open311, then compare the two as GET requests.json shows them.

@@ -19,10 +19,13 @@ import { isLang, loadCatalogues } from './i18n.ts';
 import { renderer, type Renderer } from './render.ts';
 import { findRoutes } from './routes/find.ts';
 import { reportRoutes } from './routes/report.ts';
+import { locationRoutes } from './routes/location.ts';
+import { mapTileRoutes } from './routes/tiles.ts';
 import { trackRoutes } from './routes/track.ts';
 import { infoRoutes } from './routes/info.ts';
 import { stopUpdatesRoutes } from './routes/stop-updates.ts';
 import type { Upload } from '../media/intake.ts';
+import { residentReferences, type References } from './references.ts';
 
 export interface WebOptions {
   store: Store;
@@ -34,6 +37,8 @@ export interface WebContext extends WebOptions {
   render: Renderer;
   /** The per-address limit on sending reports and photos. */
   submitLimit: { rateLimit: { max: number; timeWindow: number } };
+  /** Resident references (short, unguessable, with a check character) for request ids, and back. */
+  references: References;
 }
 
 /** An upload as the photo page receives it: `tooBig` when the file went over MEDIA_LIMIT_BYTES. */
@@ -56,7 +61,8 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
   await webSessions(app, { store, ttlHours: config.webSessionHours, saveFailed: (req, reply, err) => problemInstead(app, render, req, reply, err) });
   // The secret lives in the stored session (csrf-protection's get/set session mode), not a cookie of its own.
   await app.register(csrf, { sessionPlugin: '@fastify/secure-session' });
-  await app.register(helmet, pageSecurity());
+  // A council's logo may be served from its own website (https only: docs/decisions/0102).
+  await app.register(helmet, pageSecurity({ imgSrc: ['https:'] }));
   await app.register(rateLimit, { global: false, ...(store.rateLimits ? sharedRateLimits(store.rateLimits) : {}) });
   await app.register(formbody);
   await app.register(multipart, {
@@ -75,7 +81,7 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
     options: { autoescape: true, throwOnUndefined: false, trimBlocks: true, lstripBlocks: true },
   });
 
-  const ctx: WebContext = { store, config, render, submitLimit: { rateLimit: { max: config.webSubmitLimitPerMinute, timeWindow: 60_000 } } };
+  const ctx: WebContext = { store, config, render, submitLimit: { rateLimit: { max: config.webSubmitLimitPerMinute, timeWindow: 60_000 } }, references: residentReferences(store) };
 
   // `?lang=cy` on any page switches language and remembers it.
   app.addHook('preHandler', async (req) => {
@@ -91,6 +97,8 @@ export async function webPlugin(app: FastifyInstance, { store, config }: WebOpti
 
   await app.register(findRoutes, ctx);
   await app.register(reportRoutes, ctx);
+  await app.register(locationRoutes, ctx);
+  await app.register(mapTileRoutes, ctx);
   await app.register(trackRoutes, ctx);
   await app.register(infoRoutes, ctx);
   await app.register(stopUpdatesRoutes, ctx);

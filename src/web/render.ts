@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Jurisdiction } from '../core/services/service.ts';
+import { councilName as nameIn, normaliseHost, type Council } from '../core/councils/council.ts';
 import type { Store } from '../core/store.ts';
 import { isLang, translator, type Catalogue, type Lang, type Translate } from './i18n.ts';
 
@@ -25,7 +25,8 @@ export interface Renderer {
   page(req: FastifyRequest, reply: FastifyReply, template: string, ctx: Record<string, unknown>, opts?: { status?: number; form?: boolean }): Promise<FastifyReply>;
   t(req: FastifyRequest): Translate;
   lang(req: FastifyRequest): Lang;
-  council(): Promise<Jurisdiction>;
+  /** The council this request's Host names, else WEB_JURISDICTION, else the first; a nameless stand-in (id `none`) when there is none. */
+  council(req: FastifyRequest): Promise<Council>;
   /** The context `page` gives a template, for rendering outside a route (a page replacing a failed reply). */
   context(req: FastifyRequest, reply: FastifyReply, ctx: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
@@ -37,23 +38,29 @@ export interface Renderer {
  */
 export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogue>; jurisdictionId: string; feedbackUrl?: string }): Renderer {
   const translators = { en: translator(opts.catalogues, 'en'), cy: translator(opts.catalogues, 'cy') };
-  let cached: { at: number; value: Jurisdiction } | undefined;
+  // The last council read for each host, for pages rendered while the database is down.
+  const lastGood = new Map<string, Council>();
+  const NONE: Council = { id: opts.jurisdictionId || 'none', name: '', hosts: [], settings: {}, version: 0 };
 
   const lang = (req: FastifyRequest): Lang => {
     const l = req.session?.get('lang');
     return isLang(l) ? l : 'en';
   };
 
-  // The council's name heads every page, error pages included: during a database
-  // outage they use the last name read (or none) rather than failing themselves.
-  const councilName = () => council().then((c) => c.name, () => cached?.value.name ?? '');
+  // The council heads every page, error pages included: during a database
+  // outage they use the last one read for the host (or none) rather than failing themselves.
+  const councilOrLast = (req: FastifyRequest) => council(req).catch(() => lastGood.get(normaliseHost(req.host ?? '')) ?? NONE);
 
-  // Read at most every 30 s.
-  async function council(): Promise<Jurisdiction> {
-    if (cached && Date.now() - cached.at < 30_000) return cached.value;
-    const all = await opts.store.jurisdictions.list();
-    const value = (opts.jurisdictionId ? all.find((j) => j.id === opts.jurisdictionId) : all[0]) ?? { id: opts.jurisdictionId || 'none', name: opts.jurisdictionId };
-    cached = { at: Date.now(), value };
+  // Several councils on one install: each claims its hosts (npx pipework councils set ID --hosts …).
+  // The store caches these reads (docs/decisions/0041).
+  async function council(req: FastifyRequest): Promise<Council> {
+    const host = normaliseHost(req.host ?? '');
+    const value =
+      (host && (await opts.store.councils.byHost(host))) ||
+      (await opts.store.councils.list().then((all) => (opts.jurisdictionId ? all.find((c) => c.id === opts.jurisdictionId) : all[0]))) ||
+      NONE;
+    if (lastGood.size > 1000) lastGood.clear();
+    lastGood.set(host, value);
     return value;
   }
 
@@ -77,12 +84,16 @@ export function renderer(opts: { store: Store; catalogues: Record<Lang, Catalogu
     const l = lang(req);
     const t = translators[l];
     const errors = (ctx.errors as PageError[] | undefined) ?? [];
+    const council = await councilOrLast(req);
     const fieldErrors = Object.fromEntries(errors.map((e) => [e.field, { text: e.text, visuallyHiddenText: t('error.prefix') }]));
     return {
       t,
       lang: l,
-      councilName: await councilName(),
+      council,
+      councilName: nameIn(council, l),
+      notSetUp: council === NONE,
       cspNonce: (reply as unknown as { cspNonce?: { script: string } }).cspNonce?.script,
+      cspStyleNonce: (reply as unknown as { cspNonce?: { style: string } }).cspNonce?.style,
       csrfToken: form ? reply.generateCsrf() : undefined,
       languages: [
         { text: 'English', lang: 'en', href: l === 'en' ? undefined : switchHref(req, 'en'), current: l === 'en' },

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { starterLibrary } from '../patterns/library.ts';
 import { serviceFromPattern } from '../patterns/adopt.ts';
 import { searchServices, stem } from './catalogue.ts';
+import { localised } from './welsh.ts';
 
 const services = (await starterLibrary()).map((p) => serviceFromPattern(p, 'example', p.id));
 
@@ -92,4 +93,46 @@ test('stemming brings word forms together', () => {
   for (const [a, b] of [['potholes', 'pothole'], ['tipping', 'tip'], ['lights', 'light'], ['flooded', 'flooding'], ['dumped', 'dump'], ['gritting', 'grit']]) {
     assert.equal(stem(a), stem(b), `${a} ~ ${b}`);
   }
+});
+
+// Welsh searches on Welsh pages: the pattern's Welsh names, descriptions and keywords (English keywords still count).
+const welsh = services.map((s) => localised(s, 'cy'));
+const WELSH_PHRASINGS: [string, string][] = [
+  ['twll yn y ffordd', 'pothole'],
+  ['twll', 'pothole'],
+  ['tyllau', 'pothole'],
+  ['twll yn y fordd', 'pothole'],
+  ['golau stryd', 'street_light'],
+  ['golau stryd wedi diffodd', 'street_light'],
+  ['golay stryd', 'street_light'],
+  ['polyn lamp', 'street_light'],
+  ['tipio anghyfreithlon', 'fly_tipping'],
+  ['tipio slei', 'fly_tipping'],
+  ['sbwriel wedi’i ddympio', 'fly_tipping'],
+  ['baw ci', 'dog_fouling'],
+  ['baw cŵn', 'dog_fouling'],
+  ['baw cwn', 'dog_fouling'],
+  ['bin heb ei gasglu', 'missed_bin'],
+  ['graffiti', 'graffiti'],
+  ['grafiti', 'graffiti'],
+  ['llifogydd ar y ffordd', 'road_flooding'],
+  ['draen wedi blocio', 'blocked_drain'],
+  ['gwter', 'blocked_drain'],
+  ['ci strae', 'stray_dog'],
+  ['llygod mawr', 'pest_control'],
+  ['niwsans sŵn', 'noise_nuisance'],
+  ['cerddoriaeth uchel', 'noise_nuisance'],
+  ['car wedi’i adael', 'abandoned_vehicle'],
+  ['goleuadau traffig', 'traffic_lights'],
+  ['croesfan sebra', 'pedestrian_crossing'],
+  ['nodwyddau', 'discarded_needles'],
+  ['fandaliaeth', 'vandalism'],
+  ['graeanu', 'gritting'],
+  ['anifail marw', 'dead_animal'],
+  ['pothole', 'pothole'],
+];
+
+test(`each of ${WELSH_PHRASINGS.length} Welsh phrasings puts the right service first on a Welsh page`, () => {
+  const wrong = WELSH_PHRASINGS.map(([q, code]) => [q, code, searchServices(welsh, q).slice(0, 3).map((s) => s.code)] as const).filter(([, code, got]) => got[0] !== code);
+  assert.deepEqual(wrong, [], 'phrasing, expected first, what came first');
 });

@@ -2,7 +2,7 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { demoApp } from '../../test/support/app.ts';
-import { webClient } from '../../test/support/web.ts';
+import { webClient, requestIdOf } from '../../test/support/web.ts';
 
 const ctx = await demoApp({ webSubmitLimitPerMinute: 1000 });
 after(() => ctx.close());
@@ -21,7 +21,11 @@ async function readyToSend() {
   return { web, marker };
 }
 
-const referenceOn = async (web: ReturnType<typeof webClient>, location: string) => /id="reference">(\d+)</.exec((await web.get(location)).body)?.[1];
+// The request id behind the resident reference the confirmation shows.
+const referenceOn = async (web: ReturnType<typeof webClient>, location: string) => {
+  const shown = /id="reference">([2-9A-Z]{4}-[2-9A-Z]{4})</.exec((await web.get(location)).body)?.[1];
+  return shown && requestIdOf(ctx.store, shown);
+};
 
 async function requestsWith(description: string) {
   const list = (await ctx.app.inject({ url: '/open311/v2/requests.json?service_code=graffiti' })).json() as { description?: string; service_request_id: string }[];

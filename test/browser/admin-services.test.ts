@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launch, startServer, assertAccessible, watchProblems } from './support.ts';
 import { staffUser, STAFF_PASSWORD } from '../support/staff.ts';
+import { requestIdOf } from '../support/web.ts';
 import { FAST, SECRET, until } from '../support/delivery-world.ts';
 import { testConfig } from '../support/db.ts';
 import { webhookPeer } from '../support/backends/webhook-peer.ts';
@@ -126,7 +127,7 @@ test('an admin edits and publishes the pothole service in two languages, residen
   const cy = await residentReports(cpage, 'cy');
   assert.match(cy.question, /Pa mor ddwfn yw'r twll yn y ffordd\?/);
   for (const ref of [en.reference, cy.reference]) {
-    const r = await server.store.requests.get('example', ref);
+    const r = await server.store.requests.get('example', (await requestIdOf(server.store, ref))!);
     assert.equal(r?.attributes.depth, 'deep');
   }
   await resident.close();

@@ -2,7 +2,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launch, startServer, assertAccessible, watchProblems } from './support.ts';
-import { PNG } from '../support/web.ts';
+import { PNG, residentReference, requestIdOf } from '../support/web.ts';
 
 // One browser and one server for the file; each journey gets its own context (cookies, JS setting).
 let browser: Browser;
@@ -115,7 +115,7 @@ async function reportPothole(page: Page, check: (label: string) => Promise<void>
 
   assert.match(await page.locator('.govuk-panel__title').innerText(), /Report sent/);
   const reference = (await page.locator('#reference').innerText()).trim();
-  assert.match(reference, /^\d+$/);
+  assert.match(reference, /^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
   await check('confirmation');
 
   await follow(page, 'Track this report');
@@ -123,7 +123,7 @@ async function reportPothole(page: Page, check: (label: string) => Promise<void>
   assert.equal((await page.locator('main .govuk-tag').innerText()).trim(), 'Reported'); // the pattern's label for open
   assert.match(await page.locator('main').innerText(), /Expected to be dealt with by\s+\d{1,2} \w+ \d{4}/);
   await check('track result');
-  return reference;
+  return (await requestIdOf(server.store, reference))!;
 }
 
 async function trackErrors(page: Page, check: (label: string) => Promise<void>) {
@@ -131,9 +131,9 @@ async function trackErrors(page: Page, check: (label: string) => Promise<void>) 
   await check('track form');
   await page.getByLabel('Track a report').fill('not a number');
   await press(page, 'Find report');
-  assert.match(await summary(page), /numbers only/);
+  assert.match(await summary(page), /8 letters and numbers/);
   await check('track, bad reference');
-  await page.getByLabel('Track a report').fill('999999');
+  await page.getByLabel('Track a report').fill(await residentReference(server.store, '987654321'));
   await press(page, 'Find report');
   assert.match(await summary(page), /cannot find a report/);
   await check('track, not found');
@@ -257,9 +257,10 @@ test('a double click on "Send report", and another click while the reply is slow
   await page.waitForURL(/\/report\/graffiti\/confirmation$/);
   await page.locator('#reference').waitFor();
   const reference = (await page.locator('#reference').innerText()).trim();
+  const id = (await requestIdOf(server.store, reference))!;
   assert.ok(sends >= 2, `the server was sent the report more than once (${sends})`);
   const listed = (await (await fetch(`${server.url}/open311/v2/requests.json?service_code=graffiti`)).json()) as Record<string, unknown>[];
-  assert.deepEqual(listed.filter((r) => r.address === address).map((r) => r.service_request_id), [reference], 'one request, the one shown');
+  assert.deepEqual(listed.filter((r) => r.address === address).map((r) => r.service_request_id), [id], 'one request, the one shown');
   await check('confirmation after repeated sends');
 
   await follow(page, 'feedback');
@@ -267,7 +268,7 @@ test('a double click on "Send report", and another click while the reply is slow
   await check('feedback');
 
   // A closed report: no expected date.
-  await server.store.requests.addUpdate({ requestId: reference, jurisdictionId: 'example', status: 'fixed', description: 'Cleaned off.', mediaUrls: [], authorKind: 'staff', contact: {} });
+  await server.store.requests.addUpdate({ requestId: id, jurisdictionId: 'example', status: 'fixed', description: 'Cleaned off.', mediaUrls: [], authorKind: 'staff', contact: {} });
   await page.goto(`${server.url}/track?reference=${reference}`);
   assert.doesNotMatch(await page.locator('main').innerText(), /Expected to be dealt with by/);
   await check('track result, fixed');

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import { launch, startServer, assertAccessible, watchProblems } from './support.ts';
 import { staffUser, STAFF_PASSWORD } from '../support/staff.ts';
+import { residentReference } from '../support/web.ts';
 import { addStaff } from '../../src/core/staff/setup.ts';
 import { submitRequest } from '../../src/core/requests/submit.ts';
 
@@ -104,7 +105,7 @@ test('an officer signs in, finds a request by text and works it through its proc
 
   // Residents and Open311 clients see the reply and the status, never the note.
   const resident = await context.newPage();
-  await resident.goto(`${server.url}/track?reference=${id}`);
+  await resident.goto(`${server.url}/track?reference=${await residentReference(server.store, id)}`);
   const tracked = await resident.locator('main').innerText();
   assert.match(tracked, /Filled and rolled/);
   assert.doesNotMatch(tracked, /7731/);

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import type { Store } from '../../src/core/store.ts';
+import { referenceCodec } from '../../src/core/references/reference.ts';
 
 /**
  * A cookie-keeping client for the resident web over `app.inject()`: it reads
@@ -66,3 +68,11 @@ export const errorSummary = (html: string) =>
 
 /** A tiny valid PNG (1×1). */
 export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
+
+/** The resident reference of a request id, and back, with the store's own key (as the web computes them). */
+export async function residentReference(store: Store, id: string): Promise<string> {
+  return referenceCodec((await store.residentWeb.referenceSecret()).secret).encode(id);
+}
+export async function requestIdOf(store: Store, reference: string): Promise<string | undefined> {
+  return referenceCodec((await store.residentWeb.referenceSecret()).secret).decode(reference);
+}

@@ -8,7 +8,7 @@ import { sampleJob } from '../../../test/support/backend-contract.ts';
 import { DeliveryError } from '../port.ts';
 import { relayWorld, until } from '../../../test/support/delivery-world.ts';
 import { saveBackend } from '../../routing/manage.ts';
-import { webClient } from '../../../test/support/web.ts';
+import { webClient, requestIdOf } from '../../../test/support/web.ts';
 
 async function smtp(options: { rejectRecipient?: boolean } = {}) {
   const mails: ParsedMail[] = [];
@@ -73,14 +73,16 @@ test('a report made on the web reaches the mailbox with its questions in words a
     await web.post('/report/pothole/location', { address: '12 High Street', postcode: '', lat: '', long: '' });
     await web.get('/report/pothole/check');
     const sent = await web.post('/report/pothole/check', {});
-    const reference = /id="reference">(\d+)</.exec((await web.get(sent.headers.location as string)).body)![1];
+    const shown = /id="reference">([2-9A-Z-]{9})</.exec((await web.get(sent.headers.location as string)).body)![1];
+    // The back office gets the request's Open311 id; the resident tracks it by the reference they were shown.
+    const reference = (await requestIdOf(world.store, shown))!;
     world.relay();
     await until(() => s.mails.length > 0, 10_000, 'the email');
     const [m] = s.mails;
     assert.equal(m.subject, `[Example] Report ${reference}: Pothole at 12 High Street`);
     for (const line of [`Reference: ${reference}`, 'How deep is the pothole?: More than 10cm', 'Where on the road is it?: At a junction']) assert.ok(m.text!.includes(line), `text has "${line}"`);
-    const track = await world.app.inject({ url: `/track?reference=${reference}`, headers: { accept: 'text/html' } });
-    assert.equal(track.statusCode, 200, 'the same number finds the report on /track');
+    const track = await world.app.inject({ url: `/track?reference=${shown}`, headers: { accept: 'text/html' } });
+    assert.equal(track.statusCode, 200, 'the resident reference finds the report on /track');
   } finally {
     await world.close();
     await s.close();

@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
-import nodemailer from 'nodemailer';
+import { createRequire } from 'node:module';
+import type nodemailerType from 'nodemailer';
 import { DeliveryError, type Backend, type BackendDeps } from '../port.ts';
 import { StatusMap } from '../config.ts';
 import { requestEmail, updateEmail } from './render.ts';
@@ -37,7 +38,11 @@ export type EmailConfig = Static<typeof EmailConfig>;
  * Message-ID is derived from the job's idempotency key, so a mail system (or
  * a person) can spot a re-send. Status does not come back by email.
  */
+// Loaded when an email back-end is made, not at start (decision 0143).
+const require = createRequire(import.meta.url);
+
 export function emailBackend(name: string, config: EmailConfig, deps: BackendDeps): Backend {
+  const nodemailer = require('nodemailer') as typeof nodemailerType;
   const transport = nodemailer.createTransport({
     host: config.smtp.host,
     port: config.smtp.port,
@@ -66,7 +71,7 @@ export function emailBackend(name: string, config: EmailConfig, deps: BackendDep
     guarantee: 'at-least-once',
     statusMap: config.statusMap ?? {},
     async deliverRequest(job) {
-      // The number the resident was shown on the confirmation page and uses on /track.
+      // The request's Open311 id (residents track it by their own reference, which the web shows them).
       const reference = job.request.id;
       await send(requestEmail(job, reference, config.subjectPrefix ?? '[Pipework]'), job.idempotencyKey, { 'X-Pipework-Reference': reference });
       return { reference };

@@ -14,7 +14,7 @@ export const MAX_VIEWS = 30;
  */
 export async function saveView(store: Store, clock: Clock, actor: Actor, input: { name: string; query: string }): Promise<SavedView> {
   requireAbility(actor, 'queue.view');
-  const name = input.name.trim().replace(/\s+/g, ' ');
+  const name = input.name.replace(/[\u0000-\u001f\u007f]/g, ' ').trim().replace(/\s+/g, ' ');
   const problem = !name ? 'Enter a name for this view' : name.length > 60 ? 'The name must be 60 characters or fewer' : undefined;
   if (problem) throw new PipeworkError('INVALID_INPUT', problem, [{ field: 'view-name', message: problem }]);
   const query = input.query.replace(/^\?/, '').slice(0, 2000);

@@ -38,25 +38,29 @@ export interface ServiceAttribute {
   hint?: string;
   /** Messages written for residents: `required` when missing, `invalid` when not in the right form. */
   errorMessages?: { required?: string; invalid?: string };
-  /** The resident's wording in Welsh; each absent text falls back to the English. */
+  /** Welsh text of the question (the pattern's `cy`); what is absent stays English. */
   welsh?: AttributeWelsh;
 }
 
-/** A question's Welsh wording: the Open311 text stays English, the resident web shows this for `cy`. */
+/** A question's Welsh: the question, hint, help text, option names by key, error messages. */
 export interface AttributeWelsh {
   description?: string;
   hint?: string;
-  errorMessages?: { required?: string; invalid?: string };
-  /** Answer names by key. */
+  datatypeDescription?: string;
   values?: Record<string, string>;
+  errorMessages?: { required?: string; invalid?: string };
 }
 
-/** A service's Welsh wording, shown on the resident web in Welsh; absent parts fall back to the English. */
+/** A service's Welsh (the pattern's `cy`): shown on Welsh pages and searched there; what is absent stays English. */
 export interface ServiceWelsh {
   name?: string;
   description?: string;
+  groups?: string[];
+  keywords?: string[];
   serviceNotice?: string;
   statusLabels?: Partial<Record<Status, string>>;
+  /** What each status means, in Welsh (the pattern's `cy.status_descriptions`): residents' Welsh messages. */
+  statusDescriptions?: Partial<Record<Status, string>>;
 }
 
 export interface Service {
@@ -77,7 +81,6 @@ export interface Service {
   pattern?: PatternRef;
   /** The council's own names for statuses (from the pattern), e.g. { action_scheduled: 'Repair booked' }. */
   statusLabels?: Partial<Record<Status, string>>;
-  /** The Welsh wording for the resident web (absent parts show in English). */
   welsh?: ServiceWelsh;
 }
 

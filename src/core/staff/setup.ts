@@ -19,7 +19,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
  *
  * @example const { token } = await addStaff(store, { email: 'kim@example.gov.uk', name: 'Kim', role: 'admin', jurisdictionId: 'example' }, new Date());
  */
-export async function addStaff(store: Store, input: { email: string; name: string; role: Role; jurisdictionId: string }, now: Date): Promise<{ user: StaffUser; token: string; created: boolean }> {
+export async function addStaff(store: Store, input: { email: string; name: string; role: Role; jurisdictionId: string; groups?: string[] }, now: Date): Promise<{ user: StaffUser; token: string; created: boolean }> {
   const email = normaliseEmail(input.email);
   if (!EMAIL.test(email)) throw new PipeworkError('INVALID_INPUT', `"${input.email}" is not an email address`, [{ field: 'email', message: 'not an email address' }]);
   if (!input.name.trim()) throw new PipeworkError('INVALID_INPUT', 'a name is needed', [{ field: 'name', message: 'empty' }]);
@@ -33,7 +33,7 @@ export async function addStaff(store: Store, input: { email: string; name: strin
       if (!first) throw err;
       return first;
     }));
-  await store.staff.users.setRole(user.id, input.jurisdictionId, input.role, now);
+  await store.staff.users.setRole(user.id, input.jurisdictionId, input.role, now, input.groups);
   const token = await issueSetupToken(store, user.id, now);
   return { user: (await store.staff.users.get(user.id))!, token, created };
 }

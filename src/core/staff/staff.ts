@@ -12,8 +12,9 @@ export interface StaffUser {
   lockedUntil?: Date;
   createdAt: Date;
   disabledAt?: Date;
-  /** The user's role in each council they work for; `groups`: only the services in these service groups. */
-  roles: { jurisdictionId: string; role: Role; groups?: string[] }[];
+  lastSignInAt?: Date;
+  /** The user's role in each council they work for; `groups`: only the services in these service groups; their team there, if any. */
+  roles: { jurisdictionId: string; role: Role; groups?: string[]; team?: string }[];
 }
 
 export interface AuditEntry {
@@ -66,8 +67,15 @@ export interface StaffStore {
     byEmail(email: string): Promise<StaffUser | undefined>;
     bySetupToken(tokenHash: string, now: Date): Promise<StaffUser | undefined>;
     list(jurisdictionId?: string): Promise<StaffUser[]>;
-    /** Grants (or changes) a role; `groups` limits it to the services of those groups (absent or empty: every service). */
+    /** Grants (or changes) a role; `groups` limits it to the services of those groups (empty: every service; absent: keeps what the role had). */
     setRole(userId: string, jurisdictionId: string, role: Role, at: Date, groups?: string[]): Promise<void>;
+    /** The user's team in a council they have a role in; undefined clears it. */
+    setTeam(userId: string, jurisdictionId: string, team: string | undefined): Promise<void>;
+    /** Takes away the user's role in one council. */
+    removeRole(userId: string, jurisdictionId: string): Promise<void>;
+    /** Disables (with a time) or re-enables the account; a disabled user cannot sign in. */
+    setDisabled(userId: string, at: Date | undefined): Promise<void>;
+    recordSignIn(userId: string, at: Date): Promise<void>;
     setSetupToken(userId: string, tokenHash: string, expiresAt: Date): Promise<void>;
     /** Stores the new hash, clears the set-up token and any lockout. */
     setPassword(userId: string, passwordHash: string): Promise<void>;
@@ -91,7 +99,7 @@ export interface StaffStore {
   audit: {
     append(entry: NewAuditEntry): Promise<AuditEntry>;
     /** Newest first; `before` is an id for paging back. */
-    list(filter: { jurisdictionId: string; requestId?: string; actions?: string[]; before?: string; limit: number }): Promise<AuditEntry[]>;
+    list(filter: { jurisdictionId: string; requestId?: string; actions?: string[]; actor?: string; before?: string; limit: number }): Promise<AuditEntry[]>;
   };
   assignments: {
     get(jurisdictionId: string, requestId: string): Promise<string | undefined>;

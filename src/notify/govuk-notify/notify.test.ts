@@ -5,9 +5,9 @@ import { notifyStandIn } from '../../../test/support/notify-stand-in.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
 import { recordUpdate } from '../../core/requests/record-update.ts';
 import { NotificationSender } from '../sender.ts';
+import { residentReference, requestIdOf, webClient } from '../../../test/support/web.ts';
 import { senderOptions, transportsFor } from '../start.ts';
 import notifyClient from 'notifications-node-client';
-import { webClient } from '../../../test/support/web.ts';
 import { publishServiceVersion, saveServiceDraft } from '../../patterns/edit.ts';
 
 // Residents' emails and texts through GOV.UK Notify's own client, pointed at a
@@ -64,8 +64,8 @@ test('the confirmation goes through Notify with its template, personalisation, t
   const sent = notify.sent.filter((s) => s.reference === job.idempotencyKey);
   assert.equal(sent.length, 1);
   assert.deepEqual([sent[0].type, sent[0].to, sent[0].template_id], ['email', `notify${n}@example.org`, 'e-confirm']);
-  assert.equal(sent[0].subject, `Report ${r.id} received`);
-  assert.match(sent[0].body, new RegExp(`^Pothole: https://pipework.test/track\\?reference=${r.id} Stop: https://pipework.test/updates/stop/`));
+  assert.equal(sent[0].subject, `Report ${await residentReference(w.store, r.id)} received`);
+  assert.match(sent[0].body, new RegExp(`^Pothole: https://pipework.test/track\\?reference=${await residentReference(w.store, r.id)} Stop: https://pipework.test/updates/stop/`));
   assert.equal(sent[0].one_click_unsubscribe_url, sent[0].personalisation.stop_url);
   assert.deepEqual([job.state, job.sender, job.externalRef], ['sent', 'govuk-notify', sent[0].id]);
 });
@@ -76,11 +76,11 @@ test('a text goes only to a resident who gave a mobile number and asked for text
   await settled(texts.id);
   await settled(noWish.id);
   const sms = notify.sent.filter((s) => s.type === 'sms');
-  assert.deepEqual(sms.map((s) => [s.to, s.template_id, s.body]), [['07700 900123', 's-confirm', `Report ${texts.id} received. https://pipework.test/track?reference=${texts.id}`]]);
+  assert.deepEqual(sms.map((s) => [s.to, s.template_id, s.body]), [['07700 900123', 's-confirm', `Report ${await residentReference(w.store, texts.id)} received. https://pipework.test/track?reference=${await residentReference(w.store, texts.id)}`]]);
   await recordUpdate(w.store, { requestId: texts.id, jurisdictionId: 'example', status: 'action_scheduled', description: 'Dydd Mawrth', mediaUrls: [], authorKind: 'staff', contact: {} });
   await settled(texts.id);
   const status = notify.sent.find((s) => s.template_id === 'e-status-cy');
-  assert.equal(status?.subject, `Adroddiad ${texts.id}: Camau wedi’u trefnu`);
+  assert.equal(status?.subject, `Adroddiad ${await residentReference(w.store, texts.id)}: Trwsio wedi’i drefnu`);
   // No status template for texts is configured: that text fails, recorded, and the email still went.
   const smsStatus = (await jobs(texts.id)).find((j) => j.kind === 'status' && j.channel === 'sms')!;
   assert.equal(smsStatus.state, 'failed');
@@ -169,10 +169,11 @@ test('the web journey asks how to tell the resident: texts only to a mobile they
   assert.match((await web.get('/report/pothole/check')).body, /Updates[\s\S]*By text message/);
   const sentReport = await web.post('/report/pothole/check', {});
   assert.equal(sentReport.statusCode, 303, /govuk-error-summary[\s\S]{0,800}/.exec(sentReport.body)?.[0]);
-  const reference = /<strong id="reference">(\d+)</.exec((await web.get('/report/pothole/confirmation')).body)?.[1];
+  const reference = /<strong id="reference">([2-9A-Z]{4}-[2-9A-Z]{4})</.exec((await web.get('/report/pothole/confirmation')).body)?.[1];
   assert.ok(reference);
-  await settled(reference);
-  const sent = await jobs(reference);
+  const id = (await requestIdOf(w.store, reference))!;
+  await settled(id);
+  const sent = await jobs(id);
   assert.deepEqual(sent.map((j) => [j.kind, j.channel, j.state]), [['confirmation', 'sms', 'sent']]);
   const text = notify.sent.find((s) => s.reference === sent[0].idempotencyKey)!;
   assert.deepEqual([text.type, text.to, text.template_id], ['sms', '07700 900982', 's-confirm']);
@@ -196,6 +197,6 @@ test("Notify's personalisation carries the pattern's Welsh status label and desc
   const [enSent, cySent] = [await statusOf(en.id), await statusOf(cy.id)];
   assert.deepEqual([enSent.template_id, enSent.personalisation.status, enSent.personalisation.status_description, enSent.personalisation.service], ['e-status-en', 'Repair scheduled', 'The work is booked with our contractor.', 'Pothole']);
   assert.deepEqual([cySent.template_id, cySent.personalisation.status, cySent.personalisation.status_description, cySent.personalisation.service], ['e-status-cy', 'Trwsio wedi’i drefnu', 'Mae’r gwaith wedi’i drefnu.', 'Twll yn y ffordd']);
-  assert.equal(cySent.subject, `Adroddiad ${cy.id}: Trwsio wedi’i drefnu`);
+  assert.equal(cySent.subject, `Adroddiad ${await residentReference(w.store, cy.id)}: Trwsio wedi’i drefnu`);
   assert.match(String(cySent.personalisation.body), /^Statws eich adroddiad am broblem Twll yn y ffordd nawr yw: Trwsio wedi’i drefnu\. Mae’r gwaith wedi’i drefnu\./);
 });

@@ -113,6 +113,9 @@ test('an admin adds a new service; it is in the ORUK lists and valid', async () 
   assert.equal(one.body.description, 'A weekly café for unpaid carers');
   const list = await w.app.inject({ url: '/openreferral/services?search=carers' });
   assert.ok(list.json().contents.some((s: any) => s.id === id));
+  const nul = await admin.post('/staff/admin/directory/services', { name: 'Nul\u0000 café', status: 'active', description: 'line one\r\nline two' });
+  assert.equal(nul.statusCode, 303);
+  assert.equal((await oruk(/services\/([0-9a-f-]{36})$/.exec(String(nul.headers.location))![1])).body.name, 'Nul café');
   const badEmail = await admin.post('/staff/admin/directory/services', { name: 'X', status: 'active', email: 'not an email' });
   assert.equal(badEmail.statusCode, 400);
   assert.match(badEmail.body, /href="#email">Email address must be/);

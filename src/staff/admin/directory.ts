@@ -26,7 +26,8 @@ const ROW_FIELDS: Record<string, Record<string, [string, string]>> = {
 type Body = Record<string, string | undefined>;
 
 function editFrom(b: Body): ServiceEdit {
-  const s = (k: string) => (typeof b[k] === 'string' ? b[k]!.slice(0, 4000) : '');
+  // Control characters other than line breaks are no part of an entry (and PostgreSQL refuses NUL).
+  const s = (k: string) => (typeof b[k] === 'string' ? b[k]!.replace(/[\u0000-\u0009\u000b\u000c\u000e-\u001f\u007f]/g, '').slice(0, 4000) : '');
   const rows = <T>(prefix: string, read: (n: number) => T) => Array.from({ length: MAX_ROWS }, (_, n) => n).filter((n) => Object.keys(b).some((k) => k.startsWith(`${prefix}-${n}-`))).map(read);
   return {
     name: s('name'),

@@ -6,6 +6,9 @@ import { backendsArea } from './backends.ts';
 import { routesArea } from './routes.ts';
 import { deliveriesArea } from './deliveries.ts';
 import { directoryArea } from './directory.ts';
+import { councilsArea } from './councils.ts';
+import { keysArea } from './keys.ts';
+import { peopleArea } from './people.ts';
 
 /** One area of council set-up: a card on /staff/admin/ and the routes under it. */
 export interface AdminArea {
@@ -17,7 +20,7 @@ export interface AdminArea {
 }
 
 /** Every area of council set-up: add one with a file in this folder and a line here. */
-export const ADMIN_AREAS: AdminArea[] = [servicesArea, backendsArea, routesArea, deliveriesArea, directoryArea];
+export const ADMIN_AREAS: AdminArea[] = [councilsArea, keysArea, peopleArea, servicesArea, backendsArea, routesArea, deliveriesArea, directoryArea];
 
 /**
  * Council set-up at /staff/admin/, for the `admin` role only: every route
@@ -30,7 +33,7 @@ export async function adminRoutes(app: FastifyInstance, ctx: StaffContext) {
     route.config = { ...(route.config ?? {}), ability: (route.config as { ability?: string } | undefined)?.ability ?? 'council.admin' } as typeof route.config;
   });
   app.get('/', async (req, reply) => page(req, reply, 'admin/index.njk', { title: 'Council set-up', areas: ADMIN_AREAS }));
-  // The options carry this plugin's own prefix; passed on as they are, every area would sit under /admin/admin/.
-  const { prefix: _own, ...areaCtx } = ctx as StaffContext & { prefix?: string };
+  // The options this plugin was given carry its own prefix (/admin): an area must not add it twice.
+  const { prefix: _prefix, ...areaCtx } = ctx as StaffContext & { prefix?: string };
   for (const area of ADMIN_AREAS) await app.register(area.routes, areaCtx);
 }

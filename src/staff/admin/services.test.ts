@@ -2,6 +2,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { demoApp } from '../../../test/support/app.ts';
 import { staffClient, staffUser } from '../../../test/support/staff.ts';
+import { residentReference } from '../../../test/support/web.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
 import { recordUpdate } from '../../core/requests/record-update.ts';
 
@@ -45,6 +46,8 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
     'q.depth.requiredCy': "Dewiswch pa mor ddwfn yw'r twll",
     'q.depth.v.2': 'More than 10cm',
     'q.depth.v.2.cy': 'Mwy na 10cm',
+    // A blank Welsh text removes the library's Welsh: the English shows instead.
+    'q.depth.v.0.cy': '',
     's.fixed.label': 'Fixed',
     's.fixed.labelCy': 'Wedi ei drwsio',
     's.fixed.descriptionCy': 'Mae’r gwaith wedi ei wneud.',
@@ -65,7 +68,7 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   assert.match(review.body, /questions\[depth\]\.description/);
   assert.match(review.body, /How deep is the pothole\?/);
   assert.match(review.body, /How deep is the hole\?/);
-  assert.match(review.body, /questions\[depth\]\.welsh/);
+  assert.match(review.body, /cy\.questions\.depth\.description/);
   assert.match(review.body, /name="version" value="1\.0\.1"/);
 
   // A supervisor cannot publish, even with a valid form token.
@@ -99,9 +102,12 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   assert.deepEqual(service.pattern, { id: 'pothole', version: '1.0.1' });
   assert.equal(service.welsh?.name, 'Twll yn y ffordd');
   assert.equal(service.welsh?.statusLabels?.fixed, 'Wedi ei drwsio');
-  const doc = (await w.store.patterns.get('example', 'pothole', '1.0.1'))!.document as { process: { statuses: { status: string; description?: string; welsh?: object }[] } };
+  assert.equal(service.welsh?.statusDescriptions?.fixed, 'Mae’r gwaith wedi ei wneud.');
+  const doc = (await w.store.patterns.get('example', 'pothole', '1.0.1'))!.document as { process: { statuses: { status: string; description?: string; welsh?: object }[] }; cy?: Record<string, unknown> };
   const fixed = doc.process.statuses.find((s) => s.status === 'fixed')!;
-  assert.deepEqual(fixed.welsh, { label: 'Wedi ei drwsio', description: 'Mae’r gwaith wedi ei wneud.' });
+  // The Welsh is written into the pattern's one Welsh block, not beside the English status.
+  assert.equal(fixed.welsh, undefined);
+  assert.deepEqual([(doc.cy?.status_labels as Record<string, string>).fixed, (doc.cy?.status_descriptions as Record<string, string>).fixed], ['Wedi ei drwsio', 'Mae’r gwaith wedi ei wneud.']);
   assert.ok(fixed.description, 'the English description the form showed is kept');
   const [entry] = await audit('service.publish');
   assert.equal(entry.actor, 'admin@example.gov.uk');
@@ -122,10 +128,12 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   // Tracking in Welsh uses the council's Welsh status label.
   const request = await submitRequest(w.store, { jurisdictionId: 'example', serviceCode: 'pothole', description: 'Deep', attributes: { depth: 'deep' }, location: { address: '1 High Street' }, contact: {}, mediaUrls: [], source: 'web' });
   await recordUpdate(w.store, { requestId: request.id, jurisdictionId: 'example', status: 'fixed', description: 'Filled', mediaUrls: [], authorKind: 'staff', contact: {} });
-  assert.match((await w.app.inject({ url: `/track?reference=${request.id}&lang=cy` })).body, /Wedi ei drwsio/);
-  assert.match((await w.app.inject({ url: `/track?reference=${request.id}&lang=en` })).body, />\s*Fixed\s*</);
-  // Answer names not translated stay English rather than vanish.
+  const reference = await residentReference(w.store, request.id);
+  assert.match((await w.app.inject({ url: `/track?reference=${reference}&lang=cy` })).body, /Wedi ei drwsio/);
+  assert.match((await w.app.inject({ url: `/track?reference=${reference}&lang=en` })).body, />\s*Fixed\s*</);
+  // Answer names without Welsh stay English rather than vanish.
   assert.match(cy.body, /Less than 4cm/);
+  assert.doesNotMatch(cy.body, /Llai na 4cm/);
 });
 
 test('a blank English question is refused on the form and nothing is saved', async () => {

@@ -14,7 +14,7 @@ import { applyWording, fingerprint, pendingChanges, publishServiceVersion, saveS
 import { asServicePattern, SEMVER, SLUG, type ServicePattern } from '../../patterns/schema.ts';
 import { questionView } from '../../web/question-view.ts';
 import { askable } from '../../web/fields.ts';
-import { inLanguage } from '../../web/welsh.ts';
+import { localised } from '../../web/welsh.ts';
 import { loadCatalogues, translator, type Lang } from '../../web/i18n.ts';
 
 type Params = { code: string };
@@ -24,7 +24,7 @@ const fieldId = (name: string) => name.replace(/[^\w-]/g, '-');
 
 /** The resident's questions of a service, drawn as the resident web draws them, in one language. */
 function residentView(service: Service, lang: Lang, t: ReturnType<typeof translator>) {
-  const s = inLanguage(service, lang);
+  const s = localised(service, lang);
   return {
     name: s.name,
     notice: s.serviceNotice,
@@ -39,27 +39,28 @@ function residentView(service: Service, lang: Lang, t: ReturnType<typeof transla
 function editFields(p: ServicePattern) {
   return {
     name: p.name,
-    nameCy: p.welsh?.name ?? '',
+    nameCy: p.cy?.name ?? '',
     questions: p.questions
       .filter((q) => (q.variable ?? true) && !q.automated)
-      .map((q) => ({
+      .map((q) => ({ q, cy: p.cy?.questions?.[q.code] }))
+      .map(({ q, cy: qcy }) => ({
         code: q.code,
         fields: [
-          ['description', 'Question', q.description, q.welsh?.description],
-          ['hint', 'Hint', q.hint, q.welsh?.hint],
-          ['required', 'Error when not answered', q.error_messages?.required, q.welsh?.error_messages?.required],
-          ['invalid', 'Error when the answer is not in the right form', q.error_messages?.invalid, q.welsh?.error_messages?.invalid],
+          ['description', 'Question', q.description, qcy?.description],
+          ['hint', 'Hint', q.hint, qcy?.hint],
+          ['required', 'Error when not answered', q.error_messages?.required, qcy?.error_messages?.required],
+          ['invalid', 'Error when the answer is not in the right form', q.error_messages?.invalid, qcy?.error_messages?.invalid],
         ].map(([key, label, en, cy]) => ({ label, en: { name: `q.${q.code}.${key}`, id: fieldId(`q-${q.code}-${key}`), value: en ?? '' }, cy: { name: `q.${q.code}.${key}Cy`, id: fieldId(`q-${q.code}-${key}-cy`), value: cy ?? '' } }))
           // Answers by position: a key may hold any character, a field name should not.
-          .concat((q.values ?? []).map((v, i) => ({ label: `Answer "${v.key}"`, en: { name: `q.${q.code}.v.${i}`, id: fieldId(`q-${q.code}-v-${i}`), value: v.name }, cy: { name: `q.${q.code}.v.${i}.cy`, id: fieldId(`q-${q.code}-v-${i}-cy`), value: q.welsh?.values?.[v.key] ?? '' } }))),
+          .concat((q.values ?? []).map((v, i) => ({ label: `Answer "${v.key}"`, en: { name: `q.${q.code}.v.${i}`, id: fieldId(`q-${q.code}-v-${i}`), value: v.name }, cy: { name: `q.${q.code}.v.${i}.cy`, id: fieldId(`q-${q.code}-v-${i}-cy`), value: qcy?.values?.[v.key] ?? '' } }))),
       })),
     statuses: p.process.statuses.map((s) => ({
       status: s.status,
       en: { name: `s.${s.status}.label`, id: fieldId(`s-${s.status}-label`), value: s.label },
-      cy: { name: `s.${s.status}.labelCy`, id: fieldId(`s-${s.status}-label-cy`), value: s.welsh?.label ?? '' },
-      // What the status means, shown on the tracking page and in residents' messages.
+      cy: { name: `s.${s.status}.labelCy`, id: fieldId(`s-${s.status}-label-cy`), value: p.cy?.status_labels?.[s.status] ?? '' },
+      // What the status means, shown on the tracking page and in residents' messages; the Welsh is in the pattern's `cy`.
       descriptionEn: { name: `s.${s.status}.description`, id: fieldId(`s-${s.status}-description`), value: s.description ?? '' },
-      descriptionCy: { name: `s.${s.status}.descriptionCy`, id: fieldId(`s-${s.status}-description-cy`), value: s.welsh?.description ?? '' },
+      descriptionCy: { name: `s.${s.status}.descriptionCy`, id: fieldId(`s-${s.status}-description-cy`), value: p.cy?.status_descriptions?.[s.status] ?? '' },
     })),
   };
 }

@@ -19,6 +19,7 @@ export async function signInRoutes(app: FastifyInstance, { store, clock, config,
 
   const signedIn = async (req: FastifyRequest, reply: FastifyReply, userId: string, email: string, how: string, next: string) => {
     await beginSession(store, clock, req, userId);
+    await store.staff.users.recordSignIn(userId, clock.now());
     await store.staff.audit.append({ actor: email, userId, action: 'staff.sign_in', after: how, at: clock.now() });
     return reply.redirect(next, 303);
   };

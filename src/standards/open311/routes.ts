@@ -4,7 +4,8 @@ import type { Config } from '../../config/schema.ts';
 import { PipeworkError, invalid } from '../../core/errors.ts';
 import { resolveJurisdiction } from '../../core/access/jurisdiction.ts';
 import { baseUrl } from '../../http/base-url.ts';
-import { requireApiKey } from '../../core/access/api-keys.ts';
+import { requireApiKey, requireKeyFor } from '../../core/access/api-keys.ts';
+import type { ApiKey } from '../../core/store.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
 import { postUpdate } from './updates.ts';
 import { storeUploads } from '../../media/intake.ts';
@@ -15,10 +16,21 @@ import { attributeWire, requestWire, serviceWire, updateWire } from './wire.ts';
 import { attributesOf, dropEmpty, list, statusesOf, str, windowOf } from './params.ts';
 import { removeControlChars, validatePaging } from '../../core/requests/validate.ts';
 import type { ServiceRequest } from '../../core/requests/request.ts';
+import { normaliseHost, type Council } from '../../core/councils/council.ts';
 import {
   Created, Discovery, Jurisdiction, NewRequestBody, NewUpdateBody, RequestList, RequestsQuery, ServiceDefinition, ServiceList, TokenList,
   UpdateCreated, UpdateList, UpdatesQuery, responses,
 } from './schemas.ts';
+
+/** Discovery's `contact` and `key_service`, from the council's settings (npx pipework councils set ID --discovery-contact … --key-request …). */
+function discoveryText(c: Council | undefined): { contact: string; key_service: string } {
+  const s = c?.settings ?? {};
+  const reach = [s.contactEmail, s.contactPhone, s.contactUrl].filter(Boolean).join(', ');
+  return {
+    contact: s.discoveryContact ?? (c && reach ? `${c.name}: ${reach}` : 'Contact the council that runs this service.'),
+    key_service: s.keyRequest ?? (c && s.contactEmail ? `Ask ${c.name} for an API key at ${s.contactEmail}.` : 'Ask the council for an API key.'),
+  };
+}
 
 export interface Open311Options {
   store: Store;
@@ -50,10 +62,13 @@ function idempotencyKeyOf(req: FastifyRequest): string | undefined {
 export async function open311Routes(app: FastifyInstance, { store, config }: Open311Options) {
   // The key is checked before the body is validated, so a client without one always gets the spec's 403.
   // Which key it was is the client's identity: its Idempotency-Keys are its own.
+  // A rotated key keeps its first key's id as identity (familyId), so a retry with the new key still matches.
   const clientOf = new WeakMap<FastifyRequest, string>();
+  const keyOf = new WeakMap<FastifyRequest, ApiKey>();
   const checkKey = async (req: FastifyRequest, body: Body | undefined) => {
     const key = await requireApiKey(store, str(body?.api_key) ?? str((req.query as Body).api_key));
-    clientOf.set(req, `api_key:${key.id}`);
+    clientOf.set(req, `api_key:${key.familyId}`);
+    keyOf.set(req, key);
   };
   await open311Bodies(app, { mediaLimitBytes: config.mediaLimitBytes, uploadLimitBytes: config.uploadLimitBytes, checkKey });
   app.setErrorHandler(open311ErrorHandler);
@@ -72,6 +87,13 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
   const jurisdiction = (req: FastifyRequest) =>
     resolveJurisdiction(store, str((req.body as Body | undefined)?.jurisdiction_id) ?? str((req.query as Body).jurisdiction_id));
   const withKey = (req: FastifyRequest) => checkKey(req, req.body as Body | undefined);
+  // A key bound to one council acts for it when no jurisdiction_id is sent, and for no other.
+  const keyedJurisdiction = async (req: FastifyRequest) => {
+    const key = keyOf.get(req)!;
+    const id = await resolveJurisdiction(store, str((req.body as Body | undefined)?.jurisdiction_id) ?? str((req.query as Body).jurisdiction_id) ?? key.jurisdictionId);
+    requireKeyFor(key, id);
+    return id;
+  };
   // A list of ids is answered whole, however long (FixMyStreet refreshes every open report at once),
   // in slices the databases take as one IN list each.
   const byIds = async (jurisdictionId: string, ids: string[]): Promise<ServiceRequest[]> => {
@@ -84,6 +106,14 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
   const serviceNames = async (jurisdictionId: string) =>
     new Map((await store.services.list(jurisdictionId)).map((s) => [s.code, s.name]));
 
+  // Discovery names no jurisdiction in the spec: jurisdiction_id if given, else the council the Host serves, else the only one.
+  const discoveryCouncil = async (req: FastifyRequest): Promise<Council | undefined> => {
+    const asked = str((req.query as Body).jurisdiction_id);
+    if (asked) return store.councils.get(asked);
+    const all = await store.councils.list();
+    return (await store.councils.byHost(normaliseHost(req.host ?? ''))) ?? (all.length === 1 ? all[0] : undefined);
+  };
+
   for (const format of FORMATS) {
     app.get(`/discovery.${format}`, { schema: { tags, summary: 'Service discovery', response: responses(Discovery, 'discovery', format) } }, async (req, reply) => {
       const endpoint = {
@@ -94,7 +124,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
         type: 'production',
       };
       const formats = ['text/xml', 'application/json'];
-      const doc = { changeset: DISCOVERY_CHANGESET, contact: 'Contact the council that runs this service.', key_service: 'Ask the council for an API key.' };
+      const doc = { changeset: DISCOVERY_CHANGESET, ...discoveryText(await discoveryCouncil(req)) };
       // Once a council shares its patterns, its signed feed is a second endpoint (keys: in the feed, /patterns/discovery.json).
       const sharing = (await store.patternSharing.keys()).length > 0;
       const endpoints = [
@@ -115,7 +145,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
 
     app.post(`/requests.${format}`, { schema: { tags, summary: 'Create a request', body: NewRequestBody, response: responses(Created, 'service_requests', format) }, preValidation: withKey }, async (req, reply) => {
       const body = req.body as Body;
-      const jurisdictionId = await jurisdiction(req);
+      const jurisdictionId = await keyedJurisdiction(req);
       const base = baseUrl(config, req);
       const request = await submitRequest(store, {
         jurisdictionId,
@@ -172,7 +202,7 @@ export async function open311Routes(app: FastifyInstance, { store, config }: Ope
     });
 
     app.post(`/servicerequestupdates.${format}`, { schema: { tags, summary: 'Post an update (UK profile)', body: NewUpdateBody, response: responses(UpdateCreated, 'service_request_updates', format) }, preValidation: withKey }, async (req, reply) => {
-      const update = await postUpdate(store, await jurisdiction(req), req.body as Body);
+      const update = await postUpdate(store, await keyedJurisdiction(req), req.body as Body);
       return send(reply, format, renderList(format, 'service_request_updates', 'request_update', [{ update_id: update.id }]));
     });
   }

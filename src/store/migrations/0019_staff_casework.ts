@@ -9,10 +9,14 @@ import { idType, isPostgres } from './dialect.ts';
  *
  * Words: a trigram index over description and address, so a rare word is
  * found without reading every row (SQLite: a contentless FTS5 table with the
- * trigram tokenizer, kept in step by triggers, erasure included; PostgreSQL:
+ * trigram tokenizer, filled up to the newest row by each search and kept in
+ * step on change by triggers, erasure included; PostgreSQL:
  * a pg_trgm GIN index, where the extension can be created; without it the
  * queue still works, by scanning).
  */
+/** The newest request the SQLite word index holds. */
+const INDEXED_UP_TO = 'coalesce((select rowid from service_requests_text order by rowid desc limit 1), 0)';
+
 export async function up(db: Kysely<any>): Promise<void> {
   const pg = isPostgres(db);
   await db.schema.alterTable('staff_roles').addColumn('service_groups', 'text').execute();
@@ -57,8 +61,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     const body = (r: string) => `coalesce(${r}.description, '') || ' ' || coalesce(${r}.address, '')`;
     await sql.raw(`create virtual table service_requests_text using fts5(body, tokenize = 'trigram', content = '', contentless_delete = 1)`).execute(db);
     await sql.raw(`insert into service_requests_text (rowid, body) select id, ${body('service_requests')} from service_requests`).execute(db);
-    await sql.raw(`create trigger service_requests_text_insert after insert on service_requests begin insert into service_requests_text (rowid, body) values (new.id, ${body('new')}); end`).execute(db);
-    await sql.raw(`create trigger service_requests_text_update after update of description, address on service_requests begin delete from service_requests_text where rowid = old.id; insert into service_requests_text (rowid, body) values (new.id, ${body('new')}); end`).execute(db);
+    // New rows are indexed by the search that first needs them (src/store/staff-queue.ts), not by the insert: a
+    // report's commit does not pay for the index. A changed row is indexed again only if it was indexed already.
+    await sql.raw(`create trigger service_requests_text_update after update of description, address on service_requests when old.id <= ${INDEXED_UP_TO} begin delete from service_requests_text where rowid = old.id; insert into service_requests_text (rowid, body) values (new.id, ${body('new')}); end`).execute(db);
     await sql.raw(`create trigger service_requests_text_delete after delete on service_requests begin delete from service_requests_text where rowid = old.id; end`).execute(db);
   }
 }
@@ -66,7 +71,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   if (isPostgres(db)) await sql`drop index if exists service_requests_words`.execute(db);
   else {
-    for (const t of ['insert', 'update', 'delete']) await sql.raw(`drop trigger if exists service_requests_text_${t}`).execute(db);
+    for (const t of ['update', 'delete']) await sql.raw(`drop trigger if exists service_requests_text_${t}`).execute(db);
     await sql.raw('drop table if exists service_requests_text').execute(db);
   }
   await db.schema.dropIndex('service_requests_open_targets').execute();

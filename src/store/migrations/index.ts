@@ -10,12 +10,15 @@ import * as m0008 from './0008_staff.ts';
 import * as m0011 from './0011_notifications_events.ts';
 import * as m0012 from './0012_directory.ts';
 import * as m0013 from './0013_records.ts';
+import * as m0014 from './0014_council_setup.ts';
 import * as m0015 from './0015_service_welsh.ts';
 import * as m0016 from './0016_backends_second_round.ts';
 import * as m0017 from './0017_pattern_sharing.ts';
 import * as m0018 from './0018_records_notify.ts';
 import * as m0019 from './0019_staff_casework.ts';
+import * as m0020 from './0020_resident_web.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
+import * as m0022 from './0022_no_index_entries_for_nulls.ts';
 import * as m0024 from './0024_erasure_comments.ts';
 
 /**
@@ -34,11 +37,14 @@ export const migrations: Record<string, Migration> = {
   '0011_notifications_events': m0011,
   '0012_directory': m0012,
   '0013_records': m0013,
+  '0014_council_setup': m0014,
   '0015_service_welsh': m0015,
   '0016_backends_second_round': m0016,
   '0017_pattern_sharing': m0017,
   '0018_records_notify': m0018,
   '0019_staff_casework': m0019,
+  '0020_resident_web': m0020,
   '0021_shared_between_processes': m0021,
+  '0022_no_index_entries_for_nulls': m0022,
   '0024_erasure_comments': m0024,
 };

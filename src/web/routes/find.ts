@@ -1,17 +1,18 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { WebContext } from '../plugin.ts';
 import { byGroup, offered, searchServices } from '../catalogue.ts';
 import type { Store } from '../../core/store.ts';
-import type { FastifyRequest } from 'fastify';
-import { inLanguage } from '../welsh.ts';
+import { localised } from '../welsh.ts';
 
 /** The start page (services by group, a search box) and search results. */
 export async function findRoutes(app: FastifyInstance, { store, render }: WebContext) {
-  const services = async (req: FastifyRequest) => (await store.services.list((await render.council()).id)).filter(offered).map((s) => inLanguage(s, render.lang(req)));
+  // In Welsh: Welsh names, descriptions and groups, and Welsh keywords searched beside the English.
+  const services = async (req: FastifyRequest) => (await store.services.list((await render.council(req)).id)).filter(offered).map((s) => localised(s, render.lang(req)));
 
   app.get('/', async (req, reply) => {
     const t = render.t(req);
-    return render.page(req, reply, 'start.njk', { groups: byGroup(await services(req), t('start.otherGroup')) });
+    const groups = byGroup(await services(req), t('start.otherGroup')).map((g) => ({ ...g, english: g.services.some((s) => s.english.has('groups')) }));
+    return render.page(req, reply, 'start.njk', { groups });
   });
 
   app.get<{ Querystring: { q?: string } }>('/search', async (req, reply) => {

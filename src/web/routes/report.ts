@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Service, ServiceAttribute } from '../../core/services/service.ts';
 import { PipeworkError, type FieldProblem } from '../../core/errors.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
-import { validateAttributes, validateDescription, validateEmail, validateLocation } from '../../core/requests/validate.ts';
+import { validateAttributes, validateDescription, validateEmail } from '../../core/requests/validate.ts';
 import { storeUploads } from '../../media/intake.ts';
 import { baseUrl } from '../../http/base-url.ts';
 import type { WebContext, WebUpload } from '../plugin.ts';
@@ -14,7 +14,8 @@ import { questionView } from '../question-view.ts';
 import { isMobile } from '../../core/notifications/decide.ts';
 import { checkRows } from '../check-rows.ts';
 import { overLimit, WEB_LIMITS } from '../limits.ts';
-import { inLanguage } from '../welsh.ts';
+import { localised } from '../welsh.ts';
+import { gridAttributes } from './location.ts';
 
 type Params = { service: string; code?: string };
 type Body = Record<string, unknown>;
@@ -33,8 +34,9 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
   const limited = { preHandler: app.csrfProtection, config: ctx.submitLimit };
 
   async function serviceOf(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply): Promise<Service | undefined> {
-    const service = await store.services.get((await render.council()).id, req.params.service);
-    if (service && offered(service)) return inLanguage(service, render.lang(req));
+    const service = await store.services.get((await render.council(req)).id, req.params.service);
+    // On Welsh pages, the pattern's Welsh wherever the council wrote it.
+    if (service && offered(service)) return localised(service, render.lang(req));
     const t = render.t(req);
     await render.page(req, reply, 'error.njk', { title: t('notFound.title'), body: t('notFound.service') }, { status: 404 });
     return undefined;
@@ -160,39 +162,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     return reply.redirect(nextPath(service, 'photo', changing(req)), 303);
   });
 
-  // ── location ───────────────────────────────────────────────────────────
-  const showLocation = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, values: Partial<Draft>, errors: PageError[] = []) =>
-    render.page(req, reply, 'location.njk', { ...common(req, service, 'location'), values, errors }, { status: errors.length ? 400 : 200, form: true });
-
-  app.get<{ Params: Params }>('/report/:service/location', async (req, reply) => {
-    const service = await serviceOf(req, reply);
-    if (service) return showLocation(req, reply, service, readDraft(req.session, service.code));
-  });
-
-  app.post<{ Params: Params }>('/report/:service/location', form, async (req, reply) => {
-    const service = await serviceOf(req, reply);
-    if (!service) return;
-    const body = (req.body ?? {}) as Body;
-    const values = { address: str(body.address).trim(), postcode: str(body.postcode).trim().toUpperCase(), lat: str(body.lat).trim().slice(0, WEB_LIMITS.lat), long: str(body.long).trim().slice(0, WEB_LIMITS.long) };
-    const tooLong = overLimit({ address: values.address, postcode: values.postcode });
-    if (tooLong.length) {
-      const t = render.t(req);
-      const labels: Record<string, string> = { address: t('location.address'), postcode: t('location.postcode') };
-      return showLocation(req, reply, service, values, tooLong.map((f) => ({ field: f, href: `#${f}`, text: t('error.tooLongNamed', { field: labels[f], max: WEB_LIMITS[f] }) })));
-    }
-    const { problems } = validateLocation({ address: values.address, zipcode: values.postcode, lat: values.lat, long: values.long }, {});
-    if (problems.length) {
-      const t = render.t(req);
-      const device = problems.some((p) => p.field === 'lat' || p.field === 'long');
-      // A broken device position is dropped so the person can carry on with an address.
-      const shown = device ? { ...values, lat: '', long: '' } : values;
-      return showLocation(req, reply, service, shown, [{ field: 'address', href: '#address', text: t(device ? 'error.location.device' : 'error.location.required') }]);
-    }
-    const draft = readDraft(req.session, service.code);
-    Object.assign(draft, { address: values.address || undefined, postcode: values.postcode || undefined, lat: values.lat || undefined, long: values.long || undefined });
-    writeDraft(req.session, service.code, draft);
-    return reply.redirect(nextPath(service, 'location', changing(req)), 303);
-  });
+  // ── location: routes/location.ts (address lookup, map, nearby reports) ──
 
   // ── contact details ────────────────────────────────────────────────────
   const showContact = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, values: Partial<Draft>, errors: PageError[] = []) =>
@@ -253,8 +223,9 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
         jurisdictionId: service.jurisdictionId,
         serviceCode: service.code,
         description: draft.description,
-        attributes: draft.attributes,
-        location: { lat: draft.lat, long: draft.long, address: draft.address, zipcode: draft.postcode },
+        // A chosen address's UPRN and grid reference travel as FixMyStreet sends them: attributes the core reads into the location.
+        attributes: { ...draft.attributes, ...gridAttributes(draft) },
+        location: { lat: draft.lat, long: draft.long, address: draft.address, zipcode: draft.postcode, addressId: draft.uprn },
         contact: { firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone, language: render.lang(req), emailUpdates: draft.emailUpdates !== false, textUpdates: !!draft.textUpdates },
         mediaUrls: draft.photos.map((p) => base + p.url),
         source: 'web',
@@ -275,7 +246,10 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     if (!service) return;
     const submitted = sentReport(req.session, service.code);
     if (!submitted) return reply.redirect('/', 303);
-    return render.page(req, reply, 'confirmation.njk', { service, submitted, expectedAt: submitted.expectedAt ? new Date(submitted.expectedAt) : undefined });
+    const reference = await ctx.references.of(submitted.id);
+    // The notice as the service gives it in this language (the request keeps the English one).
+    const notice = render.lang(req) === 'cy' && submitted.notice ? (service.serviceNotice ?? submitted.notice) : submitted.notice;
+    return render.page(req, reply, 'confirmation.njk', { service, submitted: { ...submitted, notice }, reference, expectedAt: submitted.expectedAt ? new Date(submitted.expectedAt) : undefined });
   });
 
   /** Problems the core found at the final send, each linked to the page where it can be put right. */

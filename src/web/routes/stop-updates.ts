@@ -9,7 +9,7 @@ type Params = { token: string };
  * opening it changes nothing); POST stops, and is also what a mail client's
  * one-click unsubscribe sends (RFC 8058), which is why it has no CSRF token.
  */
-export async function stopUpdatesRoutes(app: FastifyInstance, { store, render }: WebContext) {
+export async function stopUpdatesRoutes(app: FastifyInstance, { store, render, references }: WebContext) {
   async function show(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, stop: boolean) {
     const token = req.params.token;
     const notice = /^[A-Za-z0-9_-]{16,64}$/.test(token) ? await store.notifications.noticeByToken(token) : undefined;
@@ -19,7 +19,7 @@ export async function stopUpdatesRoutes(app: FastifyInstance, { store, render }:
     }
     if (stop) await store.notifications.stop(token);
     const stopped = stop || !!notice.stoppedAt;
-    return render.page(req, reply, 'stop-updates.njk', { reference: notice.requestId, stopped, action: new URL(req.url, 'http://x').pathname });
+    return render.page(req, reply, 'stop-updates.njk', { reference: await references.of(notice.requestId), stopped, action: new URL(req.url, 'http://x').pathname });
   }
   app.get<{ Params: Params }>('/updates/stop/:token', (req, reply) => show(req, reply, false));
   app.post<{ Params: Params }>('/updates/stop/:token', (req, reply) => show(req, reply, true));

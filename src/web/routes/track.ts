@@ -1,10 +1,13 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Service } from '../../core/services/service.ts';
 import type { Status } from '../../core/statuses.ts';
-import type { RequestUpdate } from '../../core/requests/request.ts';
+import type { RequestUpdate, ServiceRequest } from '../../core/requests/request.ts';
 import { CLOSED_STATUSES, isStatus } from '../../core/statuses.ts';
 import { processState } from '../../core/process/rules.ts';
 import type { WebContext } from '../plugin.ts';
+import { offered } from '../catalogue.ts';
+import { localised } from '../welsh.ts';
+import { tileGrid } from '../map.ts';
 
 /**
  * What a resident may see of an update: its time, status and public text.
@@ -18,10 +21,8 @@ export function publicUpdates(updates: RequestUpdate[]) {
     .map((u) => ({ at: u.updatedAt, status: u.status, description: u.description }));
 }
 
-const REFERENCE = /^\d{1,18}$/;
-
-/** `/track`: a reference in, status, public history and expected date out. */
-export async function trackRoutes(app: FastifyInstance, { store, render, config }: WebContext) {
+/** `/track` (any report, by its reference) and `/reports/{reference}` (the public page of a report of a public service). */
+export async function trackRoutes(app: FastifyInstance, { store, render, config, references }: WebContext) {
   // The council's own status names (from its service pattern) in English or, where it wrote them, Welsh; else the catalogue.
   // A status with neither (a back-end's unmapped code) has no label: it is never shown as a bare code.
   const labeller = (req: FastifyRequest, service: Service | undefined) => {
@@ -33,43 +34,26 @@ export async function trackRoutes(app: FastifyInstance, { store, render, config 
     };
   };
 
-  // Lookups, not the empty form, count against the per-address limit: references are short numbers that could be tried in bulk.
-  const lookupLimit = {
-    config: {
-      rateLimit: {
-        max: config.webTrackLimitPerMinute,
-        timeWindow: 60_000,
-        allowList: (req: FastifyRequest) => typeof (req.query as Record<string, unknown>)?.reference !== 'string',
-      },
-    },
-  };
+  // Lookups, not the empty form, count against the per-address limit, so references cannot be tried in bulk.
+  const lookupLimit = (tried: (req: FastifyRequest) => boolean) => ({
+    config: { rateLimit: { max: config.webTrackLimitPerMinute, timeWindow: 60_000, allowList: (req: FastifyRequest) => !tried(req) } },
+  });
 
-  app.get<{ Querystring: { reference?: string } }>('/track', lookupLimit, async (req, reply) => {
-    const t = render.t(req);
-    const raw = typeof req.query.reference === 'string' ? req.query.reference : undefined;
-    if (raw === undefined) return render.page(req, reply, 'track.njk', { reference: '' });
-
-    // People copy references with spaces, a leading # or "PW-"; only the digits matter.
-    const reference = raw.trim().replace(/^(#|pw-?|ref(erence)?:?)\s*/i, '').replace(/\s+/g, '');
-    const fail = (key: string, status: number) =>
-      render.page(req, reply, 'track.njk', { reference: raw, errors: [{ field: 'reference', href: '#reference', text: t(key) }] }, { status });
-    if (!reference) return fail('error.track.empty', 400);
-    if (!REFERENCE.test(reference)) return fail('error.track.format', 400);
-
-    const council = await render.council();
-    const request = await store.requests.get(council.id, reference);
-    if (!request) return fail('error.track.notFound', 404);
-    const [services, history, state] = await Promise.all([store.services.list(council.id), store.requests.history(council.id, request.id), processState(store, request)]);
+  async function showReport(req: FastifyRequest, reply: FastifyReply, request: ServiceRequest, options: { publicPage: boolean }) {
+    const council = await render.council(req);
+    const [services, history, state, reference] = await Promise.all([store.services.list(council.id), store.requests.history(council.id, request.id), processState(store, request), references.of(request.id)]);
     const service = services.find((s) => s.code === request.serviceCode);
     const label = labeller(req, service);
     const updates = publicUpdates(history);
     // An unknown code stands for "no news we can put in words": show the last status we can name.
     const lastKnown = [request.status, ...updates.map((u) => u.status).reverse()].find((s) => s !== 'unchanged' && label(s)) ?? 'open';
     const closed = state?.closed ?? CLOSED_STATUSES.has(lastKnown as Status);
+    const shown = service && localised(service, render.lang(req));
     return render.page(req, reply, 'track-result.njk', {
       request: {
-        id: request.id,
-        serviceName: service?.name ?? request.serviceCode,
+        reference,
+        serviceName: shown?.name ?? request.serviceCode,
+        serviceNameLang: shown?.english.has('name') ? 'en' : undefined,
         status: lastKnown,
         closed,
         address: request.location.address,
@@ -78,8 +62,42 @@ export async function trackRoutes(app: FastifyInstance, { store, render, config 
         // A date to be dealt with by means nothing once it has been dealt with.
         expectedAt: closed ? undefined : request.expectedAt,
       },
+      publicPage: options.publicPage,
+      // Where it is, on the same tiles as the location page (pictures only: nothing to click here).
+      map: config.mapTilesUrl && request.location.lat !== undefined && request.location.long !== undefined ? tileGrid(request.location.lat, request.location.long, 18) : undefined,
+      publicHref: !options.publicPage && service && publicReports(config, service) ? `/reports/${reference}` : undefined,
       updates: updates.map((u) => ({ ...u, status: label(u.status) ? u.status : 'unchanged' })).reverse(),
       statusLabel: label,
     });
+  }
+
+  app.get<{ Querystring: { reference?: string } }>('/track', lookupLimit((req) => typeof (req.query as Record<string, unknown>)?.reference === 'string'), async (req, reply) => {
+    const t = render.t(req);
+    const raw = typeof req.query.reference === 'string' ? req.query.reference : undefined;
+    if (raw === undefined) return render.page(req, reply, 'track.njk', { reference: '' });
+    const fail = (key: string, status: number) =>
+      render.page(req, reply, 'track.njk', { reference: raw, errors: [{ field: 'reference', href: '#reference', text: t(key) }] }, { status });
+    const resolved = await references.resolve(raw);
+    if (!resolved.ok) return fail(`error.track.${resolved.error}`, 400);
+    const request = await store.requests.get((await render.council(req)).id, resolved.id);
+    if (!request) return fail('error.track.notFound', 404);
+    return showReport(req, reply, request, { publicPage: false });
   });
+
+  // The public page: what anyone may see of a report of a service whose reports the council publishes.
+  app.get<{ Params: { reference: string } }>('/reports/:reference', lookupLimit(() => true), async (req, reply) => {
+    const resolved = await references.resolve(req.params.reference);
+    // Only a reference (never a bare number) names a public page: numbers could be counted.
+    const request = resolved.ok && !/^\d+$/.test(req.params.reference) ? await store.requests.get((await render.council(req)).id, resolved.id) : undefined;
+    const service = request && (await store.services.get(request.jurisdictionId, request.serviceCode));
+    if (!request || !service || !publicReports(config, service)) return reply.callNotFound();
+    return showReport(req, reply, request, { publicPage: true });
+  });
+}
+
+/** Whether the council publishes this service's reports (WEB_PUBLIC_REPORTS): their pages, and "Is it one of these?". */
+export function publicReports(config: WebContext['config'], service: Service): boolean {
+  if (!offered(service)) return false;
+  const setting = config.webPublicReports;
+  return setting === 'all' || (setting !== 'none' && setting.split(',').map((s) => s.trim()).includes(service.code));
 }

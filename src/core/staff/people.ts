@@ -1,0 +1,88 @@
+import type { Store } from '../store.ts';
+import type { StaffUser } from './staff.ts';
+import { PipeworkError, invalid } from '../errors.ts';
+import { isRole, ROLES, type Role } from './roles.ts';
+import { addStaff, issueSetupToken } from './setup.ts';
+
+/** An admin acting on the people of their council (the page and its audit entries). */
+export interface PeopleActor {
+  userId: string;
+  email: string;
+  jurisdictionId: string;
+}
+
+const TEAM_MAX = 100;
+const teamOf = (raw: string | undefined) => {
+  const team = raw?.trim() || undefined;
+  if (team && team.length > TEAM_MAX) throw invalid([{ field: 'team', message: `A team name must be ${TEAM_MAX} characters or fewer` }]);
+  return team;
+};
+const roleOf = (raw: string) => {
+  if (!isRole(raw)) throw invalid([{ field: 'role', message: `Choose a role: ${ROLES.join(', ')}` }]);
+  return raw;
+};
+
+/** A member of this council's staff, or NOT_FOUND: an admin changes only their own council's people. */
+async function member(store: Store, actor: PeopleActor, userId: string): Promise<StaffUser> {
+  const user = await store.staff.users.get(userId);
+  if (!user || !user.roles.some((r) => r.jurisdictionId === actor.jurisdictionId)) throw new PipeworkError('NOT_FOUND', 'No such person in this council');
+  return user;
+}
+
+/**
+ * Invites someone to the council's staff: a role (and team) here and a
+ * one-time set-password link, as `npx pipework staff add` gives.
+ *
+ * @example const { token } = await inviteStaff(store, admin, { email: 'oli@westshire.gov.uk', name: 'Oli', role: 'officer', team: 'Highways' })
+ */
+export async function inviteStaff(store: Store, actor: PeopleActor, input: { email: string; name: string; role: string; team?: string }, now = new Date()) {
+  const role = roleOf(input.role);
+  const team = teamOf(input.team);
+  const { user, token, created } = await addStaff(store, { email: input.email, name: input.name, role, jurisdictionId: actor.jurisdictionId }, now);
+  if (team) await store.staff.users.setTeam(user.id, actor.jurisdictionId, team);
+  // Invited back after being deactivated: the account works again.
+  if (user.disabledAt) await store.staff.users.setDisabled(user.id, undefined);
+  await store.staff.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.invite', after: `${user.email} ${role}${team ? ` (${team})` : ''}`, at: now });
+  return { user, token, created };
+}
+
+/** Sets a person's role and team in the council. An admin cannot lower their own role (someone must be left to set the council up). */
+export async function setStaffRole(store: Store, actor: PeopleActor, userId: string, input: { role: string; team?: string }, now = new Date()) {
+  const user = await member(store, actor, userId);
+  const role: Role = roleOf(input.role);
+  const team = teamOf(input.team);
+  if (user.id === actor.userId && role !== 'admin') throw invalid([{ field: 'role', message: 'You cannot lower your own role; ask another administrator' }]);
+  const before = user.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)!;
+  if (before.role === role && before.team === team) return user;
+  await store.staff.users.setRole(user.id, actor.jurisdictionId, role, now);
+  await store.staff.users.setTeam(user.id, actor.jurisdictionId, team);
+  await store.staff.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.role', before: `${before.role}${before.team ? ` (${before.team})` : ''}`, after: `${role}${team ? ` (${team})` : ''}`, at: now });
+  return (await store.staff.users.get(user.id))!;
+}
+
+/**
+ * Deactivates a person in the council: their role here goes, and if they
+ * have no other council the account is disabled; their sessions end at once
+ * either way. Not oneself.
+ */
+export async function deactivateStaff(store: Store, actor: PeopleActor, userId: string, now = new Date()) {
+  const user = await member(store, actor, userId);
+  if (user.id === actor.userId) throw invalid([{ field: 'user', message: 'You cannot deactivate yourself; ask another administrator' }]);
+  const before = user.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)!;
+  await store.staff.users.removeRole(user.id, actor.jurisdictionId);
+  const others = user.roles.filter((r) => r.jurisdictionId !== actor.jurisdictionId);
+  if (!others.length) await store.staff.users.setDisabled(user.id, now);
+  await store.staff.sessions.deleteForUser(user.id);
+  await store.staff.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.deactivate', before: `${user.email} ${before.role}`, after: others.length ? 'role removed; still works for other councils' : 'account disabled', at: now });
+  return { user, disabled: !others.length };
+}
+
+/** A new set-password link for a member of the council (a lost password), as `staff reset` gives. */
+export async function resetStaffPassword(store: Store, actor: PeopleActor, userId: string, now = new Date()) {
+  const user = await member(store, actor, userId);
+  if (user.disabledAt) throw invalid([{ field: 'user', message: 'This account is disabled' }]);
+  await store.staff.users.clearFailures(user.id);
+  const token = await issueSetupToken(store, user.id, now);
+  await store.staff.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.reset', after: user.email, at: now });
+  return { user, token };
+}
