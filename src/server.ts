@@ -12,6 +12,7 @@ import { pipeworkVersion } from './version.ts';
 import { startRetention } from './ops/retention.ts';
 import { startNotifications } from './notify/start.ts';
 import { startEventPusher } from './events/start.ts';
+import { pusherMetrics } from './events/metrics.ts';
 import { isWorker, shareMetricsWithPrimary } from './workers.ts';
 import { startFeedFetcher } from './patterns/sharing/start.ts';
 import { issueFirstRunToken, needsFirstRun, SETUP_TOKEN_HOURS } from './core/councils/first-run.ts';
@@ -39,6 +40,7 @@ export async function serve(config: Config) {
   const notifications = startNotifications(config, store, app.log);
   // The event log pushed to subscribers (/admin/api/subscriptions).
   const pusher = startEventPusher(config, store, app.log);
+  pusherMetrics(metrics, pusher);
   // Other councils' pattern feeds this install subscribes to.
   const feeds = startFeedFetcher(config, store, app.log);
   app.addHook('onClose', async () => {

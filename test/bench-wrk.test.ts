@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseWrk } from '../bench/lib/wrk.ts';
+import { parseWrk, wrk } from '../bench/lib/wrk.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 
 // `npm run bench` reads wrk's own report; a misread unit would make every figure wrong by 1000×.
 
@@ -23,4 +25,24 @@ Transfer/sec:      5.93MB
 `;
   assert.deepEqual(parseWrk(printed), { requests: 43919, seconds: 1.01, non2xx: 43919, socketErrors: 5, p50: 0.075, p99: 10.15 });
   assert.throws(() => parseWrk('unable to connect to 127.0.0.1:1 Connection refused'), /wrk printed no result/);
+});
+
+test('wrk sends the method, headers and body it is given (a real run against a server on 127.0.0.1)', async () => {
+  const seen: { method?: string; type?: string; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      if (seen.length < 3) seen.push({ method: req.method, type: req.headers['content-type'], body });
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    const run = await wrk({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/x`, method: 'POST', body: 'a=1&b=2', headers: { 'content-type': 'application/x-www-form-urlencoded' }, connections: 1, seconds: 1 });
+    assert.ok(run.requests > 0);
+    assert.deepEqual(seen[0], { method: 'POST', type: 'application/x-www-form-urlencoded', body: 'a=1&b=2' });
+  } finally {
+    server.close();
+  }
 });

@@ -43,7 +43,8 @@ function script(method: string, body: string | undefined, headers: Record<string
   return [
     `wrk.method = "${method}"`,
     body === undefined ? '' : `wrk.body = ${long(body)}`,
-    ...Object.entries(headers).map(([k, v]) => `wrk.headers[${long(k)}] = ${long(v)}`),
+    // A space after `[`: `headers[[==[` would open a Lua long string, making the line a call that fails (and the header unset).
+    ...Object.entries(headers).map(([k, v]) => `wrk.headers[ ${long(k)} ] = ${long(v)}`),
     'local n = 0',
     `function response() n = n + 1; if n >= ${MAX_REQUESTS} then wrk.thread:stop() end end`,
   ].join('\n');

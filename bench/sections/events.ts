@@ -71,10 +71,12 @@ async function fanOut(quick: boolean): Promise<BenchRow[]> {
     const seconds = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
     const behind = (await store.subscriptions.list()).filter((s) => s.cursor < last).length;
+    const { rounds, dbCalls } = pusher.stats;
     const perSecond = want / seconds;
     return [
       { section, name: `fan-out: ${events} events to ${subscribers} subscribers (SQLite)`, value: Math.round(perSecond), unit: 'deliveries/s', target: '>= 1000', met: perSecond >= 1000, note: `${round(seconds)} s for ${want} signed deliveries${behind ? `; ${behind} subscription cursor(s) behind` : ''}` },
       { section, name: 'fan-out: pusher CPU per delivery', value: Math.round((cpu.user + cpu.system) / want), unit: 'µs', note: 'Pipework process only (subscribers run in their own)' },
+      { section, name: 'fan-out: pusher rounds per 1,000 deliveries', value: round((1000 * rounds) / want, 2), unit: 'rounds', note: `${round((1000 * dbCalls) / want, 1)} database calls per 1,000 deliveries` },
     ];
   } finally {
     await pusher?.stop();
@@ -94,13 +96,22 @@ async function postWithSubscription(quick: boolean): Promise<BenchRow[]> {
   const sink = await sinks(1);
   let server: Server | undefined;
   try {
-    server = await startServer(here('../servers/pipework.ts'), { DATABASE_URL: db.url, PUBLIC_URL: 'https://reports.example.gov.uk' }, 60_000, startFlags);
+    const metricsToken = 'bench-metrics-token';
+    server = await startServer(here('../servers/pipework.ts'), { DATABASE_URL: db.url, PUBLIC_URL: 'https://reports.example.gov.uk', METRICS_TOKEN: metricsToken }, 60_000, startFlags);
+    // The pusher's own counts (rounds, events pushed, database calls), read from the server's /metrics.
+    const metricsUrl = `http://127.0.0.1:${server.port}/metrics`;
+    const pusherCounts = async () => {
+      const text = await (await fetch(metricsUrl, { headers: { authorization: `Bearer ${metricsToken}` } })).text();
+      const read = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, 'm').exec(text)?.[1] ?? 0);
+      return { rounds: read('pipework_event_push_rounds_total'), polls: read('pipework_event_push_polls_total'), pushed: read('pipework_events_pushed_total'), dbCalls: read('pipework_event_push_db_calls_total') };
+    };
     const admin = await openStore(db.url);
     const { key } = await createApiKey(admin, 'bench');
     const url = `http://127.0.0.1:${server.port}/open311/v2/requests.json`;
     const opts = { url, method: 'POST' as const, body: postBody(key), headers: { 'content-type': 'application/x-www-form-urlencoded' }, connections: 8 };
     await load({ ...opts, seconds: quick ? 1 : 3 }); // warm-up, not reported
     const acc = { without: { ok: 0, seconds: 0, cpu: 0 }, with: { ok: 0, seconds: 0, cpu: 0 } };
+    const counts0 = await pusherCounts();
     let subscription: string | undefined;
     for (let r = 0; r < (quick ? 1 : 3); r++) {
       for (const mode of ['without', 'with'] as const) {
@@ -122,6 +133,8 @@ async function postWithSubscription(quick: boolean): Promise<BenchRow[]> {
       }
     }
     await admin.close();
+    const counts = await pusherCounts();
+    const per1000 = (k: 'rounds' | 'polls' | 'dbCalls') => round((1000 * (counts[k] - counts0[k])) / Math.max(1, counts.pushed - counts0.pushed), 1);
     const rps = (m: 'with' | 'without') => acc[m].ok / acc[m].seconds;
     const ratio = rps('with') / rps('without');
     const cpu = (m: 'with' | 'without') => `CPU ${round((1000 * acc[m].cpu) / acc[m].ok, 2)} ms/req`;
@@ -129,6 +142,7 @@ async function postWithSubscription(quick: boolean): Promise<BenchRow[]> {
       { section, name: 'POST c8 (SQLite) without a subscription', value: round(rps('without')), unit: 'req/s', note: cpu('without') },
       { section, name: 'POST c8 (SQLite) with one active subscription', value: round(rps('with')), unit: 'req/s', note: `${cpu('with')}; every event pushed to a local subscriber` },
       { section, name: 'POST c8 with / without a subscription', value: round(ratio, 2), unit: '×', target: '≥ 0.95×', met: ratio >= 0.95 },
+      { section, name: 'POST c8 with a subscription: pusher rounds per 1,000 events', value: per1000('rounds'), unit: 'rounds', note: `${per1000('polls')} polls, ${per1000('dbCalls')} database calls per 1,000 events; ${counts.pushed - counts0.pushed} pushed` },
     ];
   } finally {
     await server?.stop();

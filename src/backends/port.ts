@@ -52,8 +52,8 @@ export interface Backend {
   /** Tells the back-end a case it held is now handled elsewhere (`routes move-open`). */
   handOver?(reference: string, to: string, job: RequestJob): Promise<void>;
   /**
-   * Tells the back-end to erase what it holds of a request (a person's erasure
-   * request). Adapters that have no way to say so leave it out: the erasure is
+   * Tells the back-end to erase what it holds of a request, or of one comment
+   * on it (`job.updateId`), for a person's erasure request. Adapters that have no way to say so leave it out: the erasure is
    * then recorded for the council to pass on by hand. Throws DeliveryError.
    */
   deliverErasure?(job: ErasureJob): Promise<{ reference?: string }>;
@@ -122,6 +122,11 @@ export interface ErasureJob {
   /** The back-end's own reference for the request. */
   reference: string;
   serviceCode: string;
+  /**
+   * Set: erase only this update, the person's comment on someone else's
+   * request (Pipework's `update_id`, as sent in the update); the request itself stays.
+   */
+  updateId?: string;
 }
 
 /** One status report from a back-end, before mapping. */

@@ -95,7 +95,7 @@ export const records: Command = {
         }
         const acks = await store.erasures.acks(access.id);
         ctx.out(`Erasure ${access.id}: ${access.requestIds.length} request(s), received ${access.receivedAt.toISOString().slice(0, 10)}; ${acks.filter((a) => a.state === 'confirmed').length} of ${acks.length} confirmed.`);
-        for (const a of acks) ctx.out(`${a.target}\t${a.name}\t${a.requestId ?? 'all'}\t${a.state}\t${a.ackedAt?.toISOString() ?? ''}\t${a.detail ?? ''}`);
+        for (const a of acks) ctx.out(`${a.target}\t${a.name}\t${a.requestId ?? 'all'}${a.updateId ? ` comment ${a.updateId}` : ''}\t${a.state}\t${a.ackedAt?.toISOString() ?? ''}\t${a.detail ?? ''}`);
         return EXIT.ok;
       }
       case 'rules': {

@@ -222,13 +222,17 @@ export class Relay {
       await this.store.erasures.acknowledge({ target: 'backend', deliveryId: job.id, state, detail, at: new Date() });
       return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef };
     };
+    const what = job.updateId ? `comment ${job.updateId} on` : '';
     if (job.parentState === 'dead' || !job.parentState) return done('recorded', 'the request never reached this back-end (its delivery failed)');
     if (job.parentState !== 'delivered' || !job.parentRef) {
       const parentNext = job.parentState === 'pending' ? (job.parentDueAt?.getTime() ?? 0) : 0;
       return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'deferred', retryAt: Math.max(Date.now() + DEFER_MS, parentNext), error: 'waiting for the request to be delivered first' };
     }
-    if (!backend.deliverErasure) return done('recorded', `a ${backend.kind} back-end cannot be sent an erasure: tell its owner to erase reference ${job.parentRef}`, job.parentRef);
-    const r = await backend.deliverErasure({ deliveryId: job.id, idempotencyKey: job.idempotencyKey, attempt: job.attempts, requestId: job.requestId, reference: job.parentRef, serviceCode: job.serviceCode });
+    if (!backend.deliverErasure) return done('recorded', `a ${backend.kind} back-end cannot be sent an erasure: tell its owner to erase ${what ? `${what} ` : ''}reference ${job.parentRef}`, job.parentRef);
+    const r = await backend.deliverErasure({
+      deliveryId: job.id, idempotencyKey: job.idempotencyKey, attempt: job.attempts, requestId: job.requestId, reference: job.parentRef, serviceCode: job.serviceCode,
+      ...(job.updateId ? { updateId: job.updateId } : {}),
+    });
     return done('confirmed', r.reference ? `erased (their reference ${r.reference})` : 'erased', job.parentRef);
   }
 

@@ -60,7 +60,11 @@ test('after the web-hook handshake, every event from now on arrives once, in ord
     const { id, cursor } = await subscribe(sub);
     assert.equal((await status(id)).state, 'validating');
     await someChanges();
+    const before = { ...pusher.stats };
     await drain();
+    // Four events in one round: one read of the log for them all, counted for /metrics.
+    assert.equal(pusher.stats.pushed - before.pushed, 4);
+    assert.equal(pusher.stats.rounds - before.rounds, 1);
     assert.deepEqual(sub.state.handshakes, ['reports.example.gov.uk']);
     assert.equal((await status(id)).state, 'active');
     const log = (await w.store.events.read({ after: cursor, limit: 1000 })).map((e) => e.seq);

@@ -21,43 +21,11 @@ export interface OutgoingMessage {
   attempt: number;
 }
 
-// Status names as residents see them on the tracking page, in both languages.
+// Pipework's own words, the status names as residents see them on the tracking page, and dates,
+// in both languages: one catalogue per language (src/web/locales), one builder below.
 const catalogues = loadCatalogues();
-const statusName = { en: translator(catalogues, 'en'), cy: translator(catalogues, 'cy') };
+const say = { en: translator(catalogues, 'en'), cy: translator(catalogues, 'cy') };
 const dates = { en: dateFormatter('en'), cy: dateFormatter('cy') };
-
-type Words = Record<NoticeKind, { subject: string; lead: string }> & {
-  reference: string; next: string; expected: string; track: string; stop: string; smsStop: string;
-};
-
-const WORDS: Record<Language, Words> = {
-  en: {
-    confirmation: { subject: 'Report {reference} received: {service}', lead: 'Thank you for your report about a {service} problem.' },
-    status: { subject: 'Report {reference}: {status}', lead: 'Your report about a {service} problem is now: {status}.' },
-    reply: { subject: 'Report {reference}: a reply from {council}', lead: '{council} has replied about your report:' },
-    merged: { subject: 'Report {reference}: already reported as {original}', lead: 'Your report about a {service} problem is about the same problem as report {original}, which {council} is already dealing with. We have closed your report so the work is done once.' },
-    reference: 'Your reference number is {reference}. Keep it: you can use it to see what is happening.',
-    next: 'What happens next: {council} will look at your report.',
-    expected: 'The council aims to deal with it by {expected_date}.',
-    track: 'See what is happening with your report: {track_url}',
-    stop: 'We email you when your report is updated. To stop emails about this report: {stop_url}',
-    smsStop: 'Stop texts: {stop_url}',
-  },
-  cy: {
-    confirmation: { subject: 'Adroddiad {reference} wedi dod i law: {service}', lead: 'Diolch am eich adroddiad am broblem {service}.' },
-    status: { subject: 'Adroddiad {reference}: {status}', lead: 'Statws eich adroddiad am broblem {service} nawr yw: {status}.' },
-    reply: { subject: 'Adroddiad {reference}: ateb gan {council}', lead: 'Mae {council} wedi ateb am eich adroddiad:' },
-    merged: { subject: 'Adroddiad {reference}: wedi’i adrodd eisoes fel {original}', lead: 'Mae eich adroddiad am broblem {service} am yr un broblem ag adroddiad {original}, y mae {council} eisoes yn delio ag ef. Rydym wedi cau eich adroddiad fel bod y gwaith yn cael ei wneud unwaith.' },
-    reference: 'Eich cyfeirnod yw {reference}. Cadwch ef: gallwch ei ddefnyddio i weld beth sy’n digwydd.',
-    next: 'Beth sy’n digwydd nesaf: bydd {council} yn edrych ar eich adroddiad.',
-    expected: 'Nod y cyngor yw delio ag ef erbyn {expected_date}.',
-    track: 'Gweld beth sy’n digwydd gyda’ch adroddiad: {track_url}',
-    stop: 'Rydym yn anfon e-bost atoch pan fydd eich adroddiad yn cael ei ddiweddaru. I atal negeseuon e-bost am yr adroddiad hwn: {stop_url}',
-    smsStop: 'Atal negeseuon testun: {stop_url}',
-  },
-};
-
-const fill = (s: string, f: Record<string, string>) => s.replace(/\{(\w+)\}/g, (m, k: string) => f[k] ?? m);
 
 /**
  * The words of one job's message in the resident's language, with links to
@@ -72,7 +40,10 @@ export interface ComposeContext {
   /** The resident reference (what /track takes) of this request and, for a merged one, of the original. */
   reference?: string;
   originalReference?: string;
-  /** The pattern's (or council's) English label and description of the status: the defaults' words. */
+  /**
+   * The label and description of the status in the message's language (English, or the pattern's
+   * Welsh from its `cy` block, carried by the service): the defaults' words. Without a label, Pipework's own name of the status.
+   */
   statusLabel?: string;
   statusDescription?: string;
   /** The council's own words for this message, if it has some (src/core/notifications/templates.ts). */
@@ -84,7 +55,7 @@ export const statusOf = (job: ClaimedNotification) => (job.update && job.update.
 
 export function compose(job: ClaimedNotification, ctx: ComposeContext): OutgoingMessage {
   const lang = job.notice.language;
-  const w = WORDS[lang];
+  const w = (key: string, f: Record<string, string>) => say[lang](`message.${key}`, f);
   const status = statusOf(job);
   const stopUrl = `${ctx.publicUrl}/updates/stop/${job.notice.stopToken}`;
   const fields: Record<string, string> = {
@@ -92,9 +63,8 @@ export function compose(job: ClaimedNotification, ctx: ComposeContext): Outgoing
     reference: ctx.reference ?? job.request.id,
     service: ctx.serviceName,
     council: ctx.councilName,
-    // Patterns name their statuses in English; Welsh uses the service's own Welsh names.
-    status: (lang === 'en' && ctx.statusLabel) || statusName[lang](`status.${status}`),
-    status_description: lang === 'en' ? (ctx.statusDescription ?? '') : '',
+    status: ctx.statusLabel || say[lang](`status.${status}`),
+    status_description: ctx.statusDescription ?? '',
     expected_date: dates[lang](job.request.expectedAt),
     reply: job.update?.description ?? '',
     original: ctx.originalReference ?? job.duplicateOf ?? '',
@@ -108,20 +78,20 @@ export function compose(job: ClaimedNotification, ctx: ComposeContext): Outgoing
     // The council's words; the stop link is in every message whether or not the template names it.
     const body = fillTemplate(ctx.template.body, fields);
     const named = /\(\(\s*stop_url\s*\)\)/.test(ctx.template.body);
-    const text = named ? body : [body, fill(job.channel === 'sms' ? w.smsStop : w.stop, fields)].join(job.channel === 'sms' ? '\n' : '\n\n');
-    return { ...base, subject: ctx.template.subject ? fillTemplate(ctx.template.subject, fields) : fill(w[job.kind].subject, fields), text };
+    const text = named ? body : [body, w(job.channel === 'sms' ? 'smsStop' : 'stop', fields)].join(job.channel === 'sms' ? '\n' : '\n\n');
+    return { ...base, subject: ctx.template.subject ? fillTemplate(ctx.template.subject, fields) : w(`${job.kind}.subject`, fields), text };
   }
-  const lead = fill(w[job.kind].lead, fields);
+  const lead = w(`${job.kind}.lead`, fields);
   const parts = [job.kind === 'status' && fields.status_description ? `${lead} ${fields.status_description}` : lead];
   if (job.kind === 'confirmation') {
-    parts.push(fill(w.reference, fields), [fill(w.next, fields), fields.expected_date ? fill(w.expected, fields) : ''].filter(Boolean).join(' '));
+    parts.push(w('reference', fields), [w('next', fields), fields.expected_date ? w('expected', fields) : ''].filter(Boolean).join(' '));
   } else if (fields.reply) {
     // The council's reply, or the words that came with the change of status.
     parts.push(fields.reply);
   }
   const text =
     job.channel === 'sms'
-      ? [fill(w[job.kind].subject, fields), fill(w.track, fields), fill(w.smsStop, fields)].join('\n')
-      : [...parts, fill(w.track, fields), fill(w.stop, fields)].join('\n\n');
-  return { ...base, subject: fill(w[job.kind].subject, fields), text };
+      ? [w(`${job.kind}.subject`, fields), w('track', fields), w('smsStop', fields)].join('\n')
+      : [...parts, w('track', fields), w('stop', fields)].join('\n\n');
+  return { ...base, subject: w(`${job.kind}.subject`, fields), text };
 }

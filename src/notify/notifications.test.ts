@@ -11,6 +11,7 @@ import type { Store } from '../core/store.ts';
 import { NotificationSender } from './sender.ts';
 import { senderOptions, transportsFor } from './start.ts';
 import { setMessageTemplate } from '../core/notifications/manage-templates.ts';
+import { publishServiceVersion, saveServiceDraft } from '../patterns/edit.ts';
 
 // Residents' emails over a real SMTP server on 127.0.0.1, on whichever dialect DATABASE_URL names.
 
@@ -99,11 +100,11 @@ test('a status change the pattern marks notify: true emails the resident in thei
     await settled(r.id);
   }
   const [enMails, cyMails] = [smtp.to(`resident${n - 1}@example.org`), smtp.to(`resident${n}@example.org`)];
-  // English uses the pattern's own label and description of the status; Welsh the service's Welsh names.
+  // English uses the pattern's own label and description of the status; Welsh the pattern's Welsh label (its `cy` block).
   const [enRef, cyRef] = [await residentReference(w.store, en.id), await residentReference(w.store, cy.id)];
   assert.deepEqual(enMails.map((m) => m.subject), [`Report ${enRef} received: Pothole`, `Report ${enRef}: Repair scheduled`]);
   assert.match(enMails[1].text!, /is now: Repair scheduled\. The work is booked with our contractor\./);
-  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${cyRef} wedi dod i law: Twll yn y ffordd`, `Adroddiad ${cyRef}: Camau wedi’u trefnu`]);
+  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${cyRef} wedi dod i law: Twll yn y ffordd`, `Adroddiad ${cyRef}: Trwsio wedi’i drefnu`]);
   assert.match(enMails[1].text!, /Booked for Tuesday/);
   assert.ok(!smtp.mails.some((m) => m.text?.includes('Resident called twice')), 'an internal note is never sent');
 });
@@ -218,4 +219,32 @@ test("a council's own words, per service and language, replace the defaults; the
   } finally {
     for (const language of ['en', 'cy'] as const) for (const serviceCode of ['', 'pothole']) await w.store.messageTemplates.remove({ jurisdictionId: 'example', serviceCode, kind: 'confirmation', channel: 'email', language });
   }
+});
+
+test("once the pattern has Welsh words, a Welsh resident's status email uses its Welsh label, description and service name; English keeps the English", async () => {
+  // Last in this file: it moves the shared pothole service onto a version with Welsh wording.
+  const draft = await saveServiceDraft(w.store, 'example', 'pothole', {
+    nameCy: 'Twll yn y ffordd',
+    statuses: { action_scheduled: { labelCy: 'Trwsio wedi’i drefnu', descriptionCy: 'Mae’r gwaith wedi’i drefnu gyda’n contractwr.' } },
+  });
+  await publishServiceVersion(w.store, 'example', 'pothole', draft.version);
+  const en = await submit({});
+  const cy = await submit({ language: 'cy' });
+  for (const r of [en, cy]) {
+    await recordUpdate(w.store, staff(r.id, { status: 'action_scheduled', description: '' }));
+    await settled(r.id);
+  }
+  const [enMail, cyMail] = [smtp.to(`resident${n - 1}@example.org`)[1], smtp.to(`resident${n}@example.org`)[1]];
+  const [enRef, cyRef] = [await residentReference(w.store, en.id), await residentReference(w.store, cy.id)];
+  assert.equal(enMail.subject, `Report ${enRef}: Repair scheduled`);
+  assert.match(enMail.text!, /^Your report about a Pothole problem is now: Repair scheduled\. The work is booked with our contractor\.\n/);
+  assert.equal(cyMail.subject, `Adroddiad ${cyRef}: Trwsio wedi’i drefnu`);
+  assert.match(cyMail.text!, /^Statws eich adroddiad am broblem Twll yn y ffordd nawr yw: Trwsio wedi’i drefnu\. Mae’r gwaith wedi’i drefnu gyda’n contractwr\.\n/);
+  assert.ok(!/booked with our contractor/.test(cyMail.text!), 'no English in the Welsh email');
+  // A status the pattern has no Welsh for is named with Pipework's own Welsh, without the English description.
+  await recordUpdate(w.store, staff(cy.id, { status: 'fixed', description: '' }));
+  await settled(cy.id);
+  const [fixed] = (await mailsTo(`resident${n}@example.org`, 3)).slice(2);
+  assert.equal(fixed.subject, `Adroddiad ${cyRef}: Wedi’i drwsio`);
+  assert.match(fixed.text!, /nawr yw: Wedi’i drwsio\.\n/);
 });

@@ -8,6 +8,8 @@ import { backoffMs } from '../delivery/backoff.ts';
 import { compose, statusOf } from './messages.ts';
 import { pickTemplate } from '../core/notifications/templates.ts';
 import { SendError, type Transport } from './transport.ts';
+import { localised } from '../web/welsh.ts';
+import type { Status } from '../core/statuses.ts';
 
 export interface SenderOptions {
   pollMs: number;
@@ -131,16 +133,18 @@ export class NotificationSender {
       job.duplicateOf ? this.referenceOf(job.duplicateOf) : undefined,
     ]);
     const status = statusOf(job);
-    const welshName = job.notice.language === 'cy' ? service?.welsh?.name : undefined;
+    const lang = job.notice.language;
+    // In Welsh, the pattern's Welsh (its `cy`, carried by the service: decision 0105); what it lacks is Pipework's own Welsh.
+    const shown = service && localised(service, lang);
     const message = compose(job, {
       reference,
       originalReference,
-      serviceName: welshName ?? service?.name ?? job.request.serviceCode,
+      serviceName: shown?.name ?? job.request.serviceCode,
       councilName: councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId,
       publicUrl: this.opts.publicUrl,
-      statusLabel: service?.statusLabels?.[status as keyof typeof service.statusLabels],
-      statusDescription: await this.statusDescription(job, status),
-      template: pickTemplate(templates, { serviceCode: job.request.serviceCode, kind: job.kind, channel: job.channel, language: job.notice.language }),
+      statusLabel: shown?.statusLabels?.[status as Status],
+      statusDescription: lang === 'cy' ? service?.welsh?.statusDescriptions?.[status as Status] : await this.statusDescription(job, status),
+      template: pickTemplate(templates, { serviceCode: job.request.serviceCode, kind: job.kind, channel: job.channel, language: lang }),
     });
     if (!message.to) return skip(`the resident gave no ${job.channel === 'email' ? 'email address' : 'mobile number'}`);
     try {

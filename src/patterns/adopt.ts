@@ -44,6 +44,7 @@ function welshOf(p: ServicePattern): ServiceWelsh | undefined {
     ...(cy.keywords ? { keywords: [...cy.keywords] } : {}),
     ...(cy.service_notice ? { serviceNotice: cy.service_notice } : {}),
     ...(cy.status_labels ? { statusLabels: { ...cy.status_labels } as Partial<Record<Status, string>> } : {}),
+    ...(cy.status_descriptions ? { statusDescriptions: { ...cy.status_descriptions } as Partial<Record<Status, string>> } : {}),
   };
 }
 

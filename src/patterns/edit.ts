@@ -14,7 +14,7 @@ export interface WordingEdit {
   name?: string;
   nameCy?: string;
   questions?: Record<string, { description?: string; descriptionCy?: string; hint?: string; hintCy?: string; required?: string; requiredCy?: string; invalid?: string; invalidCy?: string; values?: Record<string, { name?: string; nameCy?: string }> }>;
-  statuses?: Record<string, { label?: string; labelCy?: string }>;
+  statuses?: Record<string, { label?: string; labelCy?: string; description?: string; descriptionCy?: string }>;
 }
 
 /** A service and the pattern versions it has: the one it follows, and a newer draft being edited, if any. */
@@ -101,17 +101,24 @@ export function applyWording(p: ServicePattern, edit: WordingEdit): ServicePatte
   cy.questions = tidy(cyQuestions);
   if (!cy.questions) delete cy.questions;
   const labels: Record<string, unknown> = { ...doc.cy?.status_labels };
+  const descriptions: Record<string, unknown> = { ...doc.cy?.status_descriptions };
   doc.process = {
     ...doc.process,
     statuses: doc.process.statuses.map((s) => {
       const e = edit.statuses?.[s.status];
       if (!e) return s;
       setText(labels, s.status, e.labelCy);
-      return e.label !== undefined ? { ...s, label: e.label.trim() } : s;
+      setText(descriptions, s.status, e.descriptionCy);
+      const out = { ...s } as typeof s & Record<string, unknown>;
+      if (e.label !== undefined) out.label = e.label.trim();
+      setText(out, 'description', e.description);
+      return out;
     }),
   };
   cy.status_labels = tidy(labels);
   if (!cy.status_labels) delete cy.status_labels;
+  cy.status_descriptions = tidy(descriptions);
+  if (!cy.status_descriptions) delete cy.status_descriptions;
   doc.cy = tidy(cy) as ServicePattern['cy'];
   if (!doc.cy) delete doc.cy;
   return doc;

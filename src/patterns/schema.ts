@@ -78,7 +78,7 @@ export const WelshQuestionSchema = Type.Object(
   { additionalProperties: false },
 );
 
-/** The Welsh of a pattern (Welsh Language Standards): names, questions, notices, status labels. */
+/** The Welsh of a pattern (Welsh Language Standards): names, questions, notices, status labels and descriptions. */
 export const WelshSchema = Type.Object(
   {
     name: Type.Optional(Text('Service name in Welsh', 120)),
@@ -87,6 +87,7 @@ export const WelshSchema = Type.Object(
     keywords: Type.Optional(Type.Array(Text('Keyword in Welsh', 100), { description: 'Welsh words residents search with' })),
     service_notice: Type.Optional(Text('The service notice in Welsh', 500)),
     status_labels: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Text("The council's name for the status in Welsh", 100), { description: 'Welsh labels of the statuses in process.statuses' })),
+    status_descriptions: Type.Optional(Type.Record(Type.String({ minLength: 1 }), Text('What the status means for the resident, in Welsh', 500), { description: 'Welsh descriptions of the statuses in process.statuses (tracking page and messages)' })),
     questions: Type.Optional(Type.Record(Type.String({ minLength: 1 }), WelshQuestionSchema, { description: 'Welsh of the questions, by question code' })),
   },
   { additionalProperties: false, description: 'Welsh text for the resident web and messages; anything absent is shown in English' },

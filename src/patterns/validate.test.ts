@@ -111,3 +111,11 @@ test('a YAML alias bomb is refused with a message, not expanded', () => {
   assert.equal(problems.length, 1);
   assert.match(problems[0].message, /^cannot be read: .*alias/i);
 });
+
+test("the Welsh block's status labels and descriptions must name this process's statuses", () => {
+  const doc = good();
+  doc.cy = { status_labels: { fixed: 'Wedi’i drwsio' }, status_descriptions: { fixed: 'Mae’r gwaith wedi’i wneud.', resolved: 'Wedi’i ddatrys.' } };
+  const problems = problemsOf(doc);
+  assert.match(find(problems, 'cy.status_descriptions.resolved').message, /"resolved" is not one of this process's statuses/);
+  assert.equal(problems.length, 1, 'the statuses it has are fine');
+});

@@ -209,8 +209,9 @@ function checkWelsh(doc: Record<string, unknown>, cy: Record<string, unknown>, a
     add(['cy', 'groups'], `must list the ${doc.groups.length} group(s) of groups, in the same order`);
   }
   const statuses = new Set(isObj(doc.process) && Array.isArray(doc.process.statuses) ? doc.process.statuses.map((s) => (isObj(s) ? s.status : undefined)) : []);
-  if (isObj(cy.status_labels)) {
-    for (const st of Object.keys(cy.status_labels)) if (!statuses.has(st)) add(['cy', 'status_labels', st], `"${st}" is not one of this process's statuses`);
+  for (const field of ['status_labels', 'status_descriptions'] as const) {
+    const byStatus = cy[field];
+    if (isObj(byStatus)) for (const st of Object.keys(byStatus)) if (!statuses.has(st)) add(['cy', field, st], `"${st}" is not one of this process's statuses`);
   }
   const questions = new Map((Array.isArray(doc.questions) ? doc.questions : []).filter(isObj).map((q) => [q.code, q]));
   if (isObj(cy.questions)) {

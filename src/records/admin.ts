@@ -18,7 +18,7 @@ const OverrideBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const ackWire = (a: ErasureAck) => ({ target: a.target, name: a.name, request_id: a.requestId ?? null, state: a.state, detail: a.detail ?? null, created_at: iso(a.createdAt), acked_at: iso(a.ackedAt) });
+export const ackWire = (a: ErasureAck) => ({ target: a.target, name: a.name, request_id: a.requestId ?? null, update_id: a.updateId ?? null, state: a.state, detail: a.detail ?? null, created_at: iso(a.createdAt), acked_at: iso(a.ackedAt) });
 
 /**
  * Records under /admin/api/records/{jurisdiction}/: each service's retention

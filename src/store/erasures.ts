@@ -12,6 +12,7 @@ const ackFromRow = (r: AckRow): ErasureAck => ({
   target: r.target as ErasureAck['target'],
   name: r.name,
   requestId: r.request_id || undefined,
+  updateId: r.update_id || undefined,
   state: r.state as ErasureAck['state'],
   detail: opt(r.detail),
   createdAt: new Date(Number(r.created_at)),
@@ -26,11 +27,11 @@ export function erasureStore(db: Kysely<Database>): ErasureStore {
       const access = Number(plan.accessId);
       await db.transaction().execute(async (trx) => {
         for (const job of plan.jobs) {
-          const [values] = deliveryValues({ jurisdictionId: plan.jurisdictionId, serviceCode: job.serviceCode }, [{ backend: job.backend, role: job.role, kind: 'erasure', idempotencyKey: job.idempotencyKey }], at);
+          const [values] = deliveryValues({ jurisdictionId: plan.jurisdictionId, serviceCode: job.serviceCode, updateId: job.updateId ? Number(job.updateId) : undefined }, [{ backend: job.backend, role: job.role, kind: 'erasure', idempotencyKey: job.idempotencyKey }], at);
           const row = await trx.insertInto('deliveries').values({ ...values, request_id: Number(job.requestId) }).returning('id').executeTakeFirstOrThrow();
           await trx
             .insertInto('erasure_acks')
-            .values({ access_id: access, jurisdiction_id: plan.jurisdictionId, target: 'backend', name: job.backend, request_id: job.requestId, delivery_id: Number(row.id), state: 'pending', detail: null, created_at: at, acked_at: null })
+            .values({ access_id: access, jurisdiction_id: plan.jurisdictionId, target: 'backend', name: job.backend, request_id: job.requestId, update_id: job.updateId ?? '', delivery_id: Number(row.id), state: 'pending', detail: null, created_at: at, acked_at: null })
             .execute();
         }
         if (plan.acks.length) {
@@ -43,6 +44,7 @@ export function erasureStore(db: Kysely<Database>): ErasureStore {
                 target: a.target,
                 name: a.name,
                 request_id: a.requestId ?? '',
+                update_id: a.updateId ?? '',
                 delivery_id: null,
                 state: a.state,
                 detail: a.detail ?? null,
@@ -70,7 +72,7 @@ export function erasureStore(db: Kysely<Database>): ErasureStore {
 
     async acks(accessId) {
       if (!/^[1-9]\d{0,15}$/.test(accessId)) return [];
-      const rows = await db.selectFrom('erasure_acks').selectAll().where('access_id', '=', Number(accessId)).orderBy('target').orderBy('name').orderBy('request_id').execute();
+      const rows = await db.selectFrom('erasure_acks').selectAll().where('access_id', '=', Number(accessId)).orderBy('target').orderBy('name').orderBy('request_id').orderBy('update_id').execute();
       return rows.map(ackFromRow);
     },
 

@@ -11,6 +11,8 @@ export interface RecordsTables {
     name: string;
     /** '' for one acknowledgement of the whole erasure (a subscriber's). */
     request_id: string;
+    /** The comment a back-end is told to erase (migration 0024); '' for a whole request. */
+    update_id: Generated<string>;
     delivery_id: number | null;
     state: string;
     detail: string | null;

@@ -51,7 +51,11 @@ export function webhookBackend(name: string, config: WebhookConfig, deps: Backen
       return {};
     },
     async deliverErasure(job) {
-      const res = await post({ event: 'request.erased', idempotency_key: job.idempotencyKey, reference: job.reference, service_request_id: job.requestId, service_code: job.serviceCode }, job.idempotencyKey);
+      // A comment alone is a different event, so a receiver that knows only request.erased never erases someone else's case.
+      const erased = job.updateId
+        ? { event: 'update.erased', idempotency_key: job.idempotencyKey, reference: job.reference, service_request_id: job.requestId, service_code: job.serviceCode, update_id: job.updateId }
+        : { event: 'request.erased', idempotency_key: job.idempotencyKey, reference: job.reference, service_request_id: job.requestId, service_code: job.serviceCode };
+      const res = await post(erased, job.idempotencyKey);
       // A 2xx is the acknowledgement; a reference in a JSON reply (their erasure's id) is kept with it.
       let reply: { reference?: unknown } = {};
       try {

@@ -67,6 +67,8 @@ export interface ErasureAck {
   name: string;
   /** The request a back-end is told to erase; absent for a subscriber (one event for the whole erasure). */
   requestId?: string;
+  /** The person's comment on someone else's request that the back-end is told to erase (that request itself stays). */
+  updateId?: string;
   state: ErasureAckState;
   detail?: string;
   createdAt: Date;
@@ -78,8 +80,11 @@ export interface ErasurePlan {
   accessId: string;
   jurisdictionId: string;
   at: Date;
-  /** Outbox jobs (kind `erasure`) for back-ends that hold the request, each with its pending acknowledgement. */
-  jobs: { requestId: string; serviceCode: string; backend: string; role: DeliveryRole; idempotencyKey: string }[];
+  /**
+   * Outbox jobs (kind `erasure`) for back-ends that hold the request, each with its pending
+   * acknowledgement; with `updateId`, only the person's comment on that (someone else's) request.
+   */
+  jobs: { requestId: string; updateId?: string; serviceCode: string; backend: string; role: DeliveryRole; idempotencyKey: string }[];
   /** Acknowledgements known at once (the built-in case store, back-ends that never received it) and subscribers' pending ones. */
   acks: Omit<ErasureAck, 'accessId' | 'createdAt'>[];
   events: NewEvent[];

@@ -119,9 +119,10 @@ export async function exportPerson(store: Store, jurisdictionId: string, q: Pers
 }
 
 /**
- * Erasure: every request about the person is anonymised in Pipework, the
- * erasure recorded, and sent on to every back-end and subscriber that received
- * the requests; their acknowledgements come back into `store.erasures.acks`.
+ * Erasure: every request about the person is anonymised in Pipework, their
+ * comments on other people's reports blanked, the erasure recorded, and sent on
+ * to every back-end and subscriber that received them; their acknowledgements
+ * come back into `store.erasures.acks`.
  */
 export async function erasePerson(store: Store, jurisdictionId: string, q: PersonQuery, by: RecordsActor, clock: Clock) {
   const person = checkPerson(q);
@@ -129,9 +130,12 @@ export async function erasePerson(store: Store, jurisdictionId: string, q: Perso
   const at = clock.now();
   const services = new Map((await store.services.list(jurisdictionId)).map((s) => [s.code, keepableAnswers(s.attributes)]));
   await store.records.anonymise(jurisdictionId, ids, (code) => services.get(code) ?? new Set(), at);
-  await store.records.eraseComments(jurisdictionId, (await store.records.commentsBy(jurisdictionId, person)).map((u) => u.id));
+  const comments = await store.records.commentsBy(jurisdictionId, person);
+  await store.records.eraseComments(jurisdictionId, comments.map((u) => u.id));
   const access = await store.records.recordAccess({ jurisdictionId, kind: 'erase', ...person, requestIds: ids, receivedAt: at, dueAt: addPeriod(at, '1 month'), by: actorName(by) });
   await audit(store, by, jurisdictionId, 'records.erase', `access request ${access.id}: ${ids.length} request(s) anonymised`, at);
-  await store.erasures.send(await planErasure(store, { accessId: access.id, jurisdictionId, requestIds: ids, at }));
+  // Comments on their own reports go with those reports; those on other people's are sent on one by one.
+  const others = comments.filter((u) => !ids.includes(u.requestId)).map((u) => ({ requestId: u.requestId, updateId: u.id }));
+  await store.erasures.send(await planErasure(store, { accessId: access.id, jurisdictionId, requestIds: ids, comments: others, at }));
   return access;
 }

@@ -59,6 +59,8 @@ export interface ServiceWelsh {
   keywords?: string[];
   serviceNotice?: string;
   statusLabels?: Partial<Record<Status, string>>;
+  /** What each status means, in Welsh (the pattern's `cy.status_descriptions`): residents' Welsh messages. */
+  statusDescriptions?: Partial<Record<Status, string>>;
 }
 
 export interface Service {

@@ -8,6 +8,7 @@ import { NotificationSender } from '../sender.ts';
 import { residentReference, requestIdOf, webClient } from '../../../test/support/web.ts';
 import { senderOptions, transportsFor } from '../start.ts';
 import notifyClient from 'notifications-node-client';
+import { publishServiceVersion, saveServiceDraft } from '../../patterns/edit.ts';
 
 // Residents' emails and texts through GOV.UK Notify's own client, pointed at a
 // local stand-in of its API, on whichever dialect DATABASE_URL names.
@@ -79,7 +80,7 @@ test('a text goes only to a resident who gave a mobile number and asked for text
   await recordUpdate(w.store, { requestId: texts.id, jurisdictionId: 'example', status: 'action_scheduled', description: 'Dydd Mawrth', mediaUrls: [], authorKind: 'staff', contact: {} });
   await settled(texts.id);
   const status = notify.sent.find((s) => s.template_id === 'e-status-cy');
-  assert.equal(status?.subject, `Adroddiad ${await residentReference(w.store, texts.id)}: Camau wedi’u trefnu`);
+  assert.equal(status?.subject, `Adroddiad ${await residentReference(w.store, texts.id)}: Trwsio wedi’i drefnu`);
   // No status template for texts is configured: that text fails, recorded, and the email still went.
   const smsStatus = (await jobs(texts.id)).find((j) => j.kind === 'status' && j.channel === 'sms')!;
   assert.equal(smsStatus.state, 'failed');
@@ -177,4 +178,25 @@ test('the web journey asks how to tell the resident: texts only to a mobile they
   const text = notify.sent.find((s) => s.reference === sent[0].idempotencyKey)!;
   assert.deepEqual([text.type, text.to, text.template_id], ['sms', '07700 900982', 's-confirm']);
   assert.ok(!notify.sent.some((s) => s.to === 'texts@example.org'), 'no email: the resident unticked it');
+});
+
+test("Notify's personalisation carries the pattern's Welsh status label and description to a Welsh resident, the English to an English one", async () => {
+  // Last in this file: it moves the shared pothole service onto a version with Welsh wording.
+  const draft = await saveServiceDraft(w.store, 'example', 'pothole', { nameCy: 'Twll yn y ffordd', statuses: { action_scheduled: { labelCy: 'Trwsio wedi’i drefnu', descriptionCy: 'Mae’r gwaith wedi’i drefnu.' } } });
+  await publishServiceVersion(w.store, 'example', 'pothole', draft.version);
+  const en = await submit();
+  const cy = await submit({ language: 'cy' });
+  for (const r of [en, cy]) {
+    await recordUpdate(w.store, { requestId: r.id, jurisdictionId: 'example', status: 'action_scheduled', description: '', mediaUrls: [], authorKind: 'staff', contact: {} });
+    await settled(r.id);
+  }
+  const statusOf = async (id: string) => {
+    const job = (await jobs(id)).find((j) => j.kind === 'status')!;
+    return notify.sent.find((s) => s.reference === job.idempotencyKey)!;
+  };
+  const [enSent, cySent] = [await statusOf(en.id), await statusOf(cy.id)];
+  assert.deepEqual([enSent.template_id, enSent.personalisation.status, enSent.personalisation.status_description, enSent.personalisation.service], ['e-status-en', 'Repair scheduled', 'The work is booked with our contractor.', 'Pothole']);
+  assert.deepEqual([cySent.template_id, cySent.personalisation.status, cySent.personalisation.status_description, cySent.personalisation.service], ['e-status-cy', 'Trwsio wedi’i drefnu', 'Mae’r gwaith wedi’i drefnu.', 'Twll yn y ffordd']);
+  assert.equal(cySent.subject, `Adroddiad ${await residentReference(w.store, cy.id)}: Trwsio wedi’i drefnu`);
+  assert.match(String(cySent.personalisation.body), /^Statws eich adroddiad am broblem Twll yn y ffordd nawr yw: Trwsio wedi’i drefnu\. Mae’r gwaith wedi’i drefnu\./);
 });

@@ -34,6 +34,7 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   const form = await admin.get('/staff/admin/services/pothole/edit');
   assert.equal(form.statusCode, 200);
   assert.match(form.body, /name="q\.depth\.description"/);
+  assert.match(form.body, /<label class="govuk-label" for="s-fixed-description-cy">\s*What fixed means, in Welsh\s*<\/label>\s*<textarea[^>]*name="s\.fixed\.descriptionCy"[^>]*lang="cy"/);
   const saved = await admin.post('/staff/admin/services/pothole/edit', {
     name: 'Pothole',
     nameCy: 'Twll yn y ffordd',
@@ -49,6 +50,7 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
     'q.depth.v.0.cy': '',
     's.fixed.label': 'Fixed',
     's.fixed.labelCy': 'Wedi ei drwsio',
+    's.fixed.descriptionCy': 'Mae’r gwaith wedi ei wneud.',
   });
   assert.equal(saved.statusCode, 303);
   assert.equal(saved.headers.location, '/staff/admin/services/pothole/preview');
@@ -100,6 +102,13 @@ test('an admin edits a question in English and Welsh, previews the draft, sees t
   assert.deepEqual(service.pattern, { id: 'pothole', version: '1.0.1' });
   assert.equal(service.welsh?.name, 'Twll yn y ffordd');
   assert.equal(service.welsh?.statusLabels?.fixed, 'Wedi ei drwsio');
+  assert.equal(service.welsh?.statusDescriptions?.fixed, 'Mae’r gwaith wedi ei wneud.');
+  const doc = (await w.store.patterns.get('example', 'pothole', '1.0.1'))!.document as { process: { statuses: { status: string; description?: string; welsh?: object }[] }; cy?: Record<string, unknown> };
+  const fixed = doc.process.statuses.find((s) => s.status === 'fixed')!;
+  // The Welsh is written into the pattern's one Welsh block, not beside the English status.
+  assert.equal(fixed.welsh, undefined);
+  assert.deepEqual([(doc.cy?.status_labels as Record<string, string>).fixed, (doc.cy?.status_descriptions as Record<string, string>).fixed], ['Wedi ei drwsio', 'Mae’r gwaith wedi ei wneud.']);
+  assert.ok(fixed.description, 'the English description the form showed is kept');
   const [entry] = await audit('service.publish');
   assert.equal(entry.actor, 'admin@example.gov.uk');
   assert.equal(entry.before, 'pothole@1.0.0');

@@ -58,6 +58,9 @@ function editFields(p: ServicePattern) {
       status: s.status,
       en: { name: `s.${s.status}.label`, id: fieldId(`s-${s.status}-label`), value: s.label },
       cy: { name: `s.${s.status}.labelCy`, id: fieldId(`s-${s.status}-label-cy`), value: p.cy?.status_labels?.[s.status] ?? '' },
+      // What the status means, shown on the tracking page and in residents' messages; the Welsh is in the pattern's `cy`.
+      descriptionEn: { name: `s.${s.status}.description`, id: fieldId(`s-${s.status}-description`), value: s.description ?? '' },
+      descriptionCy: { name: `s.${s.status}.descriptionCy`, id: fieldId(`s-${s.status}-description-cy`), value: p.cy?.status_descriptions?.[s.status] ?? '' },
     })),
   };
 }
@@ -73,7 +76,7 @@ function editOf(body: unknown, p: ServicePattern): WordingEdit {
     const a = /^q\.([A-Za-z0-9_-]{1,64})\.v\.(\d{1,3})(\.cy)?$/.exec(k);
     const key = a && p.questions.find((x) => x.code === a[1])?.values?.[Number(a[2])]?.key;
     if (a && key != null) (((edit.questions![a[1]] ??= {}).values ??= {})[key] ??= {})[a[3] ? 'nameCy' : 'name'] = value;
-    const s = /^s\.([a-z_]{1,40})\.(label|labelCy)$/.exec(k);
+    const s = /^s\.([a-z_]{1,40})\.(label|labelCy|description|descriptionCy)$/.exec(k);
     if (s) (edit.statuses![s[1]] ??= {})[s[2] as 'label'] = value;
   }
   return edit;

@@ -1,6 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import http from 'node:http';
-import https from 'node:https';
+import { KeptAliveConnection } from './keep-alive.ts';
 import type { CloudEvent } from './format.ts';
 
 /** A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
@@ -56,52 +55,42 @@ export async function pushEvent(url: string, event: CloudEvent, secret: string, 
   // The receiver checks the timestamp against its own clock, so this is the real time, not a test's clock.
   const sentAt = new Date();
   const signature = sign(secret, event.id, sentAt, body);
-  const headers = {
-    'content-type': 'application/cloudevents+json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(body)),
-    'webhook-id': event.id,
-    'webhook-timestamp': String(Math.floor(sentAt.getTime() / 1000)),
-    'webhook-signature': signature,
-    'WebHook-Request-Origin': origin,
-  };
+  const headers: [string, string][] = [
+    ['Content-Type', 'application/cloudevents+json; charset=utf-8'],
+    ['webhook-id', event.id],
+    ['webhook-timestamp', String(Math.floor(sentAt.getTime() / 1000))],
+    ['webhook-signature', signature],
+    ['WebHook-Request-Origin', origin],
+  ];
   return post(url, headers, body, timeoutMs);
 }
 
-// One keep-alive connection pool per scheme: a subscriber gets one event after
-// another, so its connection is reused instead of opened for each (node's http
-// client: a fraction of fetch's cost per call, which matters at thousands a second).
-const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 4 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 4 }) };
+// Kept-alive connections by subscriber URL (decision 0151): a subscriber gets one event after
+// another, so its connection is reused; a second push to the same URL at once takes another.
+const idle = new Map<string, KeptAliveConnection[]>();
+const MAX_IDLE_PER_URL = 4;
 
-function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<PushResult> {
-  return new Promise((resolve) => {
-    let u: URL;
-    try {
-      u = new URL(url);
-    } catch {
-      return resolve({ ok: false, error: `not a URL: ${url}` });
-    }
-    const client = u.protocol === 'https:' ? https : u.protocol === 'http:' ? http : undefined;
-    if (!client) return resolve({ ok: false, error: `not an http(s) URL: ${url}` });
-    const req = client.request(u, { method: 'POST', headers, agent: agents[u.protocol as 'http:' | 'https:'] }, (res) => {
-      const status = res.statusCode ?? 0;
-      if (status >= 200 && status < 300) {
-        res.resume();
-        res.on('end', () => resolve({ ok: true }));
-        res.on('error', () => resolve({ ok: true }));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => size < 1000 && (chunks.push(c), (size += c.length)));
-      const done = () => {
-        const text = Buffer.concat(chunks).toString('utf8').slice(0, 200).replace(/\s+/g, ' ');
-        resolve({ ok: false, error: `answered ${status}${text ? `: ${text}` : ''}` });
-      };
-      res.on('end', done);
-      res.on('error', done);
-    });
-    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', (err) => resolve({ ok: false, error: err.message }));
-    req.end(body);
-  });
+async function post(url: string, headers: [string, string][], body: string, timeoutMs: number): Promise<PushResult> {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { ok: false, error: `not a URL: ${url}` };
+  }
+  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false, error: `not an http(s) URL: ${url}` };
+  let free = idle.get(url);
+  if (!free) idle.set(url, (free = []));
+  const conn = free.pop() ?? new KeptAliveConnection(u);
+  try {
+    const { status, text } = await conn.request('POST', headers, body, timeoutMs);
+    if (status >= 200 && status < 300) return { ok: true };
+    const brief = text.slice(0, 200).replace(/\s+/g, ' ');
+    return { ok: false, error: `answered ${status}${brief ? `: ${brief}` : ''}` };
+  } catch (err) {
+    conn.close();
+    return { ok: false, error: (err as Error).message };
+  } finally {
+    if (free.length < MAX_IDLE_PER_URL) free.push(conn);
+    else conn.close();
+  }
 }

@@ -25,7 +25,7 @@ export async function webhookPeer(options: PeerOptions) {
   /** Every accepted request.created call, by key, counting repeats. */
   const calls = new Map<string, number>();
   const updates: any[] = [];
-  /** Every request.erased call (an erasure request sent on), repeats included. */
+  /** Every request.erased and update.erased call (an erasure request sent on), repeats included. */
   const erasures: any[] = [];
   let badSignatures = 0;
 
@@ -54,7 +54,7 @@ export async function webhookPeer(options: PeerOptions) {
     }
     const doc = JSON.parse(body.toString('utf8'));
     const key = String(req.headers['idempotency-key']);
-    if (doc.event === 'request.erased') {
+    if (doc.event === 'request.erased' || doc.event === 'update.erased') {
       erasures.push(doc);
       return send(200, { reference: `ERASURE-${erasures.length}` });
     }
