@@ -59,7 +59,7 @@ export function webhookBackend(name: string, config: WebhookConfig, deps: Backen
       } catch {}
       return { reference: typeof reply?.reference === 'string' || typeof reply?.reference === 'number' ? String(reply.reference) : undefined };
     },
-    parseInbound(headers, body) {
+    async parseInbound(headers, body) {
       const why = verifySignature(config.secret, headers, body);
       if (why) throw new InboundError(`signature check failed: ${why}`, 401);
       let doc: unknown;
