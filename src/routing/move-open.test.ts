@@ -124,3 +124,32 @@ test('admin API: the move answers before it is done; a second start while it run
     await w.close();
   }
 });
+
+test('move-open from a webhook back-end tells it of each case with a signed request.moved', async () => {
+  const w = await relayWorld();
+  const old = await webhookPeer({ secret: SECRET });
+  const peer = await webhookPeer({ secret: SECRET });
+  try {
+    await w.webhook('legacy', old.url);
+    await w.route('pothole', 'legacy');
+    const ids = [(await w.submit('Legacy case 1')).id, (await w.submit('Legacy case 2')).id];
+    const relay = w.relay();
+    await until(async () => (await Promise.all(ids.map((id) => w.store.deliveries.forRequest(id)))).flat().every((d) => d.state === 'delivered'), 10_000, 'delivered to legacy');
+    await relay.stop();
+    const refs = new Map(await Promise.all(ids.map(async (id) => [id, (await w.store.deliveries.forRequest(id))[0].externalRef!] as const)));
+    await w.webhook('streets', peer.url);
+    await w.route('pothole', 'streets');
+    const run = await startAndFollow(w, '/migration/example/pothole/move-open');
+    assert.equal(run.moved, 2, JSON.stringify(run));
+    assert.equal(old.badSignatures, 0);
+    assert.deepEqual(
+      old.moves.map((m) => [m.event, m.reference, m.to_backend, m.request.service_request_id]).sort(),
+      ids.map((id) => ['request.moved', refs.get(id), 'streets', id]).sort(),
+    );
+    assert.ok(old.moves.every((m) => /-handover$/.test(m.idempotency_key)));
+  } finally {
+    await peer.close();
+    await old.close();
+    await w.close();
+  }
+});

@@ -50,6 +50,11 @@ export function webhookBackend(name: string, config: WebhookConfig, deps: Backen
       );
       return {};
     },
+    async handOver(reference, to, job) {
+      // The contract's request.moved: the case is now handled elsewhere (routes move-open), so its staff stop working it.
+      const key = `${job.idempotencyKey}-handover`;
+      await post({ event: 'request.moved', idempotency_key: key, reference, to_backend: to, request: requestPayload(job) }, key);
+    },
     async deliverErasure(job) {
       const res = await post({ event: 'request.erased', idempotency_key: job.idempotencyKey, reference: job.reference, service_request_id: job.requestId, service_code: job.serviceCode }, job.idempotencyKey);
       // A 2xx is the acknowledgement; a reference in a JSON reply (their erasure's id) is kept with it.
