@@ -15,6 +15,7 @@ import * as m0016 from './0016_backends_second_round.ts';
 import * as m0018 from './0018_records_notify.ts';
 import * as m0019 from './0019_staff_casework.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
+import * as m0023 from './0023_pull_page_index.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -37,4 +38,5 @@ export const migrations: Record<string, Migration> = {
   '0018_records_notify': m0018,
   '0019_staff_casework': m0019,
   '0021_shared_between_processes': m0021,
+  '0023_pull_page_index': m0023,
 };
