@@ -4,6 +4,8 @@ import { relayWorld, until, SECRET } from '../../test/support/delivery-world.ts'
 import { open311StandIn } from '../../test/support/open311-stand-in.ts';
 import { saveBackend } from './manage.ts';
 import { webhookPeer } from '../../test/support/backends/webhook-peer.ts';
+import { MoveRunner } from './move-runner.ts';
+import { BackendRegistry } from '../backends/registry.ts';
 
 type World = Awaited<ReturnType<typeof relayWorld>>;
 
@@ -150,6 +152,38 @@ test('move-open from a webhook back-end tells it of each case with a signed requ
   } finally {
     await peer.close();
     await old.close();
+    await w.close();
+  }
+});
+
+test('a server stopping mid-move stops at the next case; a later start resumes the same move and finishes it', async () => {
+  const w = await relayWorld();
+  const peer = await webhookPeer({ secret: SECRET, delayMs: 100 });
+  const quiet = { error() {} };
+  try {
+    for (let i = 0; i < 8; i++) await w.submit(`Case moved across a restart ${i}`);
+    await w.webhook('streets', peer.url);
+    await w.route('pothole', 'streets');
+    const registry = new BackendRegistry(w.store.routing, { timeoutMs: 2000 }, 0);
+    const first = new MoveRunner(w.store, registry, quiet);
+    const move = await first.start({ jurisdictionId: 'example', serviceCode: 'pothole' }, 'test');
+    await until(async () => (await first.progress(move.id))!.moved >= 2, 10_000, 'two moved');
+    await first.close(); // the server shutting down
+    const stopped = (await first.progress(move.id))!;
+    assert.equal(stopped.state, 'stopped');
+    assert.ok(stopped.moved < 8, `stopped part-way (${stopped.moved} moved)`);
+
+    const second = new MoveRunner(w.store, registry, quiet);
+    // The stopped run released its hold on the move, so the next start takes it at once.
+    const resumed = await second.start({ jurisdictionId: 'example', serviceCode: 'pothole' }, 'test');
+    assert.equal(resumed.id, move.id, 'the same move, resumed');
+    await second.settled(move.id);
+    const done = (await second.progress(move.id))!;
+    assert.deepEqual([done.state, done.moved, done.failed.length], ['finished', 8, 0]);
+    assert.equal(peer.cases.size, 8, 'each case once at the new back-end');
+    await registry.close();
+  } finally {
+    await peer.close();
     await w.close();
   }
 });
