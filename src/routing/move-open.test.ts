@@ -101,17 +101,17 @@ test('move-open from an Open311 upstream tells it, on each case, where the case 
 
 test('admin API: the move answers before it is done; a second start while it runs is refused; progress of an unknown move is 404', async () => {
   const w = await relayWorld();
-  const peer = await webhookPeer({ secret: SECRET, delayMs: 150 });
+  const peer = await webhookPeer({ secret: SECRET, delayMs: 300 });
   const auth = { authorization: `Bearer ${w.adminKey}` };
   try {
     for (let i = 0; i < 6; i++) await w.submit(`Slow case ${i}`);
     await w.webhook('streets', peer.url);
     await w.route('pothole', 'streets');
-    const t0 = Date.now();
     const started = await w.app.inject({ method: 'POST', url: '/admin/api/migration/example/pothole/move-open', headers: auth, payload: {} });
     assert.equal(started.statusCode, 202, started.body);
-    assert.ok(Date.now() - t0 < 600, `answered in ${Date.now() - t0} ms, before six 150 ms deliveries`);
+    // Answered while the move runs (six deliveries of 300 ms each), not when it is done.
     assert.equal(started.json().state, 'running');
+    assert.ok(started.json().moved < 6, `answered with ${started.json().moved} of 6 moved`);
     assert.equal(started.json().total, 6);
     const twice = await w.app.inject({ method: 'POST', url: '/admin/api/migration/example/pothole/move-open', headers: auth, payload: {} });
     assert.equal(twice.statusCode, 400);
