@@ -5,7 +5,8 @@ import { PipeworkError } from '../core/errors.ts';
 import type { BackendConfig, Route, RouteChange } from '../core/routing/route.ts';
 import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
 import { migrationReport } from '../routing/report.ts';
-import { moveOpen, planMoveOpen } from '../routing/move-open.ts';
+import { planMoveOpen } from '../routing/move-open.ts';
+import { moveRunner, type MoveProgress } from '../routing/move-runner.ts';
 import { remapStatuses, type RemapResult } from '../routing/remap.ts';
 import { checkBackend } from '../backends/registry.ts';
 import { maskConfig } from '../routing/mask.ts';
@@ -97,22 +98,46 @@ export const routingAdmin: AdminRoutes = async (app, { store, backends: registry
     return migrationReport(store, k.jurisdictionId, k.serviceCode, since);
   });
 
-  // The open cases of other back-ends to the route's primary (as `routes move-open`): a dry run first, then the move, resumable.
+  // The open cases of other back-ends to the route's primary (as `routes move-open`): a dry run first, then the move,
+  // which runs in this server process: the call answers 202 at once with the move's progress resource to follow.
+  const runner = moveRunner(store, registry, app.log);
+  app.addHook('onClose', () => runner.close());
   const MoveBody = Type.Object({ dry_run: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
-  app.post('/migration/:jurisdiction/:service/move-open', { schema: { tags, params: Key, body: Type.Optional(MoveBody) } }, async (req) => {
+  const progressUrl = (k: { jurisdictionId: string; serviceCode: string }, id: string) =>
+    `/admin/api/migration/${encodeURIComponent(k.jurisdictionId)}/${encodeURIComponent(k.serviceCode)}/move-open/${id}`;
+  const progressWire = (p: MoveProgress) => ({
+    move_id: p.move.id,
+    to_backend: p.move.toBackend,
+    started_at: iso(p.move.createdAt),
+    started_by: p.move.actor,
+    finished_at: p.move.finishedAt ? iso(p.move.finishedAt) : null,
+    state: p.state,
+    finished: p.state === 'finished',
+    total: p.total,
+    moved: p.moved,
+    pending: p.pending,
+    failed: p.failed.map((f) => ({ service_request_id: f.requestId, from_backend: f.fromBackend, error: f.error })),
+    error: p.error ?? null,
+  });
+  app.post('/migration/:jurisdiction/:service/move-open', { schema: { tags, params: Key, body: Type.Optional(MoveBody) } }, async (req, reply) => {
     const k = key(req);
     if ((req.body as Static<typeof MoveBody> | undefined)?.dry_run) {
       const plan = await planMoveOpen(store, k);
       return { dry_run: true, to_backend: plan.toBackend, resumes: plan.resumes?.id ?? null, by_backend: plan.byBackend, cases: plan.cases.map((c) => ({ service_request_id: c.requestId, from_backend: c.fromBackend, ready: c.ready, why: c.why ?? null })) };
     }
-    const r = await moveOpen(store, registry, k, { actor: adminActor(req) });
-    return {
-      dry_run: false,
-      move_id: r.move.id,
-      to_backend: r.move.toBackend,
-      finished: !!r.move.finishedAt,
-      moved: r.moved,
-      failed: r.failed.map((f) => ({ service_request_id: f.requestId, from_backend: f.fromBackend, error: f.error })),
-    };
+    const move = await runner.start(k, adminActor(req));
+    const url = progressUrl(k, move.id);
+    const p = (await runner.progress(move.id))!;
+    return reply.code(202).header('location', url).send({ dry_run: false, progress_url: url, ...progressWire(p) });
   });
+  app.get<{ Params: { jurisdiction: string; service: string; id: string } }>(
+    '/migration/:jurisdiction/:service/move-open/:id',
+    { schema: { tags, params: Type.Object({ jurisdiction: Type.String({ minLength: 1 }), service: Type.String({ minLength: 1 }), id: Type.String({ minLength: 1 }) }) } },
+    async (req) => {
+      const k = key(req);
+      const p = await runner.progress(req.params.id);
+      if (!p || p.move.jurisdictionId !== k.jurisdictionId || p.move.serviceCode !== k.serviceCode) throw new PipeworkError('NOT_FOUND', `No move ${req.params.id} of ${k.serviceCode}`);
+      return progressWire(p);
+    },
+  );
 };

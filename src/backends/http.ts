@@ -5,19 +5,25 @@ import { DeliveryError } from './port.ts';
 // Kept-alive connections to back-ends: a relay sends many small calls to few hosts.
 const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
+/** An answer larger than this is refused (and the connection dropped): no case API needs more, and memory is shared. */
+export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+/** One HTTP answer, whatever its status. Header names are lower case; repeated headers are joined with ", ". */
+export interface RawAnswer {
+  status: number;
+  headers: Record<string, string>;
+  text: string;
+}
+
 /**
- * One HTTP call to a back-end, with a timeout, turning every way it can go
- * wrong into a DeliveryError that says what happened. 408, 429 and 5xx (and
- * network failures, timeouts) are worth retrying; other 4xx mean the back-end
- * refused the data itself, so retrying cannot help. (node:http rather than
- * fetch: at thousands of deliveries a second fetch's per-call overhead shows.)
+ * The one HTTP exchange every adapter makes: kept-alive sockets, a timeout on
+ * the whole exchange, answers above MAX_ANSWER_BYTES refused. Every answer
+ * comes back whatever its status (the caller decides what a 401 or a 4xx
+ * means); a bad URL, a network failure or the timeout throws a DeliveryError.
+ * (node:http rather than fetch: at thousands of deliveries a second fetch's
+ * per-call overhead shows.)
  */
-export function call(
-  url: string,
-  init: { method: string; headers?: Record<string, string>; body?: string },
-  timeoutMs: number,
-  retried = false,
-): Promise<{ status: number; text: string; contentType: string }> {
+export function exchange(url: string, init: { method: string; headers?: Record<string, string>; body?: string }, timeoutMs: number, retried = false): Promise<RawAnswer> {
   let u: URL;
   try {
     u = new URL(url);
@@ -39,17 +45,23 @@ export function call(
       { method: init.method, agent: retried ? false : agents[u.protocol as 'http:' | 'https:'], headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
       (res) => {
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
+        let size = 0;
+        res.on('data', (c: Buffer) => {
+          size += c.length;
+          if (size > MAX_ANSWER_BYTES) {
+            fail(new DeliveryError(`${u.origin} sent an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`));
+            req.destroy();
+            return;
+          }
+          chunks.push(c);
+        });
         res.on('error', (e) => fail(new DeliveryError(`${u.origin} broke off its reply: ${e.message}`)));
         res.on('end', () => {
           if (settled) return;
           settled = true;
           clearTimeout(timer);
-          const text = Buffer.concat(chunks).toString('utf8');
-          const status = res.statusCode ?? 0;
-          if (status >= 200 && status < 300) return resolve({ status, text, contentType: String(res.headers['content-type'] ?? '') });
-          const retryable = status === 408 || status === 429 || status >= 500;
-          reject(new DeliveryError(`${u.origin} answered HTTP ${status}${text ? `: ${text.slice(0, 200)}` : ''}`, retryable, { status, text }));
+          const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, [v ?? ''].flat().join(', ')]));
+          resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
         });
       },
     );
@@ -63,13 +75,40 @@ export function call(
       if (!settled && !retried && init.method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET') {
         settled = true;
         clearTimeout(timer);
-        return resolve(call(url, init, timeoutMs, true));
+        return resolve(exchange(url, init, timeoutMs, true));
       }
       fail(new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`));
     });
     req.end(body);
   });
 }
+
+/**
+ * The rule every HTTP adapter shares for a non-2xx answer: 408, 429 and 5xx
+ * (and any status in `alsoRetry`) are worth retrying; other 4xx mean the
+ * back-end refused the data itself, so retrying cannot help.
+ */
+export function failedAnswer(from: string, a: { status: number; text: string }, alsoRetry: readonly number[] = []): DeliveryError {
+  const retryable = a.status === 408 || a.status === 429 || a.status >= 500 || alsoRetry.includes(a.status);
+  return new DeliveryError(`${from} answered HTTP ${a.status}${a.text ? `: ${a.text.slice(0, 200)}` : ''}`, retryable, { status: a.status, text: a.text });
+}
+
+/**
+ * One HTTP call to a back-end that must answer 2xx: the exchange, with every
+ * other answer turned into a DeliveryError that says what happened
+ * (`failedAnswer`).
+ */
+export async function call(
+  url: string,
+  init: { method: string; headers?: Record<string, string>; body?: string },
+  timeoutMs: number,
+): Promise<{ status: number; text: string; contentType: string; headers: Record<string, string> }> {
+  const a = await exchange(url, init, timeoutMs);
+  if (a.status >= 200 && a.status < 300) return { ...a, contentType: a.headers['content-type'] ?? '' };
+  throw failedAnswer(originOf(url), a);
+}
+
+const originOf = (url: string) => new URL(url).origin;
 
 /** Parses a JSON reply, or says it was malformed (retryable: the back-end may have been mid-deploy). */
 export function jsonReply(text: string, from: string): unknown {

@@ -14,7 +14,7 @@ import type { ServiceAttribute } from '../core/services/service.ts';
  *     async deliverRequest(job) { const r = await post(job); return { reference: r.reference }; },
  *     async deliverUpdate(job) { await post(job); return {}; },
  *     async health() { return { ok: true, detail: 'HTTP 200' }; },
- *     parseInbound(headers, body) { verify(headers, body); return [{ reference: 'X1', code: 'DONE' }]; },
+ *     async parseInbound(headers, body) { verify(headers, body); return [{ reference: 'X1', code: 'DONE' }]; },
  *   };
  */
 export interface Backend {
@@ -61,8 +61,8 @@ export interface Backend {
   deliverBatch?(jobs: RequestJob[]): Promise<({ reference: string } | DeliveryError)[]>;
   /** Pull adapters: status reports since `cursor`, and the cursor to pass next time. */
   pullUpdates?(cursor: string | undefined, refs: () => Promise<string[]>): Promise<PullResult>;
-  /** Push adapters: checks the signature of an inbound call and reads its reports. Throws InboundError. */
-  parseInbound?(headers: Record<string, string | string[] | undefined>, body: Buffer): StatusReport[];
+  /** Push adapters: checks the signature of an inbound call and reads its reports (async: a mapping may be, e.g. JSONata). Rejects with InboundError. */
+  parseInbound?(headers: Record<string, string | string[] | undefined>, body: Buffer): Promise<StatusReport[]>;
   health(): Promise<{ ok: boolean; detail: string }>;
   close?(): Promise<void>;
 }
@@ -161,6 +161,15 @@ export class DeliveryError extends Error {
   ) {
     super(message);
   }
+}
+
+/**
+ * What `deliverUpdate` answers when a resident's comment cannot go to the
+ * back-end (it has no way to take comments): the job is delivered with this
+ * note, so the comment stays in Pipework for staff, never dead-lettered.
+ */
+export function keptInPipework(why: string): { note: string } {
+  return { note: `kept in Pipework, not sent: ${why}` };
 }
 
 /** An inbound call that must be refused: 401 (bad signature) or 400 (unreadable). */

@@ -9,22 +9,24 @@ import { applyStatusReport } from './status-in.ts';
 
 /**
  * The inbound status path (with status-in.ts and pull.ts beside it).
- * POST /backends/{name}/updates: where push back-ends (webhook) send status
- * updates, signed with the back-end's secret (see docs/webhook-contract.openapi.yaml).
+ * POST /backends/{name}/updates: where push back-ends (webhook; rest with `push`)
+ * send status updates, signed with the back-end's secret (see
+ * docs/webhook-contract.openapi.yaml; a rest back-end as its configuration says).
  * The raw body is kept for the signature check. One report: 200, or 404 when
  * its reference is unknown. Several: 200 with one result each.
  */
 export async function backendInboundRoutes(app: FastifyInstance, { store, backends: registry }: { store: Store; backends: BackendRegistry }) {
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // JSON, or XML for a `rest` back-end that pushes XML: the raw body is kept, for the signature check.
+  app.addContentTypeParser(['application/json', 'application/xml', 'text/xml'], { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   app.setErrorHandler(jsonErrorHandler('back-end inbound call failed'));
 
   app.post<{ Params: { name: string } }>('/backends/:name/updates', { schema: { hide: true } as object }, async (req) => {
     const { backend } = await registry.get(req.params.name);
     if (!backend?.parseInbound) throw new PipeworkError('BACKEND_NOT_FOUND', `No back-end "${req.params.name}" takes status updates here`);
-    if (!Buffer.isBuffer(req.body)) throw new PipeworkError('UNSUPPORTED_MEDIA_TYPE', 'Send the updates as application/json');
+    if (!Buffer.isBuffer(req.body)) throw new PipeworkError('UNSUPPORTED_MEDIA_TYPE', 'Send the updates as application/json (or XML where the back-end is configured so)');
     let reports;
     try {
-      reports = backend.parseInbound(req.headers, req.body);
+      reports = await backend.parseInbound(req.headers, req.body);
     } catch (e) {
       if (!(e instanceof InboundError)) throw e;
       req.log.warn({ backend: backend.name, reason: e.message }, 'inbound status update refused');

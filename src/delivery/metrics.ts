@@ -1,5 +1,6 @@
-import { Gauge, type Registry } from 'prom-client';
+import { Counter, Gauge, type Registry } from 'prom-client';
 import type { Store } from '../core/store.ts';
+import { offSpecCounts } from '../backends/off-spec.ts';
 
 /**
  * Outbox figures on /metrics, read from the database at scrape time (so every
@@ -18,6 +19,18 @@ export function deliveryMetrics(registry: Registry, store: Store) {
     async collect() {
       this.reset();
       for (const r of await store.deliveries.backlog()) this.set({ state: r.state, backend: r.backend }, r.count);
+    },
+  });
+  new Counter({
+    name: 'pipework_backend_answers_off_spec_total',
+    help: 'Answers from a back-end that were off its specification but read anyway (the reading notes kept on its jobs), by back-end, counted in this process',
+    labelNames: ['backend'],
+    registers: [registry],
+    // Each worker counts the answers it read: their sum is the whole.
+    aggregator: 'sum',
+    collect() {
+      this.reset();
+      for (const [backend, n] of offSpecCounts()) this.inc({ backend }, n);
     },
   });
 }

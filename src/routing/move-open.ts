@@ -65,7 +65,20 @@ export async function planMoveOpen(store: Store, key: RouteKey): Promise<MovePla
  * died is sent again with the same key, so the new back-end drops the repeat
  * (or, for an upstream without idempotency, finds its first send).
  */
-export async function moveOpen(store: Store, registry: BackendRegistry, key: RouteKey, opts: { actor: string; onCase?: (item: OpenMoveItem) => void; leaseMs?: number }): Promise<MoveReport> {
+export async function moveOpen(
+  store: Store,
+  registry: BackendRegistry,
+  key: RouteKey,
+  opts: {
+    actor: string;
+    onCase?: (item: OpenMoveItem) => void;
+    /** Called once the move is written (or found, to resume) and held: from here on it runs. */
+    onStarted?: (move: OpenMove) => void;
+    /** Asked before each case: true stops the move there, resumable (a server shutting down). */
+    stopping?: () => boolean;
+    leaseMs?: number;
+  },
+): Promise<MoveReport> {
   // Held while the move runs, renewed at each case, so two operators never move one service at once;
   // after a crash it lapses, and the next run resumes.
   const LEASE_MS = opts.leaseMs ?? 30_000;
@@ -83,9 +96,11 @@ export async function moveOpen(store: Store, registry: BackendRegistry, key: Rou
     const { backend, problem } = await registry.get(toBackend);
     if (!backend) throw new PipeworkError('BACKEND_NOT_FOUND', problem ?? `no back-end "${toBackend}"`);
     move ??= await store.deliveries.startMove({ jurisdictionId: key.jurisdictionId, serviceCode: key.serviceCode, toBackend, actor: opts.actor }, await store.deliveries.moveCandidates(key.jurisdictionId, key.serviceCode, toBackend));
+    opts.onStarted?.(move);
     const service = await store.services.get(key.jurisdictionId, key.serviceCode);
     for (const item of await store.deliveries.moveItems(move.id)) {
       if (item.state === 'moved') continue;
+      if (opts.stopping?.()) break;
       await store.deliveries.lease(lease, holder, LEASE_MS);
       try {
         await moveCase(store, registry, backend, move, item, service);

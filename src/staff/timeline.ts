@@ -42,7 +42,7 @@ export function timeline(input: {
       at: d.createdAt,
       kind: 'delivery',
       label: `${what} sent to ${d.backend} (${d.role}): ${d.state.replace('_', ' ')}`,
-      text: [d.externalRef ? `Reference there: ${d.externalRef}` : undefined, `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`, d.lastError ? `last error: ${d.lastError}` : undefined].filter(Boolean).join('; '),
+      text: [d.externalRef ? `Reference there: ${d.externalRef}` : undefined, `${d.attempts} attempt${d.attempts === 1 ? '' : 's'}`, d.note, d.lastError ? `last error: ${d.lastError}` : undefined].filter(Boolean).join('; '),
       attempts: d.attemptList.map((a) => ({ at: a.finishedAt, outcome: a.outcome, error: a.error })),
     });
   }

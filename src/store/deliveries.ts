@@ -6,6 +6,7 @@ import { deliveryStateStore } from './delivery-state.ts';
 import { insertDeadLetterEvents } from './dead-letter-events.ts';
 import { CLOSED_STATUSES } from '../core/statuses.ts';
 import { openMoveStore } from './open-moves.ts';
+import { pullPage } from './pull-page.ts';
 
 type Row = Selectable<Database['deliveries']>;
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
@@ -346,23 +347,8 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
     },
 
     async toCheck(backend, { limit, graceMs, now = Date.now() }) {
-      const rows = await db
-        .selectFrom('deliveries as d')
-        .innerJoin('service_requests as r', 'r.id', 'd.request_id')
-        .selectAll('d')
-        .where('d.backend', '=', backend)
-        .where('d.kind', '=', 'request')
-        .where('d.state', '=', 'delivered')
-        .where('d.external_ref', 'is not', null)
-        // A job moved on (routes move-open) is no longer read: its reports would never be shown.
-        .where('d.role', '!=', 'former')
-        .where((eb) => eb.or([eb('r.status', 'not in', [...CLOSED_STATUSES]), eb('r.updated_at', '>=', now - graceMs)]))
-        // Never-checked first (0), then the least recently checked: no case waits behind newer ones.
-        .orderBy((eb) => eb.fn.coalesce('d.checked_at', eb.lit(0)))
-        .orderBy('d.id')
-        .limit(limit)
-        .execute();
-      return rows.map(deliveryFromRow);
+      // Index ranges, not a scan of the back-end's rows (pull-page.ts).
+      return (await pullPage(db, backend, { limit, graceMs, now })).map(deliveryFromRow);
     },
 
     async markChecked(ids, at) {

@@ -191,6 +191,18 @@ test('an admin edits and publishes the pothole service in two languages, residen
   assert.equal((await page.locator('#history tbody tr').allInnerTexts()).filter((t) => /staff:ada@example\.gov\.uk/.test(t)).length, 3);
   await check('route, after the move, with the report');
 
+  // Take the open cases builtin still holds along: the dry run, start, the progress page (reloaded, no script), the report.
+  await follow(page, 'Take open cases along');
+  await check('take open cases along, dry run');
+  assert.match(await page.locator('#plan-summary').innerText(), /open cases? would move to streets/);
+  await press(page, /^Start moving \d+ open cases? to streets$/);
+  await page.waitForURL(/\/move-open\/\d+$/);
+  await until(async () => {
+    await page.reload();
+    return /Finished/.test(await page.locator('#move-state').innerText());
+  }, 15_000, 'the move finished');
+  await check('take open cases along, the report');
+
   await page.goto(`${server.url}/staff/admin/deliveries`);
   await check('deliveries');
   await page.locator('#jobs a.govuk-link').first().click();
@@ -198,7 +210,7 @@ test('an admin edits and publishes the pothole service in two languages, residen
   await check('one delivery');
 
   const audit = (await server.store.staff.audit.list({ jurisdictionId: 'example', limit: 100 })).map((e) => e.action);
-  for (const a of ['service.adopt', 'service.edit', 'service.publish', 'backend.save', 'route.shadow', 'route.canary', 'route.promote']) assert.ok(audit.includes(a), `audit has ${a}`);
+  for (const a of ['service.adopt', 'service.edit', 'service.publish', 'backend.save', 'route.shadow', 'route.canary', 'route.promote', 'route.move-open']) assert.ok(audit.includes(a), `audit has ${a}`);
   // The three refused forms answer 400, as they should; nothing else went wrong.
   assert.deepEqual(problems.filter((p) => !/status of 400/.test(p)), []);
   assert.equal(problems.length, 3);

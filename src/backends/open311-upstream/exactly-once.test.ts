@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { relayWorld, until } from '../../../test/support/delivery-world.ts';
+import { METRICS_TOKEN } from '../../../test/support/db.ts';
 import { open311StandIn, type StandInQuirks } from '../../../test/support/open311-stand-in.ts';
 import { saveBackend } from '../../routing/manage.ts';
 import { recordUpdate } from '../../core/requests/record-update.ts';
@@ -22,7 +23,12 @@ async function world(quirks: StandInQuirks, format: 'json' | 'xml' = 'json', ext
 
 test('(a) a 201 with a <requests> root is read, noted, and never sent again: one case per report', async () => {
   const { w, up, jobs, close } = await world({ xmlRoot: 'requests' }, 'xml');
+  const offSpec = async () => {
+    const text = (await w.app.inject({ url: '/metrics', headers: { authorization: `Bearer ${METRICS_TOKEN}` } })).body;
+    return Number(/^pipework_backend_answers_off_spec_total\{backend="county"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+  };
   try {
+    const before = await offSpec();
     const ids: string[] = [];
     for (let i = 0; i < 10; i++) ids.push((await w.submit(`Report ${i} with another root`)).id);
     w.relay();
@@ -32,6 +38,8 @@ test('(a) a 201 with a <requests> root is read, noted, and never sent again: one
     const [job] = await jobs(ids[0]);
     assert.equal(job.externalRef, up.cases.find((c) => c.description === 'Report 0 with another root')!.service_request_id);
     assert.match(job.note ?? '', /root element <requests> instead of <service_requests>/);
+    // The reading notes, counted per back-end on /metrics: at least one per answer to the ten POSTs.
+    assert.ok((await offSpec()) - before >= 10, `off-spec answers counted: ${(await offSpec()) - before}`);
   } finally {
     await close();
   }

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { DeliveryError, type Backend, type BackendDeps, type Probe, type RequestDelivered, type RequestJob, type StatusReport } from '../port.ts';
+import { DeliveryError, keptInPipework, type Backend, type BackendDeps, type Probe, type RequestDelivered, type RequestJob, type StatusReport } from '../port.ts';
 import { HttpUrl, StatusMap } from '../config.ts';
 import { call } from '../http.ts';
 import { readErrors, readList } from './read.ts';
@@ -142,7 +142,7 @@ export function open311UpstreamBackend(name: string, config: Open311UpstreamConf
       return found.unsupported ? {} : found;
     },
     async deliverUpdate(job) {
-      const kept = (why: string) => ({ note: `kept in Pipework, not sent: ${why}` });
+      const kept = keptInPipework;
       if (config.comments === 'keep') return kept(`${name} is configured not to take comments`);
       if (job.reference.startsWith('token:')) throw new DeliveryError(`${name} has not given an id for this request yet (only a token)`);
       const u = job.update;

@@ -1,5 +1,6 @@
 import { XMLParser } from 'fast-xml-parser';
 import { DeliveryError } from '../port.ts';
+import { countOffSpec } from '../off-spec.ts';
 
 type Item = Record<string, any>;
 
@@ -55,6 +56,12 @@ export function readErrors(text: string): UpstreamError[] {
  * mid-deploy; not retryable when it names a 4xx code).
  */
 export function readList(text: string, format: 'json' | 'xml', root: string, item: string, from: string): ReadList {
+  const read = readListAsIs(text, format, root, item, from);
+  if (read.notes.length) countOffSpec(from);
+  return read;
+}
+
+function readListAsIs(text: string, format: 'json' | 'xml', root: string, item: string, from: string): ReadList {
   const errors = readErrors(text);
   if (errors.length) {
     const clientError = errors.some((e) => /^4\d\d$/.test(e.code));

@@ -1,6 +1,7 @@
 import { DeliveryError } from '../port.ts';
 import type { RestConfig } from './config.ts';
-import { decodeBody, encodeBody, exchange } from './transport.ts';
+import { exchange } from '../http.ts';
+import { decodeBody, encodeBody } from './transport.ts';
 import type { Templates } from './templates.ts';
 
 /**

@@ -2,6 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { HttpUrl, StatusMap } from '../config.ts';
 import type { FieldProblem } from '../../core/errors.ts';
 import { expressionProblem, templateProblem, type Expr } from './templates.ts';
+import { PushAuth } from './push.ts';
 
 // Field names avoid "key", "token", "pass" and "secret" except where the value
 // IS a secret: those names are sealed at rest and masked in listings (decision 0045).
@@ -89,6 +90,18 @@ export const RestConfig = Type.Object(
         { additionalProperties: false },
       ),
     ),
+    /** Status by push to POST /backends/{name}/updates: checked by `auth`, decoded as `format`, mapped by `reports` over {body, headers, settings, now}. */
+    push: Type.Optional(
+      Type.Object(
+        {
+          auth: PushAuth,
+          format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('xml')])),
+          /** JSONata giving a report or a list: {reference? or service_request_id?, code, description?, update_id?, at?}. */
+          reports: Expression,
+        },
+        { additionalProperties: false },
+      ),
+    ),
     /** The health probe (default: GET baseUrl); healthy when it answers below 400. */
     health: Type.Optional(Call),
     statusMap: StatusMap,
@@ -136,6 +149,8 @@ export function checkRestTemplates(config: RestConfig): FieldProblem[] {
   op('pull', config.pull);
   expr('pull.reports', config.pull?.reports);
   expr('pull.cursor', config.pull?.cursor);
+  expr('push.reports', config.push?.reports);
+  if (config.push && config.pull) problems.push({ field: 'config.push', message: 'config.push and config.pull are both set: status comes one way, choose one' });
   if (config.health) call('health', config.health);
   if (config.auth?.type === 'oauth2') expr('auth.read', config.auth.read);
   if (config.pull?.mode === 'feed' && /\{\s*reference\s*\}/.test(config.pull.path)) {

@@ -7,6 +7,7 @@ import { BackendRegistry } from '../registry.ts';
 import { pullOne } from '../../delivery/pull.ts';
 import { recordUpdate } from '../../core/requests/record-update.ts';
 import { PipeworkError } from '../../core/errors.ts';
+import { staffClient, staffUser } from '../../../test/support/staff.ts';
 
 // The shipped configurations end to end, on this test run's database (SQLite, or PostgreSQL with DATABASE_URL):
 // saved through the same check as the CLI and admin API, delivered by the relay, status pulled into the history.
@@ -93,6 +94,37 @@ test('rest + Confirm: relayed as a NewEnquiry, a comment as a status log note, s
     assert.deepEqual(history.map((u) => u.externalStatusCode), ['NEW', 'INP', 'FIX']);
     assert.equal((await w.store.requests.get('example', req.id))?.status, 'fixed');
     await registry.close();
+  } finally {
+    await w.close();
+    await peer.close();
+  }
+});
+
+test('rest without a "comment" call: a resident\'s comment is kept in Pipework with a note staff see, never dead-lettered', async () => {
+  const w = await relayWorld();
+  const { peer, config, attributes } = await alloyWorld();
+  try {
+    const { comment: _, ...noComment } = config;
+    await saveBackend(w.store, { name: 'alloy', kind: 'rest', config: noComment }, 'test');
+    await w.route('pothole', 'alloy');
+    w.relay();
+    const req = await w.submit('Pothole whose comments stay here');
+    await until(async () => (await w.store.deliveries.forRequest(req.id))[0]?.state === 'delivered', 10_000, 'delivery to Alloy');
+    const item = peer.items.get((await w.store.deliveries.forRequest(req.id))[0].externalRef!)!;
+    await recordUpdate(w.store, { requestId: req.id, jurisdictionId: 'example', status: 'unchanged', description: 'It is getting deeper', mediaUrls: [], authorKind: 'resident', contact: {} });
+    const updateJob = async () => (await w.store.deliveries.forRequest(req.id)).find((d) => d.kind === 'update');
+    await until(async () => (await updateJob())?.state === 'delivered', 10_000, 'comment job settled');
+    assert.match((await updateJob())!.note ?? '', /^kept in Pipework, not sent: alloy's configuration has no "comment" call/);
+    assert.equal((await w.store.deliveries.list({ state: 'dead', limit: 10 })).length, 0, 'nothing dead-lettered');
+    assert.equal(peer.attribute(item.itemId, attributes.comments) ?? '', '', 'nothing sent to Alloy');
+
+    await staffUser(w.store, 'officer@example.gov.uk', 'officer');
+    const staff = staffClient(w.app);
+    await staff.signIn('officer@example.gov.uk');
+    const page = await staff.get(`/staff/requests/${req.id}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /It is getting deeper/);
+    assert.match(page.body, /kept in Pipework, not sent: alloy&#39;s configuration has no &quot;comment&quot; call/);
   } finally {
     await w.close();
     await peer.close();

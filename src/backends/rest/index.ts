@@ -1,9 +1,11 @@
-import { DeliveryError, type Backend, type BackendDeps, type RequestJob, type StatusReport } from '../port.ts';
+import { DeliveryError, InboundError, keptInPipework, type Backend, type BackendDeps, type RequestJob, type StatusReport } from '../port.ts';
 import { requestPayload, updatePayload } from '../wire.ts';
 import { RestConfig, checkRestTemplates, type RestCall, type RestOperation } from './config.ts';
 import { Templates, type Expr } from './templates.ts';
 import { authenticator } from './auth.ts';
-import { decodeBody, encodeBody, exchange, failedAnswer, type Answer } from './transport.ts';
+import { exchange, failedAnswer } from '../http.ts';
+import { decodeBody, encodeBody, type Answer } from './transport.ts';
+import { checkPushAuth, decodePush } from './push.ts';
 
 export { RestConfig, checkRestTemplates };
 
@@ -80,7 +82,7 @@ export function restBackend(name: string, config: RestConfig, deps: BackendDeps)
   return {
     name,
     kind: 'rest',
-    statusUpdates: config.pull ? 'pull' : 'none',
+    statusUpdates: config.push ? 'push' : config.pull ? 'pull' : 'none',
     pullIntervalMs: (config.pull?.everySeconds ?? 60) * 1000,
     statusMap: config.statusMap ?? {},
     // With `find`, a lost answer is looked up before sending again; without it a vendor that ignores Idempotency-Key may see a repeat.
@@ -104,7 +106,8 @@ export function restBackend(name: string, config: RestConfig, deps: BackendDeps)
     reconcile: config.find ? async (job) => ({ reference: await lookUp(job) }) : undefined,
 
     async deliverUpdate(job) {
-      if (!config.comment) throw new DeliveryError(`${name} takes no comments: its configuration has no "comment"`, false);
+      // A vendor API without a comment call: the comment stays with the case here (as open311-upstream does for an upstream without servicerequestupdates).
+      if (!config.comment) return keptInPipework(`${name}'s configuration has no "comment" call`);
       const done = await run('comment', config.comment, { ...jobContext(job), reference: job.reference, update: updatePayload(job) });
       await refused('comment.failure', config.comment.failure, done);
       return {};
@@ -145,6 +148,30 @@ export function restBackend(name: string, config: RestConfig, deps: BackendDeps)
             // Every call failed: the back-end is down or the configuration wrong; say so rather than report nothing.
             if (all.length && failures === all.length) throw lastError;
             return { reports, problems };
+          },
+        }
+      : {}),
+
+    ...(config.push
+      ? {
+          async parseInbound(headers: Record<string, string | string[] | undefined>, raw: Buffer) {
+            const push = config.push!;
+            checkPushAuth(push.auth, headers, raw);
+            const body = decodePush(headers, raw, push.format ?? (format === 'xml' ? 'xml' : 'json'), name);
+            const plain = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), [v ?? ''].flat().join(', ')]));
+            let value: unknown;
+            try {
+              value = await t.evaluate('push.reports', push.reports, { body, headers: plain, settings, now: new Date().toISOString() });
+            } catch (e) {
+              throw new InboundError((e as Error).message, 400);
+            }
+            const reports: StatusReport[] = [];
+            const problems: string[] = [];
+            read(value, undefined, reports, problems);
+            // All or nothing: the vendor is told which entries could not be read and may send them again, corrected.
+            if (problems.length) throw new InboundError(problems.join('; '), 400);
+            if (!reports.length) throw new InboundError(`push.reports found no report in the body: ${raw.toString('utf8').slice(0, 100)}`, 400);
+            return reports;
           },
         }
       : {}),

@@ -168,7 +168,7 @@ test('rest: a back-end that does not answer within timeoutMs is a retryable erro
   }
 });
 
-test('rest: comments without a "comment" call are refused plainly; a pull with a failing reference reports the rest', async () => {
+test('rest: comments without a "comment" call are kept in Pipework with a note, never sent or refused; a pull with a failing reference reports the rest', async () => {
   const peer = await restPeer('none');
   try {
     const { comment: _, ...noComment } = simpleConfig(peer.base, { type: 'none' });
@@ -176,9 +176,9 @@ test('rest: comments without a "comment" call are refused plainly; a pull with a
     const job = sampleJob();
     const reference = (await backend.deliverRequest(job)).reference!;
     const update = { id: '1', requestId: job.request.id, jurisdictionId: 'example', status: 'unchanged' as const, description: 'x', mediaUrls: [], authorKind: 'resident' as const, contact: {}, updatedAt: new Date() };
-    const e = await failure(backend.deliverUpdate({ ...job, reference, update }));
-    assert.match(e.message, /takes no comments/);
-    assert.equal(e.retryable, false);
+    const kept = await backend.deliverUpdate({ ...job, reference, update });
+    assert.match(kept.note ?? '', /^kept in Pipework, not sent: cases's configuration has no "comment" call/);
+    assert.deepEqual(peer.cases.get(reference)!.notes, [], 'nothing was sent to the back-end');
 
     peer.setState(reference, 'DONE', 'Filled');
     const { reports, problems } = await backend.pullUpdates!(undefined, async () => [reference, 'C-NOPE']);

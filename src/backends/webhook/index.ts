@@ -50,6 +50,11 @@ export function webhookBackend(name: string, config: WebhookConfig, deps: Backen
       );
       return {};
     },
+    async handOver(reference, to, job) {
+      // The contract's request.moved: the case is now handled elsewhere (routes move-open), so its staff stop working it.
+      const key = `${job.idempotencyKey}-handover`;
+      await post({ event: 'request.moved', idempotency_key: key, reference, to_backend: to, request: requestPayload(job) }, key);
+    },
     async deliverErasure(job) {
       // A comment alone is a different event, so a receiver that knows only request.erased never erases someone else's case.
       const erased = job.updateId
@@ -63,7 +68,7 @@ export function webhookBackend(name: string, config: WebhookConfig, deps: Backen
       } catch {}
       return { reference: typeof reply?.reference === 'string' || typeof reply?.reference === 'number' ? String(reply.reference) : undefined };
     },
-    parseInbound(headers, body) {
+    async parseInbound(headers, body) {
       const why = verifySignature(config.secret, headers, body);
       if (why) throw new InboundError(`signature check failed: ${why}`, 401);
       let doc: unknown;

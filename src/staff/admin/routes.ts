@@ -11,6 +11,7 @@ import { page, type PageError } from '../render.ts';
 import { field, recordAdmin } from './audit.ts';
 import { staffActor } from './backends.ts';
 import { latencyChart } from './chart.ts';
+import { moveOpenPages } from './move-open.ts';
 
 type Params = { service: string };
 const CODE = /^(\*|[A-Za-z0-9_-]{1,64})$/;
@@ -111,6 +112,7 @@ async function routeRoutes(app: FastifyInstance, ctx: StaffContext) {
   }, 'percent'));
   app.post<{ Params: Params }>('/routes/:service/promote', change('promote', (_req, k, a) => promote(store, k, a), 'promote'));
   app.post<{ Params: Params }>('/routes/:service/clear', change('clear', (_req, k, a) => clearRoute(store, k, a), 'primary'));
+  await moveOpenPages(app, ctx);
 }
 
 export const routesArea: AdminArea = {

@@ -19,6 +19,7 @@ import * as m0019 from './0019_staff_casework.ts';
 import * as m0020 from './0020_resident_web.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
 import * as m0022 from './0022_no_index_entries_for_nulls.ts';
+import * as m0023 from './0023_pull_page_index.ts';
 import * as m0024 from './0024_erasure_comments.ts';
 import * as m0025 from './0025_teams_and_reply_templates.ts';
 
@@ -47,6 +48,7 @@ export const migrations: Record<string, Migration> = {
   '0020_resident_web': m0020,
   '0021_shared_between_processes': m0021,
   '0022_no_index_entries_for_nulls': m0022,
+  '0023_pull_page_index': m0023,
   '0024_erasure_comments': m0024,
   '0025_teams_and_reply_templates': m0025,
 };

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { basicCredentials, standInServer, type StandInRequest } from './stand-in-server.ts';
 
 export type PeerAuth = 'none' | 'header' | 'basic' | 'oauth2';
@@ -84,6 +84,24 @@ export async function restPeer(auth: PeerAuth, options: { tokenSeconds?: number;
       const c = cases.get(id)!;
       c.state = state;
       c.note = note;
+    },
+    /**
+     * Tells `url` (Pipework's inbound route) that a case changed state, over real HTTP, as the case API's
+     * own webhooks would: JSON or XML, signed with an HMAC of the body (X-Cases-Signature: sha256=<hex>)
+     * or carrying a shared secret (X-Cases-Token).
+     */
+    async notify(url: string, id: string, o: { as: 'json' | 'xml'; hmacSecret?: string; tokenSecret?: string; eventId: string }) {
+      const c = cases.get(id)!;
+      const at = new Date().toISOString();
+      const body =
+        o.as === 'json'
+          ? JSON.stringify({ event: 'case.state_changed', event_id: o.eventId, changed_at: at, case: { id: c.id, state: c.state, state_note: c.note } })
+          : `<?xml version="1.0"?><caseEvent xmlns:c="urn:cases"><c:eventId>${o.eventId}</c:eventId><c:changedAt>${at}</c:changedAt><c:case id="${c.id}"><c:state>${c.state}</c:state><c:note>${c.note}</c:note></c:case></caseEvent>`;
+      const headers: Record<string, string> = { 'content-type': o.as === 'json' ? 'application/json' : 'application/xml' };
+      if (o.hmacSecret) headers['x-cases-signature'] = `sha256=${createHmac('sha256', o.hmacSecret).update(body).digest('hex')}`;
+      if (o.tokenSecret) headers['x-cases-token'] = o.tokenSecret;
+      const res = await fetch(url, { method: 'POST', headers, body });
+      return { status: res.status, body: await res.text() };
     },
     /** Forgets every token it gave out: the next call with one is a 401. */
     expireTokens: () => tokens.clear(),

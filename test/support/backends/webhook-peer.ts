@@ -27,6 +27,8 @@ export async function webhookPeer(options: PeerOptions) {
   const updates: any[] = [];
   /** Every request.erased and update.erased call (an erasure request sent on), repeats included. */
   const erasures: any[] = [];
+  /** Every request.moved call (a case taken along by move-open). */
+  const moves: any[] = [];
   let badSignatures = 0;
 
   const read = (req: IncomingMessage) =>
@@ -58,6 +60,10 @@ export async function webhookPeer(options: PeerOptions) {
       erasures.push(doc);
       return send(200, { reference: `ERASURE-${erasures.length}` });
     }
+    if (doc.event === 'request.moved') {
+      moves.push(doc);
+      return send(200, { ok: true });
+    }
     if (doc.event === 'request.updated') {
       updates.push(doc);
       return send(200, { ok: true });
@@ -79,6 +85,7 @@ export async function webhookPeer(options: PeerOptions) {
     calls,
     updates,
     erasures,
+    moves,
     get badSignatures() {
       return badSignatures;
     },
