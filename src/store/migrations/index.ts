@@ -19,6 +19,7 @@ import * as m0019 from './0019_staff_casework.ts';
 import * as m0020 from './0020_resident_web.ts';
 import * as m0021 from './0021_shared_between_processes.ts';
 import * as m0022 from './0022_no_index_entries_for_nulls.ts';
+import * as m0026 from './0026_request_joiners.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -45,4 +46,5 @@ export const migrations: Record<string, Migration> = {
   '0020_resident_web': m0020,
   '0021_shared_between_processes': m0021,
   '0022_no_index_entries_for_nulls': m0022,
+  '0026_request_joiners': m0026,
 };

@@ -1,0 +1,95 @@
+import { test, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { demoApp } from '../../test/support/app.ts';
+import { webClient, residentReference } from '../../test/support/web.ts';
+import { SAMPLE_ADDRESSES } from '../../test/support/os-places-stand-in.ts';
+import { gridToLatLong } from '../addresses/grid.ts';
+import { submitRequest } from '../core/requests/submit.ts';
+import { recordUpdate } from '../core/requests/record-update.ts';
+
+const ctx = await demoApp({ webSubmitLimitPerMinute: 1000 });
+after(() => ctx.close());
+const at = gridToLatLong(SAMPLE_ADDRESSES[6].easting, SAMPLE_ADDRESSES[6].northing);
+
+async function toNearby(web: ReturnType<typeof webClient>, lang?: 'cy') {
+  if (lang) await web.get('/?lang=cy');
+  await web.get('/report/graffiti/question/offensive');
+  await web.post('/report/graffiti/question/offensive', { answer: 'no' });
+  await web.get('/report/graffiti/location');
+  const typed = await web.post('/report/graffiti/location', { address: 'By 7 High Street', postcode: '', lat: String(at.lat), long: String(at.long) });
+  assert.equal(typed.headers.location, '/report/graffiti/nearby');
+  return web.get('/report/graffiti/nearby');
+}
+
+const jobs = (requestId: string) => ctx.store.notifications.forRequest(requestId);
+
+test('"I\'m reporting this too": the resident gives contact details on the contact page, joins once, and is told of the next status change by their own notice', async () => {
+  const original = await submitRequest(ctx.store, { jurisdictionId: 'example', serviceCode: 'graffiti', attributes: { offensive: 'no' }, location: { lat: String(at.lat), long: String(at.long), address: 'Wall by 7 High Street' }, contact: { email: 'first@example.com', firstName: 'Fiona' }, mediaUrls: [], source: 'web' });
+  const reference = await residentReference(ctx.store, original.id);
+  const web = webClient(ctx.app);
+  const page = await toNearby(web);
+  assert.match(page.body, new RegExp(`<button type="submit" value="${reference}" name="join"`));
+  assert.doesNotMatch(page.body, /first@example\.com|Fiona/, 'no personal data of the reporter');
+
+  // A reference the page did not offer (a guess, another service's) joins nothing.
+  assert.equal((await web.post('/report/graffiti/nearby', { join: 'HX4K-9TQM' })).headers.location, '/report/graffiti/nearby');
+  const chose = await web.post('/report/graffiti/nearby', { join: reference });
+  assert.equal(chose.headers.location, '/report/graffiti/contact');
+
+  // The journey's own contact step and its checks.
+  const bad = await web.post('/report/graffiti/contact', { email: 'not an address', updatesAsked: '1', updates: 'email' });
+  assert.equal(bad.statusCode, 400);
+  const ok = await web.post('/report/graffiti/contact', { firstName: 'Gwen', email: 'gwen@example.com', updatesAsked: '1', updates: 'email' });
+  assert.equal(ok.headers.location, '/report/graffiti/check');
+  const check = await web.get('/report/graffiti/check');
+  assert.match(check.body, /Check your details before joining this report/);
+  assert.match(check.body, new RegExp(reference));
+  assert.doesNotMatch(check.body, /More about the problem/, 'their own answers are not sent');
+
+  const [a, b] = await Promise.all([web.post('/report/graffiti/check', {}), web.post('/report/graffiti/check', {})]);
+  assert.equal(a.headers.location, '/report/graffiti/confirmation');
+  assert.equal(b.headers.location, '/report/graffiti/confirmation');
+  assert.equal((await web.post('/report/graffiti/check', {})).headers.location, '/report/graffiti/confirmation');
+  const done = await web.get('/report/graffiti/confirmation');
+  assert.match(done.body, /You have been added to this report/);
+  assert.match(done.body, new RegExp(`id="reference">${reference}<`));
+
+  const joiners = await ctx.store.joiners.of(original.id);
+  assert.equal(joiners.length, 1, 'joined once, however often the button was pressed');
+  assert.equal(joiners[0].contact.email, 'gwen@example.com');
+  assert.equal((await ctx.store.joiners.counts([original.id])).get(original.id), 1);
+  assert.equal((await jobs(original.id)).filter((j) => j.kind === 'confirmation').length, 2, 'the reporter\'s confirmation and the joiner\'s');
+
+  // The next status change tells both, each at their own address, each with their own stop link.
+  await recordUpdate(ctx.store, { requestId: original.id, jurisdictionId: 'example', status: 'action_scheduled', description: 'Booked', mediaUrls: [], authorKind: 'staff', contact: {}, notifyResident: true } as never);
+  const claimed = (await ctx.store.notifications.claim({ worker: 't', limit: 50, leaseMs: 60_000 })).filter((j) => j.requestId === original.id);
+  const status = claimed.filter((j) => j.kind !== 'confirmation');
+  assert.deepEqual(status.map((j) => j.contact.email).sort(), ['first@example.com', 'gwen@example.com']);
+  const [mine, theirs] = [status.find((j) => j.contact.email === 'gwen@example.com')!, status.find((j) => j.contact.email === 'first@example.com')!];
+  assert.notEqual(mine.notice.stopToken, theirs.notice.stopToken);
+  await ctx.store.notifications.complete('t', claimed.map((j) => ({ notificationId: j.id, outcome: 'sent' as const, at: Date.now() })));
+
+  // The joiner's stop link stops the joiner only.
+  const stop = await web.post(`/updates/stop/${mine.notice.stopToken}`, {});
+  assert.equal(stop.statusCode, 200);
+  await recordUpdate(ctx.store, { requestId: original.id, jurisdictionId: 'example', status: 'fixed', description: 'Cleaned', mediaUrls: [], authorKind: 'staff', contact: {}, notifyResident: true } as never);
+  const later = (await ctx.store.notifications.claim({ worker: 't', limit: 50, leaseMs: 60_000 })).filter((j) => j.requestId === original.id);
+  assert.deepEqual(later.map((j) => j.contact.email), ['first@example.com'], 'only the reporter is still told');
+});
+
+test('a report closed between choosing it and sending is not joined: the resident is told and can send their own', async () => {
+  const original = await submitRequest(ctx.store, { jurisdictionId: 'example', serviceCode: 'graffiti', attributes: { offensive: 'no' }, location: { lat: String(at.lat), long: String(at.long) }, contact: {}, mediaUrls: [], source: 'web' });
+  const reference = await residentReference(ctx.store, original.id);
+  const web = webClient(ctx.app);
+  await toNearby(web, 'cy');
+  await web.post('/report/graffiti/nearby', { join: reference });
+  await web.post('/report/graffiti/contact', { email: 'dai@example.com', updatesAsked: '1', updates: 'email' });
+  await recordUpdate(ctx.store, { requestId: original.id, jurisdictionId: 'example', status: 'fixed', description: '', mediaUrls: [], authorKind: 'staff', contact: {} });
+  const refused = await web.post('/report/graffiti/check', {});
+  assert.equal(refused.statusCode, 400);
+  assert.match(refused.body, /wedi cau ers i chi ei ddewis/);
+  assert.equal((await ctx.store.joiners.of(original.id)).length, 0);
+  // "A different problem" after all: the journey goes on with the resident's own report.
+  const again = await web.get('/report/graffiti/check');
+  assert.match(again.body, /Gwiriwch eich atebion cyn anfon eich adroddiad/);
+});
