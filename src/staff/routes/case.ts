@@ -6,7 +6,9 @@ import { STATUSES } from '../../core/statuses.ts';
 import { processState } from '../../core/process/rules.ts';
 import { caseOwner } from '../../core/cases/owner.ts';
 import { markDuplicate } from '../../core/cases/duplicate.ts';
-import { assignCase, caseFor, changeStatus, internalNote, publicReply, viewContact } from '../../core/cases/work.ts';
+import { assignCase, caseFor, changeStatus, internalNote, publicReply, viewContact, viewJoiners } from '../../core/cases/work.ts';
+import type { Joiner } from '../../core/requests/join.ts';
+import { residentsReporting } from '../../core/requests/join.ts';
 import { can } from '../../core/staff/roles.ts';
 import { actorOf } from '../identity.ts';
 import { page, type PageError } from '../render.ts';
@@ -20,7 +22,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
   app.get<Params & { Querystring: { contact?: string } }>('/requests/:id', { config: { ability: 'case.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const request = await caseFor(store, actor, req.params.id);
-    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments, duplicateOf, duplicates, messages] = await Promise.all([
+    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments, duplicateOf, duplicates, messages, joinCounts] = await Promise.all([
       store.services.get(actor.jurisdictionId, request.serviceCode),
       processState(store, request, clock.now()),
       store.requests.history(actor.jurisdictionId, request.id, { internal: true }),
@@ -32,12 +34,14 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       store.staff.duplicates.originalOf(actor.jurisdictionId, request.id),
       store.staff.duplicates.of(actor.jurisdictionId, request.id),
       store.notifications.forRequest(request.id),
+      store.joiners.counts([request.id]),
     ]);
     const label = statusLabeller(service);
     const withAttempts = await Promise.all(deliveries.map(async (d) => ({ ...d, attemptList: await store.deliveries.attempts(d.id) })));
     let contact: Contact | undefined;
     const showContact = req.query.contact === 'show' && can(actor.role, 'contact.view');
-    if (showContact) contact = await viewContact(store, clock, actor, request.id);
+    let joiners: Joiner[] = [];
+    if (showContact) [contact, joiners] = await Promise.all([viewContact(store, clock, actor, request.id), viewJoiners(store, clock, actor, request.id)]);
     const officers = staff.filter((u) => !u.disabledAt && can(u.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)?.role, 'case.status'));
     const formError = req.staffSession.get<PageError & { value?: string }>('formError');
     if (formError) req.staffSession.delete('formError');
@@ -70,6 +74,8 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       officers,
       answers,
       contact,
+      joiners,
+      residents: residentsReporting(joinCounts.get(request.id) ?? 0),
       showContact,
       mayViewContact: can(actor.role, 'contact.view'),
       items: timeline({ updates, deliveries: withAttempts, assignments, messages, label }),
