@@ -75,6 +75,8 @@ export interface ComposeContext {
   /** The pattern's (or council's) English label and description of the status: the defaults' words. */
   statusLabel?: string;
   statusDescription?: string;
+  /** The pattern's Welsh label of the status (its `cy.status_labels`), for Welsh messages. */
+  welshStatusLabel?: string;
   /** The council's own words for this message, if it has some (src/core/notifications/templates.ts). */
   template?: MessageTemplate;
 }
@@ -93,7 +95,7 @@ export function compose(job: ClaimedNotification, ctx: ComposeContext): Outgoing
     service: ctx.serviceName,
     council: ctx.councilName,
     // Patterns name their statuses in English; Welsh uses the service's own Welsh names.
-    status: (lang === 'en' && ctx.statusLabel) || statusName[lang](`status.${status}`),
+    status: (lang === 'en' ? ctx.statusLabel : ctx.welshStatusLabel) || statusName[lang](`status.${status}`),
     status_description: lang === 'en' ? (ctx.statusDescription ?? '') : '',
     expected_date: dates[lang](job.request.expectedAt),
     reply: job.update?.description ?? '',

@@ -103,7 +103,7 @@ test('a status change the pattern marks notify: true emails the resident in thei
   const [enRef, cyRef] = [await residentReference(w.store, en.id), await residentReference(w.store, cy.id)];
   assert.deepEqual(enMails.map((m) => m.subject), [`Report ${enRef} received: Pothole`, `Report ${enRef}: Repair scheduled`]);
   assert.match(enMails[1].text!, /is now: Repair scheduled\. The work is booked with our contractor\./);
-  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${cyRef} wedi dod i law: Twll yn y ffordd`, `Adroddiad ${cyRef}: Camau wedi’u trefnu`]);
+  assert.deepEqual(cyMails.map((m) => m.subject), [`Adroddiad ${cyRef} wedi dod i law: Twll yn y ffordd`, `Adroddiad ${cyRef}: Trwsio wedi’i drefnu`]); // the pattern's own Welsh label (cy.status_labels)
   assert.match(enMails[1].text!, /Booked for Tuesday/);
   assert.ok(!smtp.mails.some((m) => m.text?.includes('Resident called twice')), 'an internal note is never sent');
 });
@@ -217,5 +217,25 @@ test("a council's own words, per service and language, replace the defaults; the
     assert.match(cyMail.text!, /^Diolch\. http:\/\/pipework\.test\/updates\/stop\/[A-Za-z0-9_-]+\s*$/, 'named once, not added again');
   } finally {
     for (const language of ['en', 'cy'] as const) for (const serviceCode of ['', 'pothole']) await w.store.messageTemplates.remove({ jurisdictionId: 'example', serviceCode, kind: 'confirmation', channel: 'email', language });
+  }
+});
+
+test('a Welsh resident is told in the council\'s Welsh name; English residents in its English one', async () => {
+  const council = (await w.store.councils.get('example'))!;
+  const { version, ...rest } = council;
+  await w.store.councils.update({ ...rest, welshName: 'Cyngor Bwrdeistref Enghraifft' }, version);
+  try {
+    const [en, cy] = [await submit({}), await submit({ language: 'cy' })];
+    for (const r of [en, cy]) {
+      await recordUpdate(w.store, staff(r.id, { description: 'Diolch / Thanks' }));
+      await settled(r.id);
+    }
+    const [enMails, cyMails] = [smtp.to(`resident${n - 1}@example.org`), smtp.to(`resident${n}@example.org`)];
+    assert.equal(cyMails[1].subject, `Adroddiad ${await residentReference(w.store, cy.id)}: ateb gan Cyngor Bwrdeistref Enghraifft`);
+    assert.equal(enMails[1].subject, `Report ${await residentReference(w.store, en.id)}: a reply from Example Borough Council`);
+  } finally {
+    const now = (await w.store.councils.get('example'))!;
+    const { version: v, ...back } = now;
+    await w.store.councils.update({ ...back, welshName: council.welshName }, v);
   }
 });

@@ -7,6 +7,7 @@ import type { ClaimedNotification, NotificationOutcome } from '../core/notificat
 import { backoffMs } from '../delivery/backoff.ts';
 import { compose, statusOf } from './messages.ts';
 import { pickTemplate } from '../core/notifications/templates.ts';
+import { councilName } from '../core/councils/council.ts';
 import { SendError, type Transport } from './transport.ts';
 
 export interface SenderOptions {
@@ -123,9 +124,10 @@ export class NotificationSender {
     if (now() - job.createdAt.getTime() > this.opts.maxAgeMs) return skip('not sent in time; too late to be useful');
     const transport = this.transports.find((t) => t.channels.includes(job.channel));
     if (!transport) return skip(`no sender for ${job.channel} is configured`);
-    const [service, councils, templates, reference, originalReference] = await Promise.all([
+    const [service, councils, council, templates, reference, originalReference] = await Promise.all([
       this.store.services.get(job.jurisdictionId, job.request.serviceCode),
       this.store.jurisdictions.list(),
+      this.store.councils.get(job.jurisdictionId),
       this.store.messageTemplates.list(job.jurisdictionId),
       this.referenceOf(job.request.id),
       job.duplicateOf ? this.referenceOf(job.duplicateOf) : undefined,
@@ -136,9 +138,11 @@ export class NotificationSender {
       reference,
       originalReference,
       serviceName: welshName ?? service?.name ?? job.request.serviceCode,
-      councilName: councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId,
+      // In Welsh, the council's Welsh name where it has one.
+      councilName: council ? councilName(council, job.notice.language) : (councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId),
       publicUrl: this.opts.publicUrl,
       statusLabel: service?.statusLabels?.[status as keyof typeof service.statusLabels],
+      welshStatusLabel: service?.welsh?.statusLabels?.[status as keyof typeof service.statusLabels],
       statusDescription: await this.statusDescription(job, status),
       template: pickTemplate(templates, { serviceCode: job.request.serviceCode, kind: job.kind, channel: job.channel, language: job.notice.language }),
     });
