@@ -46,7 +46,7 @@ export function checkRows(service: Service, draft: Draft, t: Translate): { headi
   ];
   // Joining an existing report: its reference stands for the report; their own answers are not sent.
   if (draft.joining) {
-    const joined = { key: { text: t('join.reference') }, value: { text: draft.joining.reference }, actions: { items: [{ href: reportPath(service, 'nearby'), text: t('check.change'), visuallyHiddenText: t('join.reference').toLowerCase() }] } };
+    const joined = { key: { text: t('join.reference') }, value: { text: draft.joining.reference }, actions: { items: [{ href: `/reports/${draft.joining.reference}`, text: t('check.change'), visuallyHiddenText: t('join.reference').toLowerCase() }] } };
     return [
       { heading: t('join.heading'), rows: [joined] },
       { heading: t('check.contactHeading'), rows: contact },

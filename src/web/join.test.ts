@@ -93,3 +93,25 @@ test('a report closed between choosing it and sending is not joined: the residen
   const again = await web.get('/report/graffiti/check');
   assert.match(again.body, /Gwiriwch eich atebion cyn anfon eich adroddiad/);
 });
+
+test('the public page of an open report offers "I\'m reporting this too", through the same contact page and send; a closed one does not', async () => {
+  const original = await submitRequest(ctx.store, { jurisdictionId: 'example', serviceCode: 'graffiti', attributes: { offensive: 'no' }, location: { lat: String(at.lat), long: String(at.long) }, contact: { email: 'owner@example.com' }, mediaUrls: [], source: 'web' });
+  const reference = await residentReference(ctx.store, original.id);
+  const web = webClient(ctx.app);
+  const page = await web.get(`/reports/${reference}`);
+  assert.match(page.body, new RegExp(`<form method="post" action="/reports/${reference}/join"`));
+  assert.doesNotMatch(page.body, /owner@example\.com/);
+  const chose = await web.post(`/reports/${reference}/join`, {});
+  assert.equal(chose.headers.location, '/report/graffiti/contact');
+  await web.get('/report/graffiti/contact');
+  await web.post('/report/graffiti/contact', { email: 'passer-by@example.com', updatesAsked: '1', updates: 'email' });
+  assert.match((await web.get('/report/graffiti/check')).body, /Check your details before joining this report/);
+  assert.equal((await web.post('/report/graffiti/check', {})).headers.location, '/report/graffiti/confirmation');
+  assert.deepEqual((await ctx.store.joiners.of(original.id)).map((j) => j.contact.email), ['passer-by@example.com']);
+  // Without the form's token, nothing is joined (CSRF).
+  assert.equal((await ctx.app.inject({ method: 'POST', url: `/reports/${reference}/join` })).statusCode, 403);
+
+  await recordUpdate(ctx.store, { requestId: original.id, jurisdictionId: 'example', status: 'fixed', description: '', mediaUrls: [], authorKind: 'staff', contact: {} });
+  assert.doesNotMatch((await web.get(`/reports/${reference}`)).body, /\/join"/, 'closed: nothing to join');
+  assert.equal((await web.post(`/reports/${reference}/join`, {})).headers.location, `/reports/${reference}`);
+});
