@@ -6,6 +6,7 @@ import { SAMPLE_ADDRESSES } from '../../test/support/os-places-stand-in.ts';
 import { gridToLatLong } from '../addresses/grid.ts';
 import { submitRequest } from '../core/requests/submit.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
+import { joinRequest } from '../core/requests/join.ts';
 
 const ctx = await demoApp({ webSubmitLimitPerMinute: 1000 });
 after(() => ctx.close());
@@ -114,4 +115,13 @@ test('the public page of an open report offers "I\'m reporting this too", throug
   await recordUpdate(ctx.store, { requestId: original.id, jurisdictionId: 'example', status: 'fixed', description: '', mediaUrls: [], authorKind: 'staff', contact: {} });
   assert.doesNotMatch((await web.get(`/reports/${reference}`)).body, /\/join"/, 'closed: nothing to join');
   assert.equal((await web.post(`/reports/${reference}/join`, {})).headers.location, `/reports/${reference}`);
+});
+
+test('erasing a report\'s contact details erases its joiners\' too; they stay counted and are told nothing more', async () => {
+  const original = await submitRequest(ctx.store, { jurisdictionId: 'example', serviceCode: 'graffiti', attributes: { offensive: 'no' }, location: { lat: String(at.lat), long: String(at.long) }, contact: { email: 'gone@example.com' }, mediaUrls: [], source: 'web' });
+  await joinRequest(ctx.store, { requestId: original.id, jurisdictionId: 'example', contact: { email: 'gone-too@example.com', firstName: 'Bryn' }, key: 'erase-test' }, []);
+  await ctx.store.records.eraseContact('example', [original.id], new Date());
+  const [joiner] = await ctx.store.joiners.of(original.id);
+  assert.deepEqual([joiner.contact.email, joiner.contact.firstName], [undefined, undefined]);
+  assert.equal((await ctx.store.joiners.counts([original.id])).get(original.id), 1);
 });
