@@ -125,3 +125,15 @@ test('erasing a report\'s contact details erases its joiners\' too; they stay co
   assert.deepEqual([joiner.contact.email, joiner.contact.firstName], [undefined, undefined]);
   assert.equal((await ctx.store.joiners.counts([original.id])).get(original.id), 1);
 });
+
+test('choosing the place again forgets the report chosen to join: the resident sends their own unless they choose it again', async () => {
+  const original = await submitRequest(ctx.store, { jurisdictionId: 'example', serviceCode: 'graffiti', attributes: { offensive: 'no' }, location: { lat: String(at.lat), long: String(at.long) }, contact: {}, mediaUrls: [], source: 'web' });
+  const web = webClient(ctx.app);
+  await toNearby(web);
+  await web.post('/report/graffiti/nearby', { join: await residentReference(ctx.store, original.id) });
+  await web.get('/report/graffiti/location');
+  // Somewhere else, with nothing reported near: straight on to contact details, then the resident's own report.
+  const moved = await web.post('/report/graffiti/location', { address: 'Far field', postcode: '', lat: String(at.lat + 0.05), long: String(at.long) });
+  assert.equal(moved.headers.location, '/report/graffiti/contact');
+  assert.match((await web.get('/report/graffiti/check')).body, /Check your answers before sending your report/);
+});

@@ -174,6 +174,11 @@ export async function locationRoutes(app: FastifyInstance, ctx: WebContext) {
 
   /** Next: "Is it one of these?" when open reports of this service are near; else the page after location. */
   async function afterLocation(req: FastifyRequest, service: Service, draft: Draft): Promise<string> {
+    // A new place: a report chosen to join near the old one is chosen again, or not, on "Is it one of these?".
+    if (draft.joining) {
+      delete draft.joining;
+      writeDraft(req.session, service.code, draft);
+    }
     const near = await nearbyReports(service, draft);
     return near.length ? `${reportPath(service, 'nearby')}${changing(req) ? '?change=1' : ''}` : nextPath(service, 'location', changing(req));
   }
