@@ -1,10 +1,18 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { Database } from './schema.ts';
-import type { JoinerStore } from '../core/requests/join.ts';
+import type { Joiner, JoinerStore } from '../core/requests/join.ts';
+import { PHONE_DIGITS } from './records.ts';
 import { notificationValues } from './request-effects.ts';
 
 const opt = (v: string | null) => (v === null ? undefined : v);
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
+
+const joinerFromRow = (r: Selectable<Database['request_joiners']>): Joiner => ({
+  id: String(r.id),
+  requestId: String(r.request_id),
+  contact: { firstName: opt(r.first_name), lastName: opt(r.last_name), email: opt(r.email), phone: opt(r.phone), language: r.language === 'cy' ? 'cy' : 'en', emailUpdates: r.email_updates === 1, textUpdates: r.sms_updates === 1 },
+  joinedAt: new Date(Number(r.joined_at)),
+});
 
 export function joinerStore(db: Kysely<Database>): JoinerStore {
   return {
@@ -39,12 +47,21 @@ export function joinerStore(db: Kysely<Database>): JoinerStore {
       const id = rowId(requestId);
       if (id === undefined) return [];
       const rows = await db.selectFrom('request_joiners').selectAll().where('request_id', '=', id).orderBy('id').execute();
-      return rows.map((r) => ({
-        id: String(r.id),
-        requestId: String(r.request_id),
-        contact: { firstName: opt(r.first_name), lastName: opt(r.last_name), email: opt(r.email), phone: opt(r.phone), language: r.language === 'cy' ? 'cy' : 'en', emailUpdates: r.email_updates === 1, textUpdates: r.sms_updates === 1 },
-        joinedAt: new Date(Number(r.joined_at)),
-      }));
+      return rows.map(joinerFromRow);
+    },
+    async byPerson(jurisdictionId, q) {
+      if (!q.email && !q.phone) return [];
+      const rows = await db.selectFrom('request_joiners').selectAll().where('jurisdiction_id', '=', jurisdictionId)
+        .where((eb) => eb.or([...(q.email ? [eb(sql<string>`lower(email)`, '=', q.email)] : []), ...(q.phone ? [eb(PHONE_DIGITS, '=', q.phone)] : [])]))
+        .orderBy('id').execute();
+      return rows.map(joinerFromRow);
+    },
+    async erase(jurisdictionId, joinerIds, at) {
+      const list = joinerIds.map(rowId).filter((n): n is number => n !== undefined);
+      if (!list.length) return 0;
+      const r = await db.updateTable('request_joiners').set({ first_name: null, last_name: null, email: null, phone: null, stopped_at: at.getTime() }).where('id', 'in', list).where('jurisdiction_id', '=', jurisdictionId).executeTakeFirst();
+      await db.updateTable('notifications').set({ state: 'skipped', last_error: 'the resident\'s details were erased' }).where('joiner_id', 'in', list).where('state', '=', 'pending').execute();
+      return Number(r.numUpdatedRows);
     },
     async counts(requestIds) {
       const ids = requestIds.map(rowId).filter((n): n is number => n !== undefined);

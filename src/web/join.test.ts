@@ -7,6 +7,8 @@ import { gridToLatLong } from '../addresses/grid.ts';
 import { submitRequest } from '../core/requests/submit.ts';
 import { recordUpdate } from '../core/requests/record-update.ts';
 import { joinRequest } from '../core/requests/join.ts';
+import { erasePerson, findPerson } from '../core/records/records.ts';
+import { systemClock } from '../core/clock.ts';
 
 const ctx = await demoApp({ webSubmitLimitPerMinute: 1000 });
 after(() => ctx.close());
@@ -136,4 +138,17 @@ test('choosing the place again forgets the report chosen to join: the resident s
   const moved = await web.post('/report/graffiti/location', { address: 'Far field', postcode: '', lat: String(at.lat + 0.05), long: String(at.long) });
   assert.equal(moved.headers.location, '/report/graffiti/contact');
   assert.match((await web.get('/report/graffiti/check')).body, /Check your answers before sending your report/);
+});
+
+test('subject access finds a resident\'s joins (theirs only), and erasing them blanks their join, not the reporter\'s report', async () => {
+  const original = await submitRequest(ctx.store, { jurisdictionId: 'example', serviceCode: 'graffiti', attributes: { offensive: 'no' }, location: { lat: String(at.lat), long: String(at.long) }, contact: { email: 'keeps@example.com' }, mediaUrls: [], source: 'web' });
+  await joinRequest(ctx.store, { requestId: original.id, jurisdictionId: 'example', contact: { email: 'Asks@Example.com', phone: '07700 900123' }, key: 'sar-test' }, []);
+  const found = await findPerson(ctx.store, 'example', { email: 'asks@example.com' });
+  assert.deepEqual(found.joined.map((j) => j.requestId), [original.id]);
+  assert.deepEqual(found.requests, [], 'the report itself is the reporter\'s');
+  assert.equal((await findPerson(ctx.store, 'example', { phone: '07700900123' })).joined.length, 1);
+  await erasePerson(ctx.store, 'example', { email: 'asks@example.com' }, 'cli:test', systemClock);
+  assert.equal((await findPerson(ctx.store, 'example', { email: 'asks@example.com' })).joined.length, 0);
+  assert.equal((await ctx.store.requests.contact('example', original.id))?.email, 'keeps@example.com');
+  assert.equal((await ctx.store.joiners.counts([original.id])).get(original.id), 1, 'still counted');
 });

@@ -36,6 +36,10 @@ export interface JoinerStore {
   of(requestId: string): Promise<Joiner[]>;
   /** How many residents joined each request (absent: none). */
   counts(requestIds: string[]): Promise<Map<string, number>>;
+  /** Subject access: the joins this person made (email lower-cased, phone as digits, as records compares them). */
+  byPerson(jurisdictionId: string, q: { email?: string; phone?: string }): Promise<Joiner[]>;
+  /** Erasure: these joiners' details are blanked and they are told nothing more; they stay counted. */
+  erase(jurisdictionId: string, joinerIds: string[], at: Date): Promise<number>;
 }
 
 /** What joining writes: the joiner's notice (channels off when they chose none) and their confirmation. */
