@@ -78,7 +78,8 @@ export function notificationStore(db: Kysely<Database>, dialect: 'sqlite' | 'pos
       const req = requests.find((x) => x.id === r.request_id);
       // A joiner's job goes to the joiner, with their own notice and stop link.
       const joiner = r.joiner_id == null ? undefined : joiners.find((j) => Number(j.id) === Number(r.joiner_id));
-      const notice = joiner ? joinerNotice(joiner) : notices.find((x) => x.request_id === r.request_id) && noticeFromRow(notices.find((x) => x.request_id === r.request_id)!);
+      const reporters = notices.find((x) => x.request_id === r.request_id);
+      const notice = joiner ? joinerNotice(joiner) : reporters && noticeFromRow(reporters);
       if (!req || !notice) continue; // cannot happen: jobs are written with their request and notice
       const c = joiner ?? contacts.find((x) => x.request_id === r.request_id);
       const u = r.update_id === null ? undefined : updates.find((x) => x.id === r.update_id);
