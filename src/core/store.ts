@@ -8,6 +8,7 @@ import type { RoutingStore } from './routing/route.ts';
 import type { ErasureStore, RecordsStore } from './records/port.ts';
 import type { EventStore } from './events/event.ts';
 import type { NotificationStore } from './notifications/notification.ts';
+import type { JoinerStore } from './requests/join.ts';
 import type { MessageTemplateStore } from './notifications/templates.ts';
 import type { SubscriptionStore } from './events/subscription.ts';
 import type { StaffStore } from './staff/staff.ts';
@@ -141,6 +142,8 @@ export interface Store {
   subscriptions: SubscriptionStore;
   /** Messages to residents (src/notify/). */
   notifications: NotificationStore;
+  /** Residents who joined an existing report (decision 0160). */
+  joiners: JoinerStore;
   /** Each council's library of service pattern versions (src/patterns/). */
   patterns: PatternStore;
   /** Signing keys, feed subscriptions and the versions seen in them (src/patterns/sharing/). */

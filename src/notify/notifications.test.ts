@@ -221,6 +221,26 @@ test("a council's own words, per service and language, replace the defaults; the
   }
 });
 
+test('a Welsh resident is told in the council\'s Welsh name; English residents in its English one', async () => {
+  const council = (await w.store.councils.get('example'))!;
+  const { version, ...rest } = council;
+  await w.store.councils.update({ ...rest, welshName: 'Cyngor Bwrdeistref Enghraifft' }, version);
+  try {
+    const [en, cy] = [await submit({}), await submit({ language: 'cy' })];
+    for (const r of [en, cy]) {
+      await recordUpdate(w.store, staff(r.id, { description: 'Diolch / Thanks' }));
+      await settled(r.id);
+    }
+    const [enMails, cyMails] = [smtp.to(`resident${n - 1}@example.org`), smtp.to(`resident${n}@example.org`)];
+    assert.equal(cyMails[1].subject, `Adroddiad ${await residentReference(w.store, cy.id)}: ateb gan Cyngor Bwrdeistref Enghraifft`);
+    assert.equal(enMails[1].subject, `Report ${await residentReference(w.store, en.id)}: a reply from Example Borough Council`);
+  } finally {
+    const now = (await w.store.councils.get('example'))!;
+    const { version: v, ...back } = now;
+    await w.store.councils.update({ ...back, welshName: council.welshName }, v);
+  }
+});
+
 test("once the pattern has Welsh words, a Welsh resident's status email uses its Welsh label, description and service name; English keeps the English", async () => {
   // Last in this file: it moves the shared pothole service onto a version with Welsh wording.
   const draft = await saveServiceDraft(w.store, 'example', 'pothole', {

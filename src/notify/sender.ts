@@ -7,6 +7,7 @@ import type { ClaimedNotification, NotificationOutcome } from '../core/notificat
 import { backoffMs } from '../delivery/backoff.ts';
 import { compose, statusOf } from './messages.ts';
 import { pickTemplate } from '../core/notifications/templates.ts';
+import { councilName } from '../core/councils/council.ts';
 import { SendError, type Transport } from './transport.ts';
 import { localised } from '../web/welsh.ts';
 import type { Status } from '../core/statuses.ts';
@@ -125,9 +126,10 @@ export class NotificationSender {
     if (now() - job.createdAt.getTime() > this.opts.maxAgeMs) return skip('not sent in time; too late to be useful');
     const transport = this.transports.find((t) => t.channels.includes(job.channel));
     if (!transport) return skip(`no sender for ${job.channel} is configured`);
-    const [service, councils, templates, reference, originalReference] = await Promise.all([
+    const [service, councils, council, templates, reference, originalReference] = await Promise.all([
       this.store.services.get(job.jurisdictionId, job.request.serviceCode),
       this.store.jurisdictions.list(),
+      this.store.councils.get(job.jurisdictionId),
       this.store.messageTemplates.list(job.jurisdictionId),
       this.referenceOf(job.request.id),
       job.duplicateOf ? this.referenceOf(job.duplicateOf) : undefined,
@@ -140,7 +142,8 @@ export class NotificationSender {
       reference,
       originalReference,
       serviceName: shown?.name ?? job.request.serviceCode,
-      councilName: councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId,
+      // In Welsh, the council's Welsh name where it has one.
+      councilName: council ? councilName(council, lang) : (councils.find((c) => c.id === job.jurisdictionId)?.name ?? job.jurisdictionId),
       publicUrl: this.opts.publicUrl,
       statusLabel: shown?.statusLabels?.[status as Status],
       statusDescription: lang === 'cy' ? service?.welsh?.statusDescriptions?.[status as Status] : await this.statusDescription(job, status),

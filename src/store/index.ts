@@ -16,6 +16,7 @@ import { catalogueCache } from './cache.ts';
 import { SecretKeyError, keyring } from '../core/secrets.ts';
 import { eventStore } from './events.ts';
 import { notificationStore } from './notifications.ts';
+import { joinerStore } from './joiners.ts';
 import { subscriptionStore } from './subscriptions.ts';
 import { staffStore } from './staff.ts';
 import { staffQueueStore } from './staff-queue.ts';
@@ -99,6 +100,7 @@ export async function openStore(
     events: eventStore(db, dialect),
     subscriptions: subscriptionStore(db, keys),
     notifications: notificationStore(db, dialect),
+    joiners: joinerStore(db),
     apiKeys: apiKeyStore(db),
     media: mediaStore(db),
     webSessions: webSessionStore(db),

@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Transaction } from 'kysely';
 import type { Database } from './schema.ts';
 import type { ClaimedNotification, Notification, NotificationStore, ResidentNotice } from '../core/notifications/notification.ts';
 import { requestFromRow, updateFromRow } from './rows.ts';
@@ -13,6 +13,16 @@ export const noticeFromRow = (r: Selectable<Database['resident_notices']>): Resi
   language: r.language === 'cy' ? 'cy' : 'en',
   email: r.email === 1,
   sms: r.sms === 1,
+  stopToken: r.stop_token,
+  stoppedAt: date(r.stopped_at),
+});
+
+/** A joiner's own notice (decision 0160): like the reporter's, on their row. */
+export const joinerNotice = (r: Selectable<Database['request_joiners']>): ResidentNotice => ({
+  requestId: String(r.request_id),
+  language: r.language === 'cy' ? 'cy' : 'en',
+  email: r.email_updates === 1,
+  sms: r.sms_updates === 1,
   stopToken: r.stop_token,
   stoppedAt: date(r.stopped_at),
 });
@@ -40,30 +50,44 @@ export const notificationFromRow = (r: Row): Notification => ({
 /** Longest error text kept per job: an SMTP server's reply can be long. */
 const MAX_ERROR = 1000;
 
+/** A joiner's stop link stops only that joiner's messages; the reporter's and other joiners' go on. */
+async function stopJoiner(trx: Transaction<Database>, token: string, at: Date) {
+  const j = await trx.selectFrom('request_joiners').select(['id', 'stopped_at']).where('stop_token', '=', token).executeTakeFirst();
+  if (!j) return false;
+  if (j.stopped_at === null) await trx.updateTable('request_joiners').set({ stopped_at: at.getTime() }).where('id', '=', j.id).execute();
+  await trx.updateTable('notifications').set({ state: 'skipped', last_error: 'the resident stopped updates for this report' }).where('joiner_id', '=', Number(j.id)).where('state', '=', 'pending').execute();
+  return true;
+}
+
 export function notificationStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): NotificationStore {
   async function hydrate(rows: Row[]): Promise<ClaimedNotification[]> {
     if (!rows.length) return [];
     const ids = [...new Set(rows.map((r) => r.request_id))];
     const updateIds = rows.flatMap((r) => (r.update_id === null ? [] : [r.update_id]));
-    const [requests, contacts, notices, updates, duplicates] = await Promise.all([
+    const joinerIds = rows.flatMap((r) => (r.joiner_id == null ? [] : [Number(r.joiner_id)]));
+    const [requests, contacts, notices, updates, duplicates, joiners] = await Promise.all([
       db.selectFrom('service_requests').selectAll().where('id', 'in', ids).execute(),
       db.selectFrom('request_contacts').selectAll().where('request_id', 'in', ids).execute(),
       db.selectFrom('resident_notices').selectAll().where('request_id', 'in', ids).execute(),
       updateIds.length ? db.selectFrom('request_updates').selectAll().where('id', 'in', updateIds).execute() : Promise.resolve([]),
       rows.some((r) => r.kind === 'merged') ? db.selectFrom('request_duplicates').select(['request_id', 'original_id']).where('request_id', 'in', ids).execute() : Promise.resolve([]),
+      joinerIds.length ? db.selectFrom('request_joiners').selectAll().where('id', 'in', joinerIds).execute() : Promise.resolve([]),
     ]);
     const out: ClaimedNotification[] = [];
     for (const r of rows) {
       const req = requests.find((x) => x.id === r.request_id);
-      const notice = notices.find((x) => x.request_id === r.request_id);
+      // A joiner's job goes to the joiner, with their own notice and stop link.
+      const joiner = r.joiner_id == null ? undefined : joiners.find((j) => Number(j.id) === Number(r.joiner_id));
+      const reporters = notices.find((x) => x.request_id === r.request_id);
+      const notice = joiner ? joinerNotice(joiner) : reporters && noticeFromRow(reporters);
       if (!req || !notice) continue; // cannot happen: jobs are written with their request and notice
-      const c = contacts.find((x) => x.request_id === r.request_id);
+      const c = joiner ?? contacts.find((x) => x.request_id === r.request_id);
       const u = r.update_id === null ? undefined : updates.find((x) => x.id === r.update_id);
       out.push({
         ...notificationFromRow(r),
         request: requestFromRow(req),
-        contact: { firstName: opt(c?.first_name ?? null), lastName: opt(c?.last_name ?? null), email: opt(c?.email ?? null), phone: opt(c?.phone ?? null), language: noticeFromRow(notice).language },
-        notice: noticeFromRow(notice),
+        contact: { firstName: opt(c?.first_name ?? null), lastName: opt(c?.last_name ?? null), email: opt(c?.email ?? null), phone: opt(c?.phone ?? null), language: notice.language },
+        notice,
         update: u && updateFromRow(u),
         ...(r.kind === 'merged' ? { duplicateOf: String(duplicates.find((d) => Number(d.request_id) === Number(r.request_id))?.original_id ?? '') || undefined } : {}),
       });
@@ -124,19 +148,22 @@ export function notificationStore(db: Kysely<Database>, dialect: 'sqlite' | 'pos
         .select('service_requests.jurisdiction_id')
         .where('stop_token', '=', token)
         .executeTakeFirst();
-      return row && { ...noticeFromRow(row), jurisdictionId: row.jurisdiction_id };
+      if (row) return { ...noticeFromRow(row), jurisdictionId: row.jurisdiction_id };
+      const joiner = await db.selectFrom('request_joiners').selectAll().where('stop_token', '=', token).executeTakeFirst();
+      return joiner && { ...joinerNotice(joiner), jurisdictionId: joiner.jurisdiction_id };
     },
 
     async stop(token, at = new Date()) {
       return db.transaction().execute(async (trx) => {
         const row = await trx.selectFrom('resident_notices').select(['request_id', 'stopped_at']).where('stop_token', '=', token).executeTakeFirst();
-        if (!row) return false;
+        if (!row) return stopJoiner(trx, token, at);
         if (row.stopped_at === null) await trx.updateTable('resident_notices').set({ stopped_at: at.getTime() }).where('request_id', '=', row.request_id).execute();
         // Messages already queued are not sent either.
         await trx
           .updateTable('notifications')
           .set({ state: 'skipped', last_error: 'the resident stopped updates for this report' })
           .where('request_id', '=', row.request_id)
+          .where('joiner_id', 'is', null)
           .where('state', '=', 'pending')
           .execute();
         return true;

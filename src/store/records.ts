@@ -14,6 +14,8 @@ async function eraseContactIn(trx: Transaction<Database>, jurisdictionId: string
   if (!list.length) return 0;
   await trx.deleteFrom('request_contacts').where('request_id', 'in', (eb) => eb.selectFrom('service_requests').select('id').where('id', 'in', list).where('jurisdiction_id', '=', jurisdictionId)).execute();
   await trx.updateTable('request_updates').set({ contact: '{}' }).where('request_id', 'in', list).where('jurisdiction_id', '=', jurisdictionId).execute();
+  // Residents who joined the report (decision 0160) lose their details with the reporter's; they stay counted, and are told nothing more.
+  await trx.updateTable('request_joiners').set({ first_name: null, last_name: null, email: null, phone: null, stopped_at: at }).where('request_id', 'in', list).where('jurisdiction_id', '=', jurisdictionId).execute();
   const r = await trx
     .updateTable('service_requests')
     .set({ contact_erased_at: at, account_id: null, device_id: null })

@@ -6,13 +6,14 @@ import type { NewNotification } from '../core/notifications/notification.ts';
 import { requestCreatedEvents, updateEvents } from '../core/events/decide.ts';
 import { confirmationNotifications, noticeForContact, updateNotifications } from '../core/notifications/decide.ts';
 import { eventValues, insertEvents } from './events.ts';
-import { noticeFromRow } from './notifications.ts';
+import { joinerNotice, noticeFromRow } from './notifications.ts';
+import type { ResidentNotice } from '../core/notifications/notification.ts';
 
 // What a change causes besides itself — its events, the resident's notice and
 // messages — written in the change's own transaction. The core decides; these
 // only read what it needs inside the transaction and write what it decided.
 
-const notificationValues = (jurisdictionId: string, updateId: number | null, n: NewNotification, now: number) => ({
+export const notificationValues = (jurisdictionId: string, updateId: number | null, n: NewNotification, now: number) => ({
   jurisdiction_id: jurisdictionId,
   update_id: updateId,
   kind: n.kind,
@@ -51,9 +52,10 @@ export function newRequestEffectRows(input: NewServiceRequest, now: number): Lin
  * status as it stands, which a comment does not move), and writes them.
  */
 export async function insertUpdateEffects(trx: Transaction<Database>, requestId: number, updateId: number, u: NewRequestUpdate, at: number, previousStatus?: string) {
-  const [req, notice] = await Promise.all([
+  const [req, notice, joiners] = await Promise.all([
     trx.selectFrom('service_requests').select(['status', 'service_code', 'pattern_id']).where('id', '=', requestId).executeTakeFirstOrThrow(),
     trx.selectFrom('resident_notices').selectAll().where('request_id', '=', requestId).executeTakeFirst(),
+    trx.selectFrom('request_joiners').selectAll().where('request_id', '=', requestId).execute(),
   ]);
   const update = { ...u, id: String(updateId) };
   const moved = u.status !== 'unchanged' && u.status !== (previousStatus ?? req.status);
@@ -62,9 +64,12 @@ export async function insertUpdateEffects(trx: Transaction<Database>, requestId:
     await trx.insertInto('request_duplicates').values({ request_id: requestId, jurisdiction_id: u.jurisdictionId, original_id: Number(u.duplicateOf), linked_at: at }).onConflict((oc) => oc.column('request_id').doNothing()).execute();
   }
   await insertEvents(trx, updateEvents({ update, serviceCode: req.service_code, previousStatus: previousStatus ?? req.status, at: new Date(at) }));
-  const jobs = updateNotifications({ update, previousStatus: previousStatus ?? req.status, hasPattern: !!req.pattern_id, notice: notice && noticeFromRow(notice) });
-  if (jobs.length) {
-    const now = Date.now();
-    await trx.insertInto('notifications').values(jobs.map((n) => ({ ...notificationValues(u.jurisdictionId, updateId, n, now), request_id: requestId }))).execute();
-  }
+  const decide = (n: ResidentNotice | undefined) => updateNotifications({ update, previousStatus: previousStatus ?? req.status, hasPattern: !!req.pattern_id, notice: n });
+  const now = Date.now();
+  // The reporter, then each resident who joined (decision 0160), each by their own notice.
+  const jobs = [
+    ...decide(notice && noticeFromRow(notice)).map((n) => ({ ...notificationValues(u.jurisdictionId, updateId, n, now), request_id: requestId, joiner_id: null })),
+    ...joiners.flatMap((j) => decide(joinerNotice(j)).map((n) => ({ ...notificationValues(u.jurisdictionId, updateId, n, now), request_id: requestId, joiner_id: Number(j.id) }))),
+  ];
+  if (jobs.length) await trx.insertInto('notifications').values(jobs).execute();
 }

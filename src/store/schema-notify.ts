@@ -58,5 +58,24 @@ export interface NotifyTables {
     receipt_at: number | null;
     created_at: number;
     sent_at: number | null;
+    /** Migration 0026: the joiner a job tells; null for the reporter. */
+    joiner_id?: number | null;
+  };
+  /** Migration 0026: residents who joined an existing report (decision 0160). */
+  request_joiners: {
+    id: Generated<number>;
+    request_id: number;
+    jurisdiction_id: string;
+    first_name: string | null;
+    last_name: string | null;
+    email: string | null;
+    phone: string | null;
+    language: string;
+    email_updates: number;
+    sms_updates: number;
+    stop_token: string;
+    stopped_at: number | null;
+    join_key: string;
+    joined_at: number;
   };
 }

@@ -44,6 +44,14 @@ export function checkRows(service: Service, draft: Draft, t: Translate): { headi
     row(t('contact.phone'), { text: draft.phone || notGiven }, 'contact'),
     row(t('contact.updates'), { text: [draft.email && draft.emailUpdates !== false && t('contact.byEmail'), draft.textUpdates && t('contact.bySms')].filter(Boolean).join(', ') || t('contact.noUpdates') }, 'contact'),
   ];
+  // Joining an existing report: its reference stands for the report; their own answers are not sent.
+  if (draft.joining) {
+    const joined = { key: { text: t('join.reference') }, value: { text: draft.joining.reference }, actions: { items: [{ href: `/reports/${draft.joining.reference}`, text: t('check.change'), visuallyHiddenText: t('join.reference').toLowerCase() }] } };
+    return [
+      { heading: t('join.heading'), rows: [joined] },
+      { heading: t('check.contactHeading'), rows: contact },
+    ];
+  }
   return [
     { heading: t('check.reportHeading'), rows: report },
     { heading: t('check.contactHeading'), rows: contact },

@@ -32,6 +32,8 @@ export interface Draft {
   /** How the resident wants updates (the contact page); email is on unless they unticked it. */
   emailUpdates?: boolean;
   textUpdates?: boolean;
+  /** "I'm reporting this too": the open report the resident chose to join instead of sending their own (decision 0160). */
+  joining?: { id: string; reference: string };
 }
 
 /** The pages of a report after its questions, in order. */
@@ -66,6 +68,8 @@ export interface SentReport {
   emailed: boolean;
   notice: string;
   expectedAt?: string;
+  /** The resident joined this existing report rather than sending a new one. */
+  joined?: boolean;
 }
 
 /** One service's slot in the session: answers being filled in, or the report they became. */

@@ -157,7 +157,7 @@ test('open reports of the same service nearby are shown before going on, each li
   for (const [id, why] of absent) assert.ok(!listed.includes(await residentReference(ctx.store, id)), `not listed: ${why}`);
   assert.equal(fixedNow, 'fixed', 'the pattern lets graffiti go from open to fixed');
   assert.doesNotMatch(page.body, /first@example\.com/);
-  assert.match(page.body, /href="\/report\/graffiti\/contact"[^>]*>\s*It is a different problem/);
+  assert.match(page.body, /<button type="submit" name="join" class="govuk-button"[^>]*>\s*It is a different problem/);
   const publicPage = await web.get(`/reports/${listed[0]}`);
   assert.equal(publicPage.statusCode, 200);
   assert.equal((publicPage.body.match(/<img class="pw-map__tile pw-map__tile--still" src="\/assets\/tiles\/18\//g) ?? []).length, 4, 'the public page shows where it is');

@@ -11,6 +11,12 @@ import { tileServer } from '../support/tile-server.ts';
 import { importGazetteer } from '../../src/addresses/import.ts';
 import { gridToLatLong } from '../../src/addresses/grid.ts';
 import { submitRequest } from '../../src/core/requests/submit.ts';
+import { recordUpdate } from '../../src/core/requests/record-update.ts';
+import { NotificationSender } from '../../src/notify/sender.ts';
+import { senderOptions, transportsFor } from '../../src/notify/start.ts';
+import { smtpPeer } from '../support/smtp-peer.ts';
+import { testConfig } from '../support/db.ts';
+import { until } from '../support/delivery-world.ts';
 
 // A phone: the address and map step must work at 390 px, with JavaScript and without.
 const PHONE = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true };
@@ -19,6 +25,8 @@ let browser: Browser;
 let server: Awaited<ReturnType<typeof startServer>>;
 let tiles: Awaited<ReturnType<typeof tileServer>>;
 let existing: string;
+let smtp: Awaited<ReturnType<typeof smtpPeer>>;
+let sender: NotificationSender;
 
 before(async () => {
   tiles = await tileServer();
@@ -35,8 +43,15 @@ before(async () => {
     contact: { email: 'neighbour@example.com' }, mediaUrls: [], source: 'open311',
   });
   existing = await residentReference(server.store, r.id);
+  // Residents' emails go to a real SMTP server on 127.0.0.1.
+  smtp = await smtpPeer();
+  const mailConfig = testConfig(server.store.url, { smtpUrl: smtp.url, mailFrom: 'Example Borough Council <reports@example.gov.uk>', notificationsPollMs: 20 });
+  sender = new NotificationSender(server.store, transportsFor(mailConfig), senderOptions(mailConfig), { warn() {}, error() {} });
+  sender.start();
 });
 after(async () => {
+  await sender?.stop();
+  await smtp?.close();
   await browser?.close();
   await server?.close();
   await tiles?.close();
@@ -180,6 +195,75 @@ test('in Welsh, JavaScript off, on a phone: the same step, nothing left in Engli
   const reference = (await page.locator('#reference').innerText()).trim();
   assert.match(reference, /^[2-9A-Z]{4}-[2-9A-Z]{4}$/);
   await welshOnly('confirmation');
+  await context.close();
+  await auditContext.close();
+});
+
+/**
+ * "I'm reporting this too": from the nearby page, join the report already made at 5 High Street with
+ * the journey's own contact page, and be emailed when its status next changes, as its reporter is.
+ */
+async function joinNearby(page: Page, check: (label: string) => Promise<void>, js: boolean) {
+  const five = SAMPLE_ADDRESSES[4];
+  const at = gridToLatLong(five.easting, five.northing);
+  const reporter = `reporter-${js ? 'js' : 'nojs'}@example.com`;
+  const joiner = `joiner-${js ? 'js' : 'nojs'}@example.com`;
+  const made = await submitRequest(server.store, {
+    jurisdictionId: 'example', serviceCode: 'graffiti', attributes: { offensive: 'no' }, location: { lat: String(at.lat), long: String(at.long), address: 'Bus shelter by 5 High Street' },
+    contact: { email: reporter, firstName: 'Rhian' }, mediaUrls: [], source: 'web',
+  });
+  const reference = await residentReference(server.store, made.id);
+  await graffitiToLocation(page);
+  await page.getByLabel('Find the address').fill('EX1 1AA');
+  await press(page, 'Find address');
+  await page.getByLabel('5 High Street, Exampleton, EX1 1AA').check();
+  await press(page, 'Use this address');
+  await press(page, js ? 'Use this place' : 'Continue');
+  assert.match(await heading(page), /Is it one of these\?/);
+  assert.doesNotMatch(await page.locator('main').innerText(), /Rhian|reporter-/, 'no personal data of others');
+  await Promise.all([page.waitForNavigation(), page.getByRole('button', { name: `I’m reporting this too: report ${reference}` }).click()]);
+  assert.match(await heading(page), /Your contact details/);
+  // The contact step's own checks.
+  await page.getByLabel('Email address').fill('not an email');
+  await press(page, 'Continue');
+  assert.match(await page.locator('.govuk-error-summary').innerText(), /email/i);
+  await check('joining: contact details with an error');
+  await page.getByLabel('First name').fill('Gethin');
+  await page.getByLabel('Email address').fill(joiner);
+  await press(page, 'Continue');
+  assert.match(await heading(page), /Check your details before joining this report/);
+  assert.match(await page.locator('main').innerText(), new RegExp(reference));
+  await check('joining: check your details');
+  await press(page, 'Add me to this report');
+  assert.match(await heading(page), /You have been added to this report/);
+  assert.equal((await page.locator('#reference').innerText()).trim(), reference);
+  await check('joining: confirmation');
+  assert.equal((await server.store.joiners.of(made.id)).length, 1);
+
+  // The next status change: the joiner is emailed, with their own stop link, as the reporter is.
+  await recordUpdate(server.store, { requestId: made.id, jurisdictionId: 'example', status: 'action_scheduled', description: 'Cleaners booked', mediaUrls: [], authorKind: 'staff', contact: {} });
+  await until(() => smtp.to(joiner).length >= 2 && smtp.to(reporter).length >= 2, 10_000, 'the status email to the joiner and the reporter');
+  const [mine, theirs] = [smtp.to(joiner).at(-1)!, smtp.to(reporter).at(-1)!];
+  assert.equal(mine.subject, theirs.subject);
+  assert.match(mine.subject ?? '', new RegExp(`^Report ${reference}:`));
+  const stop = (m: typeof mine) => /\/updates\/stop\/([A-Za-z0-9_-]+)/.exec(m.text ?? '')?.[1];
+  assert.ok(stop(mine) && stop(mine) !== stop(theirs), 'each resident has their own stop link');
+  assert.doesNotMatch(mine.text ?? '', /Rhian|reporter-/, 'nothing of the reporter in the joiner\'s email');
+}
+
+test('with JavaScript on a phone: join a nearby report instead of sending a new one, and be emailed on its next status change', async () => {
+  const context = await browser.newContext({ ...PHONE });
+  const page = await context.newPage();
+  const problems = watchProblems(page);
+  await joinNearby(page, (label) => assertAccessible(page, `${label} (JS on, 390 px)`), true);
+  assert.deepEqual(problems.filter((p) => !/status of 40[04]/.test(p)), [], 'no CSP refusals or script errors');
+  await context.close();
+});
+
+test('without JavaScript on a phone: join a nearby report, and be emailed on its next status change', async () => {
+  const [context, auditContext] = await Promise.all([browser.newContext({ ...PHONE, javaScriptEnabled: false }), browser.newContext({ ...PHONE })]);
+  const [page, audit] = await Promise.all([context.newPage(), auditContext.newPage()]);
+  await joinNearby(page, (label) => assertAccessible(page, `${label} (JS off, 390 px)`, audit), false);
   await context.close();
   await auditContext.close();
 });

@@ -1,3 +1,4 @@
+import type { Joiner } from '../requests/join.ts';
 import type { Store } from '../store.ts';
 import type { Contact, RequestUpdate, ServiceRequest } from '../requests/request.ts';
 import type { Clock } from '../clock.ts';
@@ -157,6 +158,18 @@ export async function viewContact(store: Store, clock: Clock, actor: Actor, requ
   const contact = await store.requests.contact(actor.jurisdictionId, request.id);
   await store.staff.audit.append({ ...who(actor), action: 'contact.view', requestId, at: clock.now() });
   return contact;
+}
+
+/**
+ * The contact details of residents who joined the report ("I'm reporting this too", decision 0160):
+ * only for roles that may see contact details, each view in the audit log as the reporter's is.
+ */
+export async function viewJoiners(store: Store, clock: Clock, actor: Actor, requestId: string): Promise<Joiner[]> {
+  requireAbility(actor, 'contact.view');
+  const request = await caseFor(store, actor, requestId);
+  const joiners = await store.joiners.of(request.id);
+  if (joiners.length) await store.staff.audit.append({ ...who(actor), action: 'contact.view', requestId, reason: `${joiners.length} joining resident(s)`, at: clock.now() });
+  return joiners;
 }
 
 const who = (actor: Actor) => ({ actor: actor.email, userId: actor.userId, jurisdictionId: actor.jurisdictionId });

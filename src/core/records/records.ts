@@ -88,7 +88,9 @@ export async function findPerson(store: Store, jurisdictionId: string, q: Person
   }
   // Their comments on other people's reports: the comment alone, nothing of the other person's report.
   const comments = (await store.records.commentsBy(jurisdictionId, person)).filter((u) => !ids.includes(u.requestId));
-  return { person, requests, comments };
+  // Reports they joined ("I'm reporting this too", decision 0160): their own join only, nothing of the report's reporter.
+  const joined = await store.joiners.byPerson(jurisdictionId, person);
+  return { person, requests, comments, joined };
 }
 
 /**
@@ -132,6 +134,7 @@ export async function erasePerson(store: Store, jurisdictionId: string, q: Perso
   await store.records.anonymise(jurisdictionId, ids, (code) => services.get(code) ?? new Set(), at);
   const comments = await store.records.commentsBy(jurisdictionId, person);
   await store.records.eraseComments(jurisdictionId, comments.map((u) => u.id));
+  await store.joiners.erase(jurisdictionId, (await store.joiners.byPerson(jurisdictionId, person)).map((j) => j.id), at);
   const access = await store.records.recordAccess({ jurisdictionId, kind: 'erase', ...person, requestIds: ids, receivedAt: at, dueAt: addPeriod(at, '1 month'), by: actorName(by) });
   await audit(store, by, jurisdictionId, 'records.erase', `access request ${access.id}: ${ids.length} request(s) anonymised`, at);
   // Comments on their own reports go with those reports; those on other people's are sent on one by one.

@@ -6,7 +6,9 @@ import { STATUSES } from '../../core/statuses.ts';
 import { processState } from '../../core/process/rules.ts';
 import { caseOwner } from '../../core/cases/owner.ts';
 import { markDuplicate } from '../../core/cases/duplicate.ts';
-import { assignCase, assignToFrom, caseFor, changeStatus, internalNote, publicReply, teamsOf, viewContact } from '../../core/cases/work.ts';
+import { assignCase, assignToFrom, caseFor, changeStatus, internalNote, publicReply, teamsOf, viewContact, viewJoiners } from '../../core/cases/work.ts';
+import type { Joiner } from '../../core/requests/join.ts';
+import { residentsReporting } from '../../core/requests/join.ts';
 import { can } from '../../core/staff/roles.ts';
 import { actorOf } from '../identity.ts';
 import { fillTemplate, templatesFitting } from '../../core/replies/templates.ts';
@@ -23,7 +25,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
   app.get<Params & { Querystring: { contact?: string; template?: string } }>('/requests/:id', { config: { ability: 'case.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const request = await caseFor(store, actor, req.params.id);
-    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments, duplicateOf, duplicates, messages] = await Promise.all([
+    const [service, state, updates, deliveries, owner, assignedTo, staff, assignments, duplicateOf, duplicates, messages, joinCounts] = await Promise.all([
       store.services.get(actor.jurisdictionId, request.serviceCode),
       processState(store, request, clock.now()),
       store.requests.history(actor.jurisdictionId, request.id, { internal: true }),
@@ -35,6 +37,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       store.staff.duplicates.originalOf(actor.jurisdictionId, request.id),
       store.staff.duplicates.of(actor.jurisdictionId, request.id),
       store.notifications.forRequest(request.id),
+      store.joiners.counts([request.id]),
     ]);
     const templates = can(actor.role, 'case.reply') ? await replyTemplateChoices(store, actor.jurisdictionId, request, service?.name ?? request.serviceCode, req.staff?.council?.name ?? actor.jurisdictionId) : [];
     const chosen = templates.find((t) => t.value === req.query.template);
@@ -42,7 +45,8 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
     const withAttempts = await Promise.all(deliveries.map(async (d) => ({ ...d, attemptList: await store.deliveries.attempts(d.id) })));
     let contact: Contact | undefined;
     const showContact = req.query.contact === 'show' && can(actor.role, 'contact.view');
-    if (showContact) contact = await viewContact(store, clock, actor, request.id);
+    let joiners: Joiner[] = [];
+    if (showContact) [contact, joiners] = await Promise.all([viewContact(store, clock, actor, request.id), viewJoiners(store, clock, actor, request.id)]);
     const officers = staff.filter((u) => !u.disabledAt && can(u.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)?.role, 'case.status'));
     const formError = req.staffSession.get<PageError & { value?: string }>('formError');
     if (formError) req.staffSession.delete('formError');
@@ -77,6 +81,8 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
       teams: teamsOf(staff, actor.jurisdictionId),
       answers,
       contact,
+      joiners,
+      residents: residentsReporting(joinCounts.get(request.id) ?? 0),
       showContact,
       mayViewContact: can(actor.role, 'contact.view'),
       items: timeline({ updates, deliveries: withAttempts, assignments, messages, label }),

@@ -7,6 +7,8 @@ import { CLOSED_STATUSES, STATUSES } from '../../core/statuses.ts';
 import { isEditable } from '../../core/cases/owner.ts';
 import { actorOf } from '../identity.ts';
 import { page } from '../render.ts';
+import { residentsReporting } from '../../core/requests/join.ts';
+import { withReferenceDecoded } from '../../core/references/lookup.ts';
 import { parseQueue, queueHref, PAGE_SIZE, type QueueParams } from '../queue-filters.ts';
 import { statusLabeller } from '../labels.ts';
 import { bulkChange, BULK_MAX } from '../../core/cases/bulk.ts';
@@ -28,7 +30,7 @@ const COUNT_CAP = 10_000;
 export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffContext) {
   async function rowsFor(requests: ServiceRequest[], services: Service[], jurisdictionId: string) {
     const ids = requests.map((r) => r.id);
-    const [owners, assigned, staff] = await Promise.all([store.staffQueue.owners(ids), store.staff.assignments.forRequests(jurisdictionId, ids), store.staff.users.list(jurisdictionId)]);
+    const [owners, assigned, staff, joined] = await Promise.all([store.staffQueue.owners(ids), store.staff.assignments.forRequests(jurisdictionId, ids), store.staff.users.list(jurisdictionId), store.joiners.counts(ids)]);
     const names = new Map(staff.map((u) => [u.id, u.name]));
     const byCode = new Map(services.map((s) => [s.code, s]));
     const now = clock.now();
@@ -43,6 +45,7 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
         editable: isEditable(owner),
         assignee: nameOf(assigned.get(r.id), names),
         overdue: !CLOSED_STATUSES.has(r.status) && !!r.expectedAt && r.expectedAt < now,
+        residents: residentsReporting(joined.get(r.id) ?? 0),
       };
     });
   }
@@ -50,7 +53,10 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
   app.get<{ Querystring: QueueParams }>('/', { config: { ability: 'queue.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const services = await servicesInScope(store, actor);
-    const { query, state, groups } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups, actor.team);
+    const parsed = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups, actor.team);
+    const { state, groups } = parsed;
+    // A resident reference (HX4K-9TQM) finds its request as its number does.
+    const query = await withReferenceDecoded(store, parsed.query);
     // Words and "overdue" are checked row by row along the ranges: counting their matches could read the
     // whole table, so those views page by "next" alone (one row read past the page says whether there is one).
     const scanning = (!!query.text && !/^\d+$/.test(query.text)) || !!query.overdueAt;
@@ -129,7 +135,9 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
   app.get<{ Querystring: QueueParams }>('/export.csv', { config: { ability: 'queue.view' } }, async (req, reply) => {
     const actor = actorOf(req);
     const services = await servicesInScope(store, actor);
-    const { query, state } = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups, actor.team);
+    const parsed = parseQueue(req.query, services, actor.jurisdictionId, actor.userId, clock.now(), !!actor.groups, actor.team);
+    const { state } = parsed;
+    const query = await withReferenceDecoded(store, parsed.query);
     await store.staff.audit.append({ actor: actor.email, userId: actor.userId, jurisdictionId: actor.jurisdictionId, action: 'queue.export', after: queueHref(state), at: clock.now() });
     // Pages of 500 read by keyset (the last row's time and id), so memory and per-batch cost stay flat however many match.
     async function* csv() {

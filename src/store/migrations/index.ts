@@ -22,6 +22,7 @@ import * as m0022 from './0022_no_index_entries_for_nulls.ts';
 import * as m0023 from './0023_pull_page_index.ts';
 import * as m0024 from './0024_erasure_comments.ts';
 import * as m0025 from './0025_teams_and_reply_templates.ts';
+import * as m0026 from './0026_request_joiners.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -51,4 +52,5 @@ export const migrations: Record<string, Migration> = {
   '0023_pull_page_index': m0023,
   '0024_erasure_comments': m0024,
   '0025_teams_and_reply_templates': m0025,
+  '0026_request_joiners': m0026,
 };

@@ -174,6 +174,11 @@ export async function locationRoutes(app: FastifyInstance, ctx: WebContext) {
 
   /** Next: "Is it one of these?" when open reports of this service are near; else the page after location. */
   async function afterLocation(req: FastifyRequest, service: Service, draft: Draft): Promise<string> {
+    // A new place: a report chosen to join near the old one is chosen again, or not, on "Is it one of these?".
+    if (draft.joining) {
+      delete draft.joining;
+      writeDraft(req.session, service.code, draft);
+    }
     const near = await nearbyReports(service, draft);
     return near.length ? `${reportPath(service, 'nearby')}${changing(req) ? '?change=1' : ''}` : nextPath(service, 'location', changing(req));
   }
@@ -208,7 +213,24 @@ export async function locationRoutes(app: FastifyInstance, ctx: WebContext) {
         metres: Math.max(5, Math.round(n.metres / 5) * 5),
       })),
     );
-    return render.page(req, reply, 'nearby.njk', { service, reports, next, back: here(service, req) });
+    return render.page(req, reply, 'nearby.njk', { service, reports, next, action: `${reportPath(service, 'nearby')}${changing(req) ? '?change=1' : ''}`, back: here(service, req) }, { form: true });
+  });
+
+  // "I'm reporting this too" (decision 0160): the resident joins one of the reports shown, then gives
+  // their contact details on the journey's own contact page; "a different problem" carries on with theirs.
+  app.post<{ Params: Params }>('/report/:service/nearby', form, async (req, reply) => {
+    const service = await serviceOf(req, reply);
+    if (!service) return;
+    const draft = readDraft(req.session, service.code);
+    const chosen = str((req.body as Body)?.join);
+    const resolved = chosen ? await ctx.references.resolve(chosen) : undefined;
+    // Only a report this page offered (open, same service, near the place) can be joined.
+    const near = resolved?.ok ? (await nearbyReports(service, draft)).find((n) => n.request.id === resolved.id) : undefined;
+    if (chosen && !near) return reply.redirect(reportPath(service, 'nearby'), 303);
+    if (near) draft.joining = { id: near.request.id, reference: await ctx.references.of(near.request.id) };
+    else delete draft.joining;
+    writeDraft(req.session, service.code, draft);
+    return reply.redirect(near ? reportPath(service, 'contact') : nextPath(service, 'location', changing(req)), 303);
   });
 }
 

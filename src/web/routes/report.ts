@@ -2,6 +2,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Service, ServiceAttribute } from '../../core/services/service.ts';
 import { PipeworkError, type FieldProblem } from '../../core/errors.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
+import { joinRequest } from '../../core/requests/join.ts';
+import { CLOSED_STATUSES } from '../../core/statuses.ts';
 import { validateAttributes, validateDescription, validateEmail } from '../../core/requests/validate.ts';
 import { storeUploads } from '../../media/intake.ts';
 import { baseUrl } from '../../http/base-url.ts';
@@ -199,7 +201,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
 
   // ── check your answers, then send ──────────────────────────────────────
   const showCheck = (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, draft: Draft, errors: PageError[] = []) =>
-    render.page(req, reply, 'check.njk', { service, action: action(req), back: previousPath(service, 'check', false), sections: checkRows(service, draft, render.t(req)), errors }, { status: errors.length ? 400 : 200, form: true });
+    render.page(req, reply, 'check.njk', { service, action: action(req), back: previousPath(service, 'check', false), sections: checkRows(service, draft, render.t(req)), joining: !!draft.joining, errors }, { status: errors.length ? 400 : 200, form: true });
 
   app.get<{ Params: Params }>('/report/:service/check', async (req, reply) => {
     const service = await serviceOf(req, reply);
@@ -216,6 +218,7 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
     if (sentReport(req.session, service.code)) return reply.redirect(reportPath(service, 'confirmation'), 303);
     const draft = readDraft(req.session, service.code);
     const key = sendKey(req.session.id, service.code, draft);
+    if (draft.joining) return sendJoin(req, reply, service, draft, key);
     const base = baseUrl(config, req);
     try {
       // Everything here comes from the stored draft, so a repeated send carries exactly the same body.
@@ -240,6 +243,21 @@ export async function reportRoutes(app: FastifyInstance, ctx: WebContext) {
       return showCheck(req, reply, service, draft, problemsToErrors(service, draft, err.problems, render.t(req)));
     }
   });
+
+  /** "I'm reporting this too": the resident is added to the report's updates and counted, with the same send-once key. */
+  async function sendJoin(req: FastifyRequest<{ Params: Params }>, reply: FastifyReply, service: Service, draft: Draft, key: string) {
+    const joining = draft.joining!;
+    const contact = { firstName: draft.firstName, lastName: draft.lastName, email: draft.email, phone: draft.phone, language: render.lang(req), emailUpdates: draft.emailUpdates !== false, textUpdates: !!draft.textUpdates };
+    const joined = await joinRequest(store, { requestId: joining.id, jurisdictionId: service.jurisdictionId, contact, key }, [...CLOSED_STATUSES]);
+    if (!joined) {
+      // Closed (or gone) since it was shown: the resident can send their own report instead.
+      delete draft.joining;
+      writeDraft(req.session, service.code, draft);
+      return showCheck(req, reply, service, draft, [{ field: 'join', href: reportPath(service, 'check'), text: render.t(req)('join.closed', { reference: joining.reference }) }]);
+    }
+    markSent(req.session, service.code, key, { id: joined.requestId, emailed: !!draft.email && draft.emailUpdates !== false, notice: '', joined: true });
+    return reply.redirect(reportPath(service, 'confirmation'), 303);
+  }
 
   app.get<{ Params: Params }>('/report/:service/confirmation', async (req, reply) => {
     const service = await serviceOf(req, reply);

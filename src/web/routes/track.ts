@@ -5,6 +5,7 @@ import type { RequestUpdate, ServiceRequest } from '../../core/requests/request.
 import { CLOSED_STATUSES, isStatus } from '../../core/statuses.ts';
 import { processState } from '../../core/process/rules.ts';
 import type { WebContext } from '../plugin.ts';
+import { readDraft, reportPath, writeDraft } from '../draft.ts';
 import { offered } from '../catalogue.ts';
 import { localised } from '../welsh.ts';
 import { tileGrid } from '../map.ts';
@@ -22,7 +23,7 @@ export function publicUpdates(updates: RequestUpdate[]) {
 }
 
 /** `/track` (any report, by its reference) and `/reports/{reference}` (the public page of a report of a public service). */
-export async function trackRoutes(app: FastifyInstance, { store, render, config, references }: WebContext) {
+export async function trackRoutes(app: FastifyInstance, { store, render, config, references, submitLimit }: WebContext) {
   // The council's own status names (from its service pattern) in English or, where it wrote them, Welsh; else the catalogue.
   // A status with neither (a back-end's unmapped code) has no label: it is never shown as a bare code.
   const labeller = (req: FastifyRequest, service: Service | undefined) => {
@@ -68,7 +69,9 @@ export async function trackRoutes(app: FastifyInstance, { store, render, config,
       publicHref: !options.publicPage && service && publicReports(config, service) ? `/reports/${reference}` : undefined,
       updates: updates.map((u) => ({ ...u, status: label(u.status) ? u.status : 'unchanged' })).reverse(),
       statusLabel: label,
-    });
+      // "I'm reporting this too" from the public page of an open report (decision 0160).
+      joinAction: options.publicPage && !closed ? `/reports/${reference}/join` : undefined,
+    }, { form: options.publicPage && !closed });
   }
 
   app.get<{ Querystring: { reference?: string } }>('/track', lookupLimit((req) => typeof (req.query as Record<string, unknown>)?.reference === 'string'), async (req, reply) => {
@@ -92,6 +95,22 @@ export async function trackRoutes(app: FastifyInstance, { store, render, config,
     const service = request && (await store.services.get(request.jurisdictionId, request.serviceCode));
     if (!request || !service || !publicReports(config, service)) return reply.callNotFound();
     return showReport(req, reply, request, { publicPage: true });
+  });
+
+  // Joining from the public page: the report is remembered in that service's journey, whose own
+  // contact page and "Check your details" follow; the join itself is sent from there, once.
+  app.post<{ Params: { reference: string } }>('/reports/:reference/join', { preHandler: app.csrfProtection, config: submitLimit }, async (req, reply) => {
+    const resolved = await references.resolve(req.params.reference);
+    const request = resolved.ok && !/^\d+$/.test(req.params.reference) ? await store.requests.get((await render.council(req)).id, resolved.id) : undefined;
+    const service = request && (await store.services.get(request.jurisdictionId, request.serviceCode));
+    if (!request || !service || !publicReports(config, service)) return reply.callNotFound();
+    const reference = await references.of(request.id);
+    const closed = (await processState(store, request))?.closed ?? CLOSED_STATUSES.has(request.status as Status);
+    if (closed) return reply.redirect(`/reports/${reference}`, 303);
+    const draft = readDraft(req.session, service.code);
+    draft.joining = { id: request.id, reference };
+    writeDraft(req.session, service.code, draft);
+    return reply.redirect(reportPath(service, 'contact'), 303);
   });
 }
 
