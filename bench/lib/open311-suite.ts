@@ -5,9 +5,7 @@
  * the start-up time on the large database.
  */
 import { fileURLToPath } from 'node:url';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { BenchRow } from '../types.ts';
 import { cpuSeconds, load, resetPeak, rssMb, startServer, startupSeconds, type Server } from './load.ts';
@@ -15,7 +13,7 @@ import { listQuery, postBody } from './workload.ts';
 import { seedRequests, SERVICE_MIX } from '../seed.ts';
 import { openStore } from '../../src/store/index.ts';
 import { createApiKey } from '../../src/core/access/api-keys.ts';
-import { freshDatabaseUrl } from '../../test/support/db.ts';
+import { benchDatabase } from './database.ts';
 import { randomSearches } from '../../test/support/search-params.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
@@ -25,7 +23,6 @@ const startFlags: string[] = (JSON.parse(readFileSync(here('../../package.json')
   .split(/\s+/)
   .filter((w) => w.startsWith('--'));
 const startPipework = (env: Record<string, string>) => startServer(here('../servers/pipework.ts'), env, 60_000, startFlags);
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 
 export interface SuiteOptions {
   quick: boolean;
@@ -42,20 +39,6 @@ const T = {
   startup: 3,
 };
 
-async function databaseUrl(dialect: SuiteOptions['dialect']) {
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'pipework-bench-'));
-    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = saved?.startsWith('postgres') ? saved : PG_URL;
-  try {
-    return await freshDatabaseUrl();
-  } finally {
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
-  }
-}
 
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
@@ -64,7 +47,7 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
   const rows: BenchRow[] = [];
   const bigRows = quick ? 50_000 : 1_000_000;
   const t = T[dialect];
-  const db = await databaseUrl(dialect);
+  const db = await benchDatabase(dialect);
   const servers: Server[] = [];
   try {
     // Pipework creates the schema and the demo council, as on first start.

@@ -20,10 +20,9 @@ import { startServer, type Server } from '../lib/load.ts';
 import { postBody } from '../lib/workload.ts';
 import { openStore } from '../../src/store/index.ts';
 import { createApiKey } from '../../src/core/access/api-keys.ts';
-import { freshDatabaseUrl } from '../../test/support/db.ts';
+import { benchDatabase } from '../lib/database.ts';
 
 const section = 'pg-work';
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const hook = ['--import', here('../lib/count-statements.mjs')];
 const startFlags: string[] = (JSON.parse(readFileSync(here('../../package.json'), 'utf8')).scripts.start as string).split(/\s+/).filter((w) => w.startsWith('--'));
@@ -175,11 +174,7 @@ async function quiet(server: Server): Promise<Map<string, number>> {
 }
 
 export async function pgWork(n: number, env: Record<string, string> = {}): Promise<{ pipework: Work; baseline: Work }> {
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = saved?.startsWith('postgres') ? saved : PG_URL;
-  const db = await freshDatabaseUrl();
-  if (saved === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = saved;
+  const db = await benchDatabase('postgres');
   const admin = new pg.Client({ connectionString: db.url });
   await admin.connect();
   let server: Server | undefined;

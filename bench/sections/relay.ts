@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { BenchRow } from '../types.ts';
 import { openStore } from '../../src/store/index.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
@@ -12,7 +9,7 @@ import { Relay } from '../../src/delivery/relay.ts';
 import { relayOptions } from '../../src/delivery/start.ts';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { freshDatabaseUrl } from '../../test/support/db.ts';
+import { benchDatabase } from '../lib/database.ts';
 
 const section = 'relay';
 const SECRET = 'bench-webhook-secret-0123456789';
@@ -33,20 +30,6 @@ async function peerProcess() {
   };
 }
 
-async function databaseUrl(dialect: 'sqlite' | 'postgres') {
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'pipework-bench-relay-'));
-    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = saved?.startsWith('postgres') ? saved : 'postgres://postgres@127.0.0.1:5432/test';
-  try {
-    return await freshDatabaseUrl();
-  } finally {
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
-  }
-}
 
 /**
  * Relay throughput and latency to a local webhook back-end (a real HTTP
@@ -56,7 +39,7 @@ async function databaseUrl(dialect: 'sqlite' | 'postgres') {
  * - accepted → delivered p50/p99: requests submitted at a steady rate to an idle relay.
  */
 async function run(dialect: 'sqlite' | 'postgres', quick: boolean): Promise<BenchRow[]> {
-  const db = await databaseUrl(dialect);
+  const db = await benchDatabase(dialect);
   const store = await openStore(db.url);
   const peer = await peerProcess();
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });

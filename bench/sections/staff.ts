@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import type { BenchRow } from '../types.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -9,28 +6,13 @@ import { buildApp } from '../../src/app.ts';
 import { addStaff } from '../../src/core/staff/setup.ts';
 import { hashPassword } from '../../src/core/staff/password.ts';
 import { seedRequests } from '../seed.ts';
-import { freshDatabaseUrl } from '../../test/support/db.ts';
+import { benchDatabase } from '../lib/database.ts';
 
 const section = 'staff';
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const DAY = 86_400_000;
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))];
 const ms = (n: number) => Math.round(n * 10) / 10;
 
-async function databaseUrl(dialect: 'sqlite' | 'postgres') {
-  if (dialect === 'sqlite') {
-    const dir = mkdtempSync(join(tmpdir(), 'pipework-bench-staff-'));
-    return { url: `sqlite:${join(dir, 'bench.db')}`, drop: async () => rmSync(dir, { recursive: true, force: true }) };
-  }
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = saved?.startsWith('postgres') ? saved : PG_URL;
-  try {
-    return await freshDatabaseUrl();
-  } finally {
-    if (saved === undefined) delete process.env.DATABASE_URL;
-    else process.env.DATABASE_URL = saved;
-  }
-}
 
 /**
  * The staff console with 1,000,000 requests stored (100,000 with --quick), on
@@ -47,7 +29,7 @@ export default async function ({ quick }: { quick: boolean }): Promise<BenchRow[
 }
 
 async function measure(dialect: 'sqlite' | 'postgres', count: number, n: number): Promise<BenchRow[]> {
-  const db = await databaseUrl(dialect);
+  const db = await benchDatabase(dialect);
   const seeded = await seedRequests(db.url, count);
   const store = await openStore(db.url);
   const app = await buildApp(loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent', RELAY_ENABLED: 'false' }), { store });

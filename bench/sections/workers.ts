@@ -5,10 +5,9 @@ import { postBody } from '../lib/workload.ts';
 import { openStore } from '../../src/store/index.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { createApiKey } from '../../src/core/access/api-keys.ts';
-import { freshDatabaseUrl } from '../../test/support/db.ts';
+import { benchDatabase } from '../lib/database.ts';
 
 const section = 'workers';
-const PG_URL = 'postgres://postgres@127.0.0.1:5432/test';
 const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
@@ -34,11 +33,7 @@ async function pipework(databaseUrl: string, workers: number): Promise<{ url: st
  * on this machine's two cores (the load generator and PostgreSQL share them).
  */
 export default async function ({ quick }: { quick: boolean }): Promise<BenchRow[]> {
-  const saved = process.env.DATABASE_URL;
-  process.env.DATABASE_URL = saved?.startsWith('postgres') ? saved : PG_URL;
-  const db = await freshDatabaseUrl();
-  if (saved === undefined) delete process.env.DATABASE_URL;
-  else process.env.DATABASE_URL = saved;
+  const db = await benchDatabase('postgres');
   const servers: ChildProcess[] = [];
   try {
     const store = await openStore(db.url);

@@ -1,7 +1,7 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { StaffContext } from '../plugin.ts';
 import { actorOf } from '../identity.ts';
+import { csvLine, sendCsv } from '../csv.ts';
 import { page } from '../render.ts';
 import { servicesInScope } from '../../core/cases/scope.ts';
 
@@ -53,24 +53,16 @@ export async function auditRoutes(app: FastifyInstance, { store, clock }: StaffC
     const actor = actorOf(req);
     await store.staff.audit.append({ actor: actor.email, userId: actor.userId, jurisdictionId: actor.jurisdictionId, action: 'audit.export', after: params(req.query) || 'all', at: clock.now() });
     async function* csv() {
-      yield '\uFEFF' + line(['id', 'at', 'who', 'action', 'request', 'before', 'after', 'reason']);
+      yield '\uFEFF' + csvLine(['id', 'at', 'who', 'action', 'request', 'before', 'after', 'reason']);
       let before: string | undefined;
       for (;;) {
         const batch = await list(req, before, 500);
-        for (const e of batch) yield line([e.id, e.at.toISOString(), e.actor, e.action, e.requestId ?? '', e.before ?? '', e.after ?? '', e.reason ?? '']);
+        for (const e of batch) yield csvLine([e.id, e.at.toISOString(), e.actor, e.action, e.requestId ?? '', e.before ?? '', e.after ?? '', e.reason ?? '']);
         if (batch.length < 500) return;
         before = batch[batch.length - 1].id;
       }
     }
     const name = `audit-${actor.jurisdictionId}-${clock.now().toISOString().slice(0, 10)}.csv`;
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(Readable.from(csv()));
+    return sendCsv(reply, name, csv());
   });
-}
-
-/** One CSV line (RFC 4180); a cell a spreadsheet would run as a formula is prefixed with an apostrophe. */
-function line(cells: string[]): string {
-  return cells.map((c) => {
-    const safe = /^[=+\-@\t\r]/.test(c) ? `'${c}` : c;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  }).join(',') + '\r\n';
 }

@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import type { StaffContext } from '../plugin.ts';
 import type { ServiceRequest } from '../../core/requests/request.ts';
@@ -6,6 +5,7 @@ import type { Service } from '../../core/services/service.ts';
 import { CLOSED_STATUSES, STATUSES } from '../../core/statuses.ts';
 import { isEditable } from '../../core/cases/owner.ts';
 import { actorOf } from '../identity.ts';
+import { csvLine, sendCsv } from '../csv.ts';
 import { page } from '../render.ts';
 import { residentsReporting } from '../../core/requests/join.ts';
 import { withReferenceDecoded } from '../../core/references/lookup.ts';
@@ -141,14 +141,14 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
     await store.staff.audit.append({ actor: actor.email, userId: actor.userId, jurisdictionId: actor.jurisdictionId, action: 'queue.export', after: queueHref(state), at: clock.now() });
     // Pages of 500 read by keyset (the last row's time and id), so memory and per-batch cost stay flat however many match.
     async function* csv() {
-      yield '\uFEFF' + line(['reference', 'received', 'service', 'status', 'address', 'description', 'back-end', 'back-end reference', 'assigned to', 'expected', 'overdue']);
+      yield '\uFEFF' + csvLine(['reference', 'received', 'service', 'status', 'address', 'description', 'back-end', 'back-end reference', 'assigned to', 'expected', 'overdue']);
       let after: typeof query.after;
       for (;;) {
         const batch = await store.staffQueue.search({ ...query, page: 1, pageSize: 500, after });
         if (!batch.length) return;
         for (const row of await rowsFor(batch, services, actor.jurisdictionId)) {
           const r = row.request;
-          yield line([r.id, r.requestedAt.toISOString(), row.serviceName, row.statusLabel, r.location.address ?? '', r.description ?? '', row.owner?.backend ?? 'builtin', row.owner?.reference ?? '', row.assignee ?? '', r.expectedAt?.toISOString() ?? '', row.overdue ? 'yes' : 'no']);
+          yield csvLine([r.id, r.requestedAt.toISOString(), row.serviceName, row.statusLabel, r.location.address ?? '', r.description ?? '', row.owner?.backend ?? 'builtin', row.owner?.reference ?? '', row.assignee ?? '', r.expectedAt?.toISOString() ?? '', row.overdue ? 'yes' : 'no']);
         }
         const last = batch[batch.length - 1];
         after = { requestedAt: last.requestedAt, id: last.id };
@@ -156,15 +156,6 @@ export async function queueRoutes(app: FastifyInstance, { store, clock }: StaffC
       }
     }
     const name = `requests-${actor.jurisdictionId}-${clock.now().toISOString().slice(0, 10)}.csv`;
-    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${name}"`).header('cache-control', 'no-store').send(Readable.from(csv()));
+    return sendCsv(reply, name, csv());
   });
 }
-
-/** One CSV line (RFC 4180); a cell a spreadsheet would run as a formula is prefixed with an apostrophe. */
-function line(cells: string[]): string {
-  return cells.map((c) => {
-    const safe = /^[=+\-@\t\r]/.test(c) ? `'${c}` : c;
-    return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  }).join(',') + '\r\n';
-}
-
