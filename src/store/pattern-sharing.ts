@@ -152,7 +152,8 @@ export function patternSharingStore(db: Kysely<Database>, keys: Keyring = noKeys
       if (f.subscriptionId) q = q.where('v.subscription_id', '=', f.subscriptionId);
       if (f.publisherId) q = q.where('v.publisher_id', '=', f.publisherId);
       if (f.id) q = q.where('v.id', '=', f.id);
-      return (await q.orderBy('v.publisher_id').orderBy('v.id').orderBy('v.first_seen_at').execute()).map(seenFrom);
+      // Versions seen in one fetch share a first_seen_at: publication time, then the version, keep the order the same every time.
+      return (await q.orderBy('v.publisher_id').orderBy('v.id').orderBy('v.first_seen_at').orderBy('v.published_at').orderBy('v.version').execute()).map(seenFrom);
     },
     async refuse(r) {
       const at = r.at.getTime();
