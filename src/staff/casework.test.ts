@@ -88,6 +88,19 @@ test('an officer works a built-in case through its process: only allowed changes
   assert.equal(audit.at(-1)!.after, 'investigating');
 });
 
+test('two tabs: a change chosen on a page that showed an older status is refused, and the case moves once', async () => {
+  const id = (await submit('pothole', 'Two tabs on one pothole', { depth: 'deep' })).id;
+  const page = (await officer.get(`/staff/requests/${id}`)).body;
+  const seen = /name="seen" value="([a-z_]+)"/.exec(page)?.[1];
+  assert.equal(seen, 'open');
+  assert.equal((await officer.post(`/staff/requests/${id}/status`, { status: 'fixed', seen })).statusCode, 303);
+  // The second tab still shows "open" and asks for the same change.
+  assert.equal((await officer.post(`/staff/requests/${id}/status`, { status: 'fixed', seen })).statusCode, 303);
+  assert.match((await officer.get(`/staff/requests/${id}`)).body, /There is a problem[\s\S]*moved to &quot;fixed&quot; by another change/);
+  const history = await w.store.requests.history('example', id);
+  assert.deepEqual(history.map((u) => u.status), ['fixed']);
+});
+
 test('contact details are shown on request, and each view is recorded in the audit log', async () => {
   const id = (await submit('pothole', 'Pothole for contact test', { depth: 'shallow' })).id;
   const shown = await officer.get(`/staff/requests/${id}?contact=show`);

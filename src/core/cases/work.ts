@@ -63,16 +63,20 @@ const staffUpdate = (actor: Actor, request: ServiceRequest, fields: Partial<Para
 
 /**
  * Moves a built-in case to a new status, only as its process allows
- * (TRANSITION_NOT_ALLOWED otherwise), with an optional public note.
+ * (TRANSITION_NOT_ALLOWED otherwise, also when the case has moved on from
+ * the status `seen` on the officer's page), with an optional public note.
  */
-export async function changeStatus(store: Store, clock: Clock, actor: Actor, requestId: string, input: { status: string; note?: string; reason?: string }): Promise<RequestUpdate> {
+export async function changeStatus(store: Store, clock: Clock, actor: Actor, requestId: string, input: { status: string; note?: string; reason?: string; seen?: string }): Promise<RequestUpdate> {
   requireAbility(actor, 'case.status');
   const request = await caseFor(store, actor, requestId);
   await editable(store, request);
   const status = input.status.trim().toLowerCase();
   if (!isStatus(status)) throw new PipeworkError('INVALID_INPUT', `Choose a status`, [{ field: 'status', message: 'Choose a status' }]);
   const note = (input.note ?? '').trim().slice(0, 4000);
-  const update = await recordUpdate(store, staffUpdate(actor, request, { status, description: note, updatedAt: clock.now() }), { onDisallowed: 'refuse' });
+  // The officer chose from the status their page showed (`seen`), which may be older than this read.
+  const seen = input.seen?.trim().toLowerCase();
+  const seenStatus = seen && isStatus(seen) ? seen : request.status;
+  const update = await recordUpdate(store, staffUpdate(actor, request, { status, description: note, updatedAt: clock.now(), seenStatus }), { onDisallowed: 'refuse' });
   await store.staff.audit.append({ ...who(actor), action: 'case.status', requestId, before: request.status, after: update.status, reason: input.reason?.trim() || undefined, at: clock.now() });
   return update;
 }

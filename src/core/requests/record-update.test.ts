@@ -28,8 +28,9 @@ const CLOSINGS = ['fixed', 'duplicate', 'not_councils_responsibility', 'no_furth
 
 test('20 staff changes racing on one request: exactly one applies, the other 19 are refused and nothing of theirs is stored', async () => {
   const r = await pothole();
+  // Each officer chose from a page showing "open", as the console's form says (seenStatus).
   const results = await Promise.allSettled(
-    Array.from({ length: 20 }, (_, i) => recordUpdate(store, change(r.id, CLOSINGS[i % CLOSINGS.length], 'staff'), { clock })),
+    Array.from({ length: 20 }, (_, i) => recordUpdate(store, change(r.id, CLOSINGS[i % CLOSINGS.length], 'staff', { seenStatus: 'open' }), { clock })),
   );
   const applied = results.flatMap((x) => (x.status === 'fulfilled' ? [x.value] : []));
   const refused = results.flatMap((x) => (x.status === 'rejected' ? [x.reason as PipeworkError] : []));
@@ -41,17 +42,19 @@ test('20 staff changes racing on one request: exactly one applies, the other 19 
   assert.deepEqual((await store.requests.history('example', r.id)).map((u) => u.id), [applied[0].id]);
 });
 
-test('20 back-end changes racing on one request: exactly one applies, the other 19 are kept in history flagged', async () => {
+test('20 back-end changes racing on one request: one closing applies, the other closings are kept in history flagged', async () => {
   const r = await pothole();
   const results = await Promise.all(Array.from({ length: 20 }, (_, i) => recordUpdate(store, change(r.id, CLOSINGS[i % CLOSINGS.length], 'backend'), { clock })));
+  const final = (await store.requests.get('example', r.id))!.status;
+  // A back-end sends no status it saw: one read after the winner committed that repeats the
+  // request's status is a re-statement and stands; every other closing is flagged.
   const applied = results.filter((u) => !u.flag);
-  assert.equal(applied.length, 1, `one applied, got ${applied.map((u) => u.status)}`);
-  assert.equal(results.filter((u) => u.flag).length, 19);
-  assert.ok(results.filter((u) => u.flag).every((u) => /^Not applied: /.test(u.flag!)));
-  assert.equal((await store.requests.get('example', r.id))!.status, applied[0].status);
+  assert.ok(applied.length >= 1 && applied.every((u) => u.status === final), `applied: ${applied.map((u) => u.status)}, final ${final}`);
+  assert.ok(results.filter((u) => u.status !== final).every((u) => /^Not applied: /.test(u.flag ?? '')));
+  assert.equal(results.filter((u) => u.status !== final).length, 15);
   const history = await store.requests.history('example', r.id);
   assert.equal(history.length, 20);
-  assert.equal(history.filter((u) => !u.flag).length, 1);
+  assert.deepEqual(new Set(history.filter((u) => !u.flag).map((u) => u.status)), new Set([final]));
 });
 
 test('a change that loses a race is decided again against the new status, and applies when the process allows it from there', async () => {

@@ -42,7 +42,8 @@ export async function recordUpdate(store: Store, update: NewRequestUpdate, optio
  *   is refused with TRANSITION_NOT_ALLOWED;
  * - concurrency: the change is written only if the request is still at the
  *   status it was decided on (compare-and-set); otherwise the request is read
- *   again and the change decided again against its new status;
+ *   again and the change decided again against its new status (also when
+ *   it has moved from the `seenStatus` the sender chose the change on);
  * - time: the sender's `updatedAt` is kept on the update as their claim; the
  *   request's own updated time is that claim kept between the request's
  *   creation and now, by the core's clock.
@@ -56,7 +57,7 @@ export async function recordUpdateOnce(store: Store, update: NewRequestUpdate, o
   }
   const claimed = update.updatedAt ?? clock.now();
   const deliveries = await forwardedTo(store, update);
-  let seenFirst: Status | undefined;
+  let seenFirst: Status | undefined = update.seenStatus;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     if (attempt > 0 && update.externalId) {
       // The change that beat this one may have been a copy of it.

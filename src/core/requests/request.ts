@@ -120,6 +120,13 @@ export interface NewRequestUpdate {
   contact: Contact;
   /** The sender's time for this update, kept on the update row as their claim. */
   updatedAt?: Date;
+  /**
+   * The status the sender saw when it chose this change (a staff form). When
+   * the request has moved since, the change is decided as one that lost a
+   * race: a second tab's "Fixed" on a request another officer has just fixed
+   * is refused, not applied twice.
+   */
+  seenStatus?: Status;
   /** Set by recordUpdate: the request's own new updated_datetime (the claim, kept between the request's creation and now). */
   requestUpdatedAt?: Date;
   /** Set by recordUpdate from the service pattern: a flagged update is stored but does not move the request. */

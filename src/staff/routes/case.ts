@@ -111,7 +111,7 @@ export async function caseRoutes(app: FastifyInstance, { store, clock }: StaffCo
   const body = (req: FastifyRequest, key: string) => String((req.body as Record<string, unknown> | undefined)?.[key] ?? '');
 
   app.post<Params>('/requests/:id/status', { config: { ability: 'case.status' } }, act('status', async (req) => {
-    const u = await changeStatus(store, clock, actorOf(req), req.params.id, { status: body(req, 'status'), note: body(req, 'note') });
+    const u = await changeStatus(store, clock, actorOf(req), req.params.id, { status: body(req, 'status'), note: body(req, 'note'), seen: body(req, 'seen') });
     return `Status changed to “${u.status.replace(/_/g, ' ')}”.`;
   }));
   app.post<Params>('/requests/:id/reply', { config: { ability: 'case.reply' } }, act('reply', async (req) => {
