@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { sql } from 'kysely';
 import type { BenchRow } from '../types.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -57,7 +58,7 @@ async function measure(dialect: 'sqlite' | 'postgres', count: number, n: number)
       }
       return pct(samples, 0.5);
     };
-    const note = `app.inject, ${dialect}, ${count.toLocaleString('en-GB')} requests (seeded in ${Math.round(seeded.seconds)} s), ${n} loads, shared 2-core machine with other engineers' tests running`;
+    const note = `app.inject, ${dialect}, ${count.toLocaleString('en-GB')} requests (seeded in ${Math.round(seeded.seconds)} s), ${n} loads, load average ${os.loadavg()[0].toFixed(1)} when timing began`;
     const queue = await time('/staff/', n);
     const caseView = await time(`/staff/requests/${caseId}`, n);
     const open = await time('/staff/?status=open', n);
