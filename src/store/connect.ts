@@ -5,6 +5,8 @@ import SqliteDatabase from 'better-sqlite3';
 import pg from 'pg';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
+import { threadWriter } from './sqlite/writer-thread.ts';
+import { mainSqliteDialect } from './sqlite/main-dialect.ts';
 
 // BIGINT (int8) comes back from pg as a string by default; our ids and epoch-ms times fit in a double.
 pg.types.setTypeParser(20, (v) => Number(v));
@@ -12,8 +14,10 @@ pg.types.setTypeParser(20, (v) => Number(v));
 export interface Connection {
   db: Kysely<Database>;
   dialect: 'sqlite' | 'postgres';
-  /** SQLite only: `PRAGMA data_version`, which changes when another connection commits. */
+  /** SQLite only: a number that changes when another process commits (from `PRAGMA data_version`). */
   dataVersion?: () => number;
+  /** SQLite file only: the writer thread for new requests (sqlite/writer-thread.ts); close it before `db`. */
+  requestWriter?: ReturnType<typeof threadWriter>;
 }
 
 /**
@@ -30,10 +34,23 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('foreign_keys = ON');
     const version = sqlite.prepare('pragma data_version').pluck();
+    const read = () => (sqlite.open ? (version.get() as number) : -1);
+    // data_version moves for every other connection's commit, our writer thread's too: its
+    // commits are taken as seen, so only other processes' count (see sqlite/writer-thread.ts).
+    let seen = read();
+    let external = 0;
+    const dataVersion = () => {
+      const v = read();
+      if (v !== seen) [seen, external] = [v, external + 1];
+      return external;
+    };
+    const database = withStatementCache(sqlite);
+    const requestWriter = path === ':memory:' ? undefined : threadWriter(path, () => (seen = read()));
     return {
-      db: new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) }),
+      db: new Kysely<Database>({ dialect: requestWriter ? mainSqliteDialect(database, requestWriter) : new SqliteDialect({ database }) }),
       dialect: 'sqlite',
-      dataVersion: oncePerMs(() => (sqlite.open ? (version.get() as number) : -1)),
+      dataVersion: oncePerMs(dataVersion),
+      requestWriter,
     };
   }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });

@@ -52,7 +52,7 @@ export async function openStore(
   } catch (err) {
     throw new DatabaseError(`Cannot open the database named by DATABASE_URL (${safeUrl(databaseUrl)}): ${(err as Error).message}`);
   }
-  const { db, dialect, dataVersion } = connection;
+  const { db, dialect, dataVersion, requestWriter } = connection;
   // SQLite sees other connections' commits in data_version; PostgreSQL is told by notices (migration 0021).
   let notices: ReturnType<typeof catalogueNotices> | undefined;
   const externalVersion = dataVersion ?? (() => notices?.version() ?? 0);
@@ -70,6 +70,7 @@ export async function openStore(
       });
     }
   } catch (err) {
+    await requestWriter?.close();
     await db.destroy().catch(() => {});
     throw err;
   }
@@ -83,7 +84,7 @@ export async function openStore(
     // Every resident page reads its council by host: cached like the catalogue, and any write here clears both.
     councils: cache.wrap('councils', councilStore(db), { list: () => '', get: (id: string) => id, byHost: (h: string) => h }),
     services: cache.wrap('services', serviceStore(db), { list: (j: string) => j, get: (j: string, code: string) => `${j}\0${code}` }),
-    requests: requestStore(db),
+    requests: requestStore(db, requestWriter?.write),
     deliveries: deliveryStore(db, dialect),
     // routeFor is read by every new request; route changes made here clear it at once.
     // Every read is named, so the relay's once-a-second back-end lookups do not empty the catalogue cache.
@@ -124,6 +125,7 @@ export async function openStore(
     },
     async close() {
       await notices?.close();
+      await requestWriter?.close();
       await db.destroy();
     },
   };

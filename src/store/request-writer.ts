@@ -46,19 +46,53 @@ export function insertSql(table: string, columns: string[], placeholder: (i: num
   return text;
 }
 
+/** One linked row's insert: the new request's id goes into the parameters at `idAt`, as text at `textIdAt`. */
+export interface LinkedInsert {
+  sql: string;
+  params: unknown[];
+  idAt: number[];
+  textIdAt: number[];
+}
+
+/** The statements that write one new request: its row (returned whole), then each linked row once the id is known. */
+export interface RequestStatements {
+  request: { sql: string; params: unknown[] };
+  linked: LinkedInsert[];
+}
+
+export function requestStatements(rows: NewRequestRows): RequestStatements {
+  const req = entries(rows.request);
+  return {
+    request: { sql: insertSql('service_requests', req.map(([c]) => c), () => '?', ' returning *'), params: req.map(([, v]) => v) },
+    linked: rows.linked.map((l) => {
+      const own = entries(l.values).filter(([c]) => !idColumns(l).includes(c));
+      const names = [...own.map(([c]) => c), l.idColumn, ...(l.idTextColumn ? [l.idTextColumn] : [])];
+      return {
+        sql: insertSql(l.table, names, () => '?'),
+        params: [...own.map(([, v]) => v), null, ...(l.idTextColumn ? [null] : [])],
+        idAt: [own.length],
+        textIdAt: l.idTextColumn ? [own.length + 1] : [],
+      };
+    }),
+  };
+}
+
+/** A linked row's parameters with the new request's id in place. */
+export function withId(insert: LinkedInsert, id: number): unknown[] {
+  const params = [...insert.params];
+  for (const i of insert.idAt) params[i] = id;
+  for (const i of insert.textIdAt) params[i] = String(id);
+  return params;
+}
+
 /**
  * Writes one new request with its linked rows inside `trx`. The SQLite group
  * commit calls this once per request inside the batch's one transaction.
  */
 export async function insertRequestRows(trx: Transaction<Database> | Kysely<Database>, rows: NewRequestRows): Promise<RequestRow> {
-  const req = entries(rows.request);
-  const text = insertSql('service_requests', req.map(([c]) => c), () => '?', ' returning *');
-  const [row] = (await trx.executeQuery<RequestRow>(CompiledQuery.raw(text, req.map(([, v]) => v)))).rows;
-  for (const l of rows.linked) {
-    const ids: [string, unknown][] = [[l.idColumn, row.id], ...(l.idTextColumn ? [[l.idTextColumn, String(row.id)] as [string, unknown]] : [])];
-    const cols = [...entries(l.values).filter(([c]) => !idColumns(l).includes(c)), ...ids];
-    await trx.executeQuery(CompiledQuery.raw(insertSql(l.table, cols.map(([c]) => c), () => '?'), cols.map(([, v]) => v)));
-  }
+  const { request, linked } = requestStatements(rows);
+  const [row] = (await trx.executeQuery<RequestRow>(CompiledQuery.raw(request.sql, request.params))).rows;
+  for (const l of linked) await trx.executeQuery(CompiledQuery.raw(l.sql, withId(l, row.id)));
   return row;
 }
 

@@ -73,8 +73,8 @@ export function newRequestRows(input: NewServiceRequest, now: number): NewReques
 /** Thrown inside a transaction to roll it back when the sender's update id is already stored. */
 class AlreadyStored extends Error {}
 
-export function requestStore(db: Kysely<Database>): Store['requests'] {
-  const write = newRequestWriter(db);
+/** `write`: how new requests are written, when not through `db` (the SQLite writer thread). */
+export function requestStore(db: Kysely<Database>, write = newRequestWriter(db)): Store['requests'] {
   const requests: Store['requests'] = {
     async create(input) {
       const row = await write(newRequestRows(input, Date.now()));
