@@ -109,7 +109,7 @@ export async function openStore(
     erasures: erasureStore(db),
     messageTemplates: messageTemplateStore(db),
     replyTemplates: replyTemplateStore(db),
-    staff: staffStore(db),
+    staff: staffStore(db, dialect),
     staffQueue: staffQueueStore(db),
     directory: directoryStore(db),
     addresses: addressStore(db),

@@ -4,14 +4,43 @@ import type { StaffStore, StaffUser, AuditEntry, SavedView, Assignee } from '../
 import { assignedEvents } from '../core/events/decide.ts';
 import { insertEvents } from './events.ts';
 import type { Role } from '../core/staff/roles.ts';
+import type { Status } from '../core/statuses.ts';
 
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 const num = (id: string) => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : -1);
 
 type UserRow = Selectable<Database['staff_users']>;
 
+/** Runs `work` in the transaction `db` already is, or in a new one. */
+const inTransaction = <T>(db: Kysely<Database>, work: (trx: Kysely<Database>) => Promise<T>): Promise<T> => (db.isTransaction ? work(db) : db.transaction().execute(work));
+
+/**
+ * Holds these users' rows until the transaction ends. PostgreSQL: `for share`
+ * to rely on who they are (many at once), `for update` to change them (waits
+ * for those). SQLite has one writer: a write as the transaction's first
+ * statement takes that lock (waiting `busy_timeout` for another process), so
+ * nothing read after it can change before the commit.
+ */
+async function lockUsers(db: Kysely<Database>, dialect: 'sqlite' | 'postgres', userIds: string[], mode: 'read' | 'change') {
+  const ids = [...new Set(userIds.map(num))].filter((n) => n > 0).sort((a, b) => a - b);
+  if (dialect === 'sqlite') {
+    await db.updateTable('staff_users').set({ disabled_at: sql`disabled_at` }).where('id', 'in', ids.length ? ids : [-1]).execute();
+    return;
+  }
+  if (!ids.length) return;
+  const rows = db.selectFrom('staff_users').select('id').where('id', 'in', ids).orderBy('id');
+  await (mode === 'change' ? rows.forUpdate() : rows.forShare()).execute();
+}
+
 /** Staff users, roles, sessions, audit log and assignments (migration 0008). */
-export function staffStore(db: Kysely<Database>): StaffStore {
+export function staffStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgres'): StaffStore {
+  // A change to a role, team or account waits for assignments that rely on it (and they for it).
+  const changing = (userId: string, write: (trx: Kysely<Database>) => Promise<unknown>) =>
+    inTransaction(db, async (trx) => {
+      await lockUsers(trx, dialect, [userId], 'change');
+      await write(trx);
+    });
+
   async function withRoles(rows: UserRow[]): Promise<StaffUser[]> {
     if (!rows.length) return [];
     const roles = await db.selectFrom('staff_roles').select(['user_id', 'jurisdiction_id', 'role', 'service_groups', 'team']).where('user_id', 'in', rows.map((r) => r.id)).orderBy('jurisdiction_id').execute();
@@ -33,6 +62,12 @@ export function staffStore(db: Kysely<Database>): StaffStore {
   const users = () => db.selectFrom('staff_users').selectAll();
 
   return {
+    transaction: (lock, work) =>
+      inTransaction(db, async (trx) => {
+        await lockUsers(trx, dialect, lock.users, lock.mode);
+        return work(staffStore(trx, dialect));
+      }),
+
     users: {
       async create(input) {
         const row = await db
@@ -53,20 +88,22 @@ export function staffStore(db: Kysely<Database>): StaffStore {
       async setRole(userId, jurisdictionId, role, at, groups) {
         const service_groups = groups?.length ? JSON.stringify([...new Set(groups)].sort()) : null;
         // Without `groups`, a change of role keeps the service groups the role had.
-        await db
-          .insertInto('staff_roles')
-          .values({ user_id: num(userId), jurisdiction_id: jurisdictionId, role, granted_at: at.getTime(), service_groups })
-          .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id']).doUpdateSet({ role, granted_at: at.getTime(), ...(groups === undefined ? {} : { service_groups }) }))
-          .execute();
+        await changing(userId, (trx) =>
+          trx
+            .insertInto('staff_roles')
+            .values({ user_id: num(userId), jurisdiction_id: jurisdictionId, role, granted_at: at.getTime(), service_groups })
+            .onConflict((oc) => oc.columns(['user_id', 'jurisdiction_id']).doUpdateSet({ role, granted_at: at.getTime(), ...(groups === undefined ? {} : { service_groups }) }))
+            .execute(),
+        );
       },
       async setTeam(userId, jurisdictionId, team) {
-        await db.updateTable('staff_roles').set({ team: team ?? null }).where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).execute();
+        await changing(userId, (trx) => trx.updateTable('staff_roles').set({ team: team ?? null }).where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).execute());
       },
       async removeRole(userId, jurisdictionId) {
-        await db.deleteFrom('staff_roles').where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).execute();
+        await changing(userId, (trx) => trx.deleteFrom('staff_roles').where('user_id', '=', num(userId)).where('jurisdiction_id', '=', jurisdictionId).execute());
       },
       async setDisabled(userId, at) {
-        await db.updateTable('staff_users').set({ disabled_at: at ? at.getTime() : null }).where('id', '=', num(userId)).execute();
+        await changing(userId, (trx) => trx.updateTable('staff_users').set({ disabled_at: at ? at.getTime() : null }).where('id', '=', num(userId)).execute());
       },
       async recordSignIn(userId, at) {
         await db.updateTable('staff_users').set({ last_sign_in_at: at.getTime() }).where('id', '=', num(userId)).execute();
@@ -186,8 +223,11 @@ export function staffStore(db: Kysely<Database>): StaffStore {
         return new Map(rows.map((r) => [String(r.request_id), assigneeOf(r)]));
       },
       async set(jurisdictionId, requestId, to, at) {
-        return db.transaction().execute(async (trx) => {
+        return inTransaction(db, async (trx) => {
           const rid = num(requestId);
+          // PostgreSQL: the request row locked first, so a case's assignee changes one at a time and `before` is what this replaced.
+          const ofRequest = trx.selectFrom('service_requests').select('service_code').where('id', '=', rid);
+          const request = await (dialect === 'postgres' ? ofRequest.forNoKeyUpdate() : ofRequest).executeTakeFirst();
           const row = await trx.selectFrom('request_assignments').select(['user_id', 'team']).where('request_id', '=', rid).executeTakeFirst();
           if (!to) await trx.deleteFrom('request_assignments').where('request_id', '=', rid).execute();
           else {
@@ -196,9 +236,35 @@ export function staffStore(db: Kysely<Database>): StaffStore {
           }
           const was = row ? assigneeOf(row) : undefined;
           // The `assigned` event commits with the change, or not at all (it names officers; a team alone is nobody there).
-          const request = await trx.selectFrom('service_requests').select('service_code').where('id', '=', rid).executeTakeFirst();
           if (request) await insertEvents(trx, assignedEvents({ jurisdictionId, serviceCode: request.service_code, requestId: String(rid), before: was?.userId, after: to?.userId, at }));
           return was;
+        });
+      },
+      async heldBy(jurisdictionId, userId, closed: readonly Status[]) {
+        const rows = await db
+          .selectFrom('request_assignments as a')
+          .innerJoin('service_requests as r', 'r.id', 'a.request_id')
+          .select(['a.request_id', 'a.team', 'r.service_code'])
+          .where('a.jurisdiction_id', '=', jurisdictionId)
+          .where('a.user_id', '=', num(userId))
+          .where('r.status', 'not in', closed.length ? [...closed] : [''])
+          .orderBy('a.request_id')
+          .execute();
+        return rows.map((r) => ({ requestId: String(r.request_id), serviceCode: r.service_code, ...(r.team ? { team: r.team } : {}) }));
+      },
+      async handOver(jurisdictionId, requestId, fromUserId, to, at) {
+        return inTransaction(db, async (trx) => {
+          const rid = num(requestId);
+          // The request row first, as `set` does: one change of a case's assignee at a time, in one lock order.
+          const ofRequest = trx.selectFrom('service_requests').select('service_code').where('id', '=', rid);
+          const request = await (dialect === 'postgres' ? ofRequest.forNoKeyUpdate() : ofRequest).executeTakeFirst();
+          // Only while the case is still theirs: a supervisor who reassigned it meanwhile keeps their choice.
+          const still = await trx.selectFrom('request_assignments').select('request_id').where('request_id', '=', rid).where('jurisdiction_id', '=', jurisdictionId).where('user_id', '=', num(fromUserId)).executeTakeFirst();
+          if (!still) return false;
+          if (!to) await trx.deleteFrom('request_assignments').where('request_id', '=', rid).execute();
+          else await trx.updateTable('request_assignments').set({ user_id: to.userId ? num(to.userId) : null, team: to.team ?? null, assigned_at: at.getTime() }).where('request_id', '=', rid).execute();
+          if (request) await insertEvents(trx, assignedEvents({ jurisdictionId, serviceCode: request.service_code, requestId: String(rid), before: fromUserId, after: to?.userId, at }));
+          return true;
         });
       },
     },

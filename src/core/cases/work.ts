@@ -3,13 +3,14 @@ import type { Store } from '../store.ts';
 import type { Contact, RequestUpdate, ServiceRequest } from '../requests/request.ts';
 import type { Clock } from '../clock.ts';
 import type { Ability, Role } from '../staff/roles.ts';
-import type { Assignee, StaffUser } from '../staff/staff.ts';
+import type { Assignee, StaffStore, StaffUser } from '../staff/staff.ts';
 import { can } from '../staff/roles.ts';
 import { PipeworkError } from '../errors.ts';
 import { isStatus, type Status } from '../statuses.ts';
 import { recordUpdate } from '../requests/record-update.ts';
 import { caseOwner } from './owner.ts';
 import { serviceInScope } from './scope.ts';
+import { grantIn, mayWork, teamMembersWhoWork } from './eligible.ts';
 
 /** A signed-in member of staff acting in one council, with their role there. */
 export interface Actor {
@@ -120,27 +121,36 @@ const NOT_ASSIGNABLE = new PipeworkError('INVALID_INPUT', 'Choose an officer or 
  * One rule: an officer brings their team with them (so the case is in their
  * team's queue too); a team alone has no officer yet. Either must work cases
  * for the request's service (a team: at least one of its officers does).
+ * The check and the write are one transaction, with the rows of the people
+ * it relies on locked against a change of role or account until it commits
+ * (decision 0175): a case never goes to someone who cannot work it.
  */
 export async function assignCase(store: Store, clock: Clock, actor: Actor, requestId: string, to: AssignTo | undefined, reason?: string): Promise<void> {
   requireAbility(actor, 'case.assign');
+  const j = actor.jurisdictionId;
   const request = await caseFor(store, actor, requestId);
-  const service = await store.services.get(actor.jurisdictionId, request.serviceCode);
-  const works = (grant: { role: Role; groups?: string[] } | undefined) => !!grant && can(grant.role, 'case.status') && serviceInScope(grant, service);
-  let next: Assignee | undefined;
-  if (to?.userId) {
-    const user = await store.staff.users.get(to.userId);
-    const grant = user?.roles.find((r) => r.jurisdictionId === actor.jurisdictionId);
-    if (!user || user.disabledAt || !works(grant)) throw NOT_ASSIGNABLE;
-    next = { userId: user.id, ...(grant!.team ? { team: grant!.team } : {}) };
-  } else if (to?.team !== undefined) {
-    const team = to.team.trim();
-    const members = (await store.staff.users.list(actor.jurisdictionId)).filter((u) => !u.disabledAt && u.roles.some((r) => r.jurisdictionId === actor.jurisdictionId && r.team === team && works(r)));
-    if (!team || !members.length) throw NOT_ASSIGNABLE;
-    next = { team };
-  }
-  const before = await store.staff.assignments.set(actor.jurisdictionId, request.id, next, clock.now());
-  if (before?.userId === next?.userId && before?.team === next?.team) return;
-  await store.staff.audit.append({ ...who(actor), action: 'case.assign', requestId, before: await assigneeName(store, before), after: await assigneeName(store, next), reason: reason?.trim() || undefined, at: clock.now() });
+  const service = await store.services.get(j, request.serviceCode);
+  const team = to?.team?.trim();
+  if (to?.team !== undefined && !team) throw NOT_ASSIGNABLE;
+  // A team relies on its members who work the case; they are read again under the lock.
+  const relied = to?.userId ? [to.userId] : team ? teamMembersWhoWork(await store.staff.users.list(j), j, team, service).map((u) => u.id) : [];
+  if (team && !relied.length) throw NOT_ASSIGNABLE;
+  await store.staff.transaction({ users: relied, mode: 'read' }, async (tx) => {
+    let next: Assignee | undefined;
+    if (to?.userId) {
+      const user = await tx.users.get(to.userId);
+      if (!mayWork(user, j, service)) throw NOT_ASSIGNABLE;
+      const grant = grantIn(user, j)!;
+      next = { userId: user.id, ...(grant.team ? { team: grant.team } : {}) };
+    } else if (team) {
+      const members = (await tx.users.list(j)).filter((u) => relied.includes(u.id));
+      if (!teamMembersWhoWork(members, j, team, service).length) throw NOT_ASSIGNABLE;
+      next = { team };
+    }
+    const before = await tx.assignments.set(j, request.id, next, clock.now());
+    if (before?.userId === next?.userId && before?.team === next?.team) return;
+    await tx.audit.append({ ...who(actor), action: 'case.assign', requestId, before: await assigneeName(tx.users, before), after: await assigneeName(tx.users, next), reason: reason?.trim() || undefined, at: clock.now() });
+  });
 }
 
 /** The council's teams a case can go to: those of its active staff who work cases, sorted. */
@@ -148,11 +158,13 @@ export const teamsOf = (staff: StaffUser[], jurisdictionId: string): string[] =>
   [...new Set(staff.filter((u) => !u.disabledAt).flatMap((u) => u.roles.filter((r) => r.jurisdictionId === jurisdictionId && r.team && can(r.role, 'case.status')).map((r) => r.team!)))].sort();
 
 /** How an assignee reads in the audit log and on the page: "Olu Officer (Highways)", "team Highways". */
-export async function assigneeName(store: Store, a: Assignee | undefined): Promise<string | undefined> {
+export const assigneeLabel = (a: Assignee, officerName?: string): string =>
+  !a.userId ? `team ${a.team}` : `${officerName ?? `user ${a.userId}`}${a.team ? ` (${a.team})` : ''}`;
+
+/** As assigneeLabel, looking the officer's name up. */
+export async function assigneeName(users: Pick<StaffStore['users'], 'get'>, a: Assignee | undefined): Promise<string | undefined> {
   if (!a) return undefined;
-  if (!a.userId) return `team ${a.team}`;
-  const name = (await store.staff.users.get(a.userId))?.name ?? `user ${a.userId}`;
-  return a.team ? `${name} (${a.team})` : name;
+  return assigneeLabel(a, a.userId ? (await users.get(a.userId))?.name : undefined);
 }
 
 /** A resident's contact details, for a role that needs them; every look is written to the audit log. */

@@ -3,6 +3,8 @@ import type { StaffUser } from './staff.ts';
 import { PipeworkError, invalid } from '../errors.ts';
 import { isRole, ROLES, type Role } from './roles.ts';
 import { addStaff, issueSetupToken } from './setup.ts';
+import { changeStaff, type ChangedBy } from '../cases/handover.ts';
+import { grantIn } from '../cases/eligible.ts';
 
 /** An admin acting on the people of their council (the page and its audit entries). */
 export interface PeopleActor {
@@ -10,6 +12,9 @@ export interface PeopleActor {
   email: string;
   jurisdictionId: string;
 }
+
+const by = (actor: PeopleActor): ChangedBy => ({ actor: actor.email, userId: actor.userId });
+const NOT_MEMBER = () => new PipeworkError('NOT_FOUND', 'No such person in this council');
 
 const TEAM_MAX = 100;
 const teamOf = (raw: string | undefined) => {
@@ -25,7 +30,7 @@ const roleOf = (raw: string) => {
 /** A member of this council's staff, or NOT_FOUND: an admin changes only their own council's people. */
 async function member(store: Store, actor: PeopleActor, userId: string): Promise<StaffUser> {
   const user = await store.staff.users.get(userId);
-  if (!user || !user.roles.some((r) => r.jurisdictionId === actor.jurisdictionId)) throw new PipeworkError('NOT_FOUND', 'No such person in this council');
+  if (!user || !user.roles.some((r) => r.jurisdictionId === actor.jurisdictionId)) throw NOT_MEMBER();
   return user;
 }
 
@@ -38,7 +43,7 @@ async function member(store: Store, actor: PeopleActor, userId: string): Promise
 export async function inviteStaff(store: Store, actor: PeopleActor, input: { email: string; name: string; role: string; team?: string }, now = new Date()) {
   const role = roleOf(input.role);
   const team = teamOf(input.team);
-  const { user, token, created } = await addStaff(store, { email: input.email, name: input.name, role, jurisdictionId: actor.jurisdictionId }, now);
+  const { user, token, created } = await addStaff(store, { email: input.email, name: input.name, role, jurisdictionId: actor.jurisdictionId }, now, by(actor));
   if (team) await store.staff.users.setTeam(user.id, actor.jurisdictionId, team);
   // Invited back after being deactivated: the account works again.
   if (user.disabledAt) await store.staff.users.setDisabled(user.id, undefined);
@@ -56,44 +61,55 @@ const roleText = (r: { role: string; team?: string; groups?: string[] }) => `${r
 /**
  * Sets a person's role and team in the council, and, when `groups` is given,
  * the service groups the role covers (none: every service). An admin cannot
- * lower their own role (someone must be left to set the council up).
+ * lower their own role (someone must be left to set the council up). Open
+ * cases the new role cannot work are handed over in the same transaction
+ * (decision 0175).
  */
 export async function setStaffRole(store: Store, actor: PeopleActor, userId: string, input: { role: string; team?: string; groups?: string[] }, now = new Date()) {
   const user = await member(store, actor, userId);
   const role: Role = roleOf(input.role);
   const team = teamOf(input.team);
   if (user.id === actor.userId && role !== 'admin') throw invalid([{ field: 'role', message: 'You cannot lower your own role; ask another administrator' }]);
-  const before = user.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)!;
-  let groups = before.groups ?? [];
   if (input.groups) {
     const known = await councilGroups(store, actor.jurisdictionId);
     const unknown = input.groups.filter((g) => !known.includes(g));
     if (unknown.length) throw invalid([{ field: 'groups', message: `Choose from the council's service groups (not "${unknown[0]}")` }]);
-    groups = [...new Set(input.groups)].sort();
   }
-  const after = { role, team, groups };
-  if (roleText(before) === roleText(after)) return user;
-  await store.staff.users.setRole(user.id, actor.jurisdictionId, role, now, input.groups ? groups : undefined);
-  await store.staff.users.setTeam(user.id, actor.jurisdictionId, team);
-  await store.staff.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.role', before: roleText(before), after: roleText(after), at: now });
-  return (await store.staff.users.get(user.id))!;
+  return changeStaff(store, by(actor), { userId: user.id, jurisdictionId: actor.jurisdictionId }, now, async (tx) => {
+    // Read again under the lock: this changes what is there now, not what the form was drawn from.
+    const current = await tx.users.get(user.id);
+    const before = grantIn(current, actor.jurisdictionId);
+    if (!current || !before) throw NOT_MEMBER();
+    const groups = input.groups ? [...new Set(input.groups)].sort() : (before.groups ?? []);
+    const after = { role, team, groups };
+    if (roleText(before) === roleText(after)) return { value: current };
+    await tx.users.setRole(user.id, actor.jurisdictionId, role, now, input.groups ? groups : undefined);
+    await tx.users.setTeam(user.id, actor.jurisdictionId, team);
+    await tx.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.role', before: roleText(before), after: roleText(after), at: now });
+    return { value: (await tx.users.get(user.id))!, why: `${current.name}’s role is now ${roleText(after)}` };
+  });
 }
 
 /**
  * Deactivates a person in the council: their role here goes, and if they
  * have no other council the account is disabled; their sessions end at once
- * either way. Not oneself.
+ * either way, and their open cases here are handed over in the same
+ * transaction (decision 0175). Not oneself.
  */
 export async function deactivateStaff(store: Store, actor: PeopleActor, userId: string, now = new Date()) {
   const user = await member(store, actor, userId);
   if (user.id === actor.userId) throw invalid([{ field: 'user', message: 'You cannot deactivate yourself; ask another administrator' }]);
-  const before = user.roles.find((r) => r.jurisdictionId === actor.jurisdictionId)!;
-  await store.staff.users.removeRole(user.id, actor.jurisdictionId);
-  const others = user.roles.filter((r) => r.jurisdictionId !== actor.jurisdictionId);
-  if (!others.length) await store.staff.users.setDisabled(user.id, now);
-  await store.staff.sessions.deleteForUser(user.id);
-  await store.staff.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.deactivate', before: `${user.email} ${before.role}`, after: others.length ? 'role removed; still works for other councils' : 'account disabled', at: now });
-  return { user, disabled: !others.length };
+  return changeStaff(store, by(actor), { userId: user.id, jurisdictionId: actor.jurisdictionId }, now, async (tx) => {
+    const current = await tx.users.get(user.id);
+    const before = grantIn(current, actor.jurisdictionId);
+    if (!current || !before) throw NOT_MEMBER();
+    await tx.users.removeRole(user.id, actor.jurisdictionId);
+    const others = current.roles.filter((r) => r.jurisdictionId !== actor.jurisdictionId);
+    if (!others.length) await tx.users.setDisabled(user.id, now);
+    await tx.sessions.deleteForUser(user.id);
+    await tx.audit.append({ actor: actor.email, userId: user.id, jurisdictionId: actor.jurisdictionId, action: 'staff.deactivate', before: `${user.email} ${before.role}`, after: others.length ? 'role removed; still works for other councils' : 'account disabled', at: now });
+    return { value: { user: current, disabled: !others.length }, why: `${current.name} was deactivated` };
+  });
 }
 
 /** A new set-password link for a member of the council (a lost password), as `staff reset` gives. */

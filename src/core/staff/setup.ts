@@ -5,6 +5,7 @@ import type { StaffUser } from './staff.ts';
 import { PipeworkError } from '../errors.ts';
 import { normaliseEmail } from './sign-in.ts';
 import { hashPassword, passwordProblem } from './password.ts';
+import { changeStaff, type ChangedBy } from '../cases/handover.ts';
 
 /** How long a set-password link works. */
 export const SETUP_LINK_HOURS = 72;
@@ -15,11 +16,14 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 /**
  * Adds a member of staff (or gives an existing one a role in another council)
- * and issues a one-time set-password token; only its hash is stored.
+ * and issues a one-time set-password token; only its hash is stored. A new
+ * role for someone already in the council hands over the open cases it
+ * cannot work, as any role change does (decision 0175); `by` is named in
+ * their audit entries.
  *
  * @example const { token } = await addStaff(store, { email: 'kim@example.gov.uk', name: 'Kim', role: 'admin', jurisdictionId: 'example' }, new Date());
  */
-export async function addStaff(store: Store, input: { email: string; name: string; role: Role; jurisdictionId: string; groups?: string[] }, now: Date): Promise<{ user: StaffUser; token: string; created: boolean }> {
+export async function addStaff(store: Store, input: { email: string; name: string; role: Role; jurisdictionId: string; groups?: string[] }, now: Date, by: ChangedBy = { actor: 'cli' }): Promise<{ user: StaffUser; token: string; created: boolean }> {
   const email = normaliseEmail(input.email);
   if (!EMAIL.test(email)) throw new PipeworkError('INVALID_INPUT', `"${input.email}" is not an email address`, [{ field: 'email', message: 'not an email address' }]);
   if (!input.name.trim()) throw new PipeworkError('INVALID_INPUT', 'a name is needed', [{ field: 'name', message: 'empty' }]);
@@ -33,7 +37,10 @@ export async function addStaff(store: Store, input: { email: string; name: strin
       if (!first) throw err;
       return first;
     }));
-  await store.staff.users.setRole(user.id, input.jurisdictionId, input.role, now, input.groups);
+  await changeStaff(store, by, { userId: user.id, jurisdictionId: input.jurisdictionId }, now, async (tx) => {
+    await tx.users.setRole(user.id, input.jurisdictionId, input.role, now, input.groups);
+    return { value: undefined, why: created ? undefined : `${user.name}’s role is now ${input.role}` };
+  });
   const token = await issueSetupToken(store, user.id, now);
   return { user: (await store.staff.users.get(user.id))!, token, created };
 }

@@ -1,4 +1,5 @@
 import type { Role } from './roles.ts';
+import type { Status } from '../statuses.ts';
 
 export interface StaffUser {
   id: string;
@@ -64,6 +65,22 @@ export interface StaffSessionRow {
  *   await store.staff.audit.append({ actor: user.email, action: 'case.note', requestId: '42', jurisdictionId: 'example' });
  */
 export interface StaffStore {
+  /**
+   * Runs `work` in one transaction that begins by locking these users' rows
+   * until it ends: `read` for a rule that relies on who they are (an
+   * assignment; many run at once), `change` to change them (waits for those
+   * reads, and they for it). The role, team and account writes below take the
+   * `change` lock themselves, wherever they are called from. Everything
+   * `work` does through `tx` commits together or not at all; it must not use
+   * the store outside `tx` (on SQLite the transaction holds the one connection).
+   *
+   * @example
+   *   await store.staff.transaction({ users: [officerId], mode: 'read' }, async (tx) => {
+   *     if ((await tx.users.get(officerId))?.disabledAt) throw refused;
+   *     await tx.assignments.set('example', '42', { userId: officerId }, now);
+   *   });
+   */
+  transaction<T>(lock: { users: string[]; mode: 'read' | 'change' }, work: (tx: StaffStore) => Promise<T>): Promise<T>;
   users: {
     create(input: { email: string; name: string; createdAt: Date }): Promise<StaffUser>;
     get(id: string): Promise<StaffUser | undefined>;
@@ -113,6 +130,10 @@ export interface StaffStore {
     forRequests(jurisdictionId: string, requestIds: string[]): Promise<Map<string, Assignee>>;
     /** Assigns (or, with undefined, unassigns) in one transaction; returns who it was assigned to before. */
     set(jurisdictionId: string, requestId: string, to: Assignee | undefined, at: Date): Promise<Assignee | undefined>;
+    /** The officer's cases in the council at a status not in `closed`, by request id, with the team each was given. */
+    heldBy(jurisdictionId: string, userId: string, closed: readonly Status[]): Promise<{ requestId: string; serviceCode: string; team?: string }[]>;
+    /** Moves a case from this officer to `to` only while it is still theirs (false: it was reassigned meanwhile), with its event. */
+    handOver(jurisdictionId: string, requestId: string, fromUserId: string, to: Assignee | undefined, at: Date): Promise<boolean>;
   };
   /** A user's named queue filters, per council. */
   views: {
