@@ -1,5 +1,6 @@
 import http from 'node:http';
 import https from 'node:https';
+import { urlToHttpOptions } from 'node:url';
 import { DeliveryError } from './port.ts';
 
 // Kept-alive connections to back-ends: a relay sends many small calls to few hosts.
@@ -24,14 +25,10 @@ export interface RawAnswer {
  * per-call overhead shows.)
  */
 export function exchange(url: string, init: { method: string; headers?: Record<string, string>; body?: string }, timeoutMs: number, retried = false): Promise<RawAnswer> {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return Promise.reject(new DeliveryError(`not a URL: ${url}`, false));
-  }
-  const mod = u.protocol === 'https:' ? https : http;
-  const body = init.body === undefined ? undefined : Buffer.from(init.body);
+  const t = targetOf(url);
+  if (!t) return Promise.reject(new DeliveryError(`not a URL: ${url}`, false));
+  const { mod, origin } = t;
+  const body = init.body;
   return new Promise((resolve, reject) => {
     let settled = false;
     const fail = (e: DeliveryError) => {
@@ -40,33 +37,31 @@ export function exchange(url: string, init: { method: string; headers?: Record<s
       clearTimeout(timer);
       reject(e);
     };
-    const req = mod.request(
-      u,
-      { method: init.method, agent: retried ? false : agents[u.protocol as 'http:' | 'https:'], headers: { ...init.headers, ...(body ? { 'content-length': String(body.length) } : {}) } },
-      (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (c: Buffer) => {
-          size += c.length;
-          if (size > MAX_ANSWER_BYTES) {
-            fail(new DeliveryError(`${u.origin} sent an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`));
-            req.destroy();
-            return;
-          }
-          chunks.push(c);
-        });
-        res.on('error', (e) => fail(new DeliveryError(`${u.origin} broke off its reply: ${e.message}`)));
-        res.on('end', () => {
-          if (settled) return;
-          settled = true;
-          clearTimeout(timer);
-          const headers = Object.fromEntries(Object.entries(res.headers).map(([k, v]) => [k, [v ?? ''].flat().join(', ')]));
-          resolve({ status: res.statusCode ?? 0, headers, text: Buffer.concat(chunks).toString('utf8') });
-        });
-      },
-    );
+    const headers = body === undefined ? { ...init.headers } : { ...init.headers, 'content-length': String(Buffer.byteLength(body)) };
+    const req = mod.request({ ...t.options, method: init.method, agent: retried ? false : t.agent, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_ANSWER_BYTES) {
+          fail(new DeliveryError(`${origin} sent an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`));
+          req.destroy();
+          return;
+        }
+        chunks.push(c);
+      });
+      res.on('error', (e) => fail(new DeliveryError(`${origin} broke off its reply: ${e.message}`)));
+      res.on('end', () => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        const headers: Record<string, string> = {};
+        for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : (v ?? '');
+        resolve({ status: res.statusCode ?? 0, headers, text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
+      });
+    });
     const timer = setTimeout(() => {
-      fail(new DeliveryError(`no answer from ${u.origin} within ${timeoutMs} ms`));
+      fail(new DeliveryError(`no answer from ${origin} within ${timeoutMs} ms`));
       req.destroy();
     }, timeoutMs);
     req.on('error', (e: NodeJS.ErrnoException) => {
@@ -77,10 +72,35 @@ export function exchange(url: string, init: { method: string; headers?: Record<s
         clearTimeout(timer);
         return resolve(exchange(url, init, timeoutMs, true));
       }
-      fail(new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`));
+      fail(new DeliveryError(`cannot reach ${origin}: ${e.code ?? e.message}`));
     });
+    // A string body goes out in the same write as the head (a Buffer would be a second one).
     req.end(body);
   });
+}
+
+interface Target {
+  mod: typeof http | typeof https;
+  agent: http.Agent;
+  origin: string;
+  options: http.RequestOptions;
+}
+/** Parsed URLs: a relay calls the same few URLs thousands of times a second (bounded: GET URLs carry queries). */
+const targets = new Map<string, Target | undefined>();
+
+function targetOf(url: string): Target | undefined {
+  if (targets.has(url)) return targets.get(url);
+  let t: Target | undefined;
+  try {
+    const u = new URL(url);
+    const https_ = u.protocol === 'https:';
+    t = { mod: https_ ? https : http, agent: agents[https_ ? 'https:' : 'http:'], origin: u.origin, options: urlToHttpOptions(u) };
+  } catch {
+    t = undefined;
+  }
+  if (targets.size >= 1000) targets.clear();
+  targets.set(url, t);
+  return t;
 }
 
 /**

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { serveProcess } from '../../test/support/serve.ts';
 import { freshStore } from '../../test/support/db.ts';
 import { openStore } from '../store/index.ts';
@@ -129,5 +131,46 @@ test('two `serve` processes on one PostgreSQL relay side by side and never deliv
     for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
     await peer.close();
     await store.close();
+  }
+});
+
+test('batches overlap, yet never more than RELAY_CONCURRENCY calls are out at once, and each job goes once', async () => {
+  const w = await relayWorld({ relayBatchSize: 5, relayConcurrency: 3, relayMinRoundMs: 0 });
+  // A slow back-end that counts the calls it holds at once.
+  let open = 0;
+  let most = 0;
+  const calls = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    most = Math.max(most, ++open);
+    const key = String(req.headers['idempotency-key']);
+    calls.set(key, (calls.get(key) ?? 0) + 1);
+    req.resume().on('end', () =>
+      setTimeout(() => {
+        open--;
+        res.writeHead(201, { 'content-type': 'application/json' }).end(JSON.stringify({ reference: `R-${key}` }));
+      }, 15),
+    );
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  try {
+    await w.webhook('slow', `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`);
+    await w.route('pothole', 'slow');
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) ids.push((await w.submit()).id);
+    w.relay();
+    const jobs = async () => (await Promise.all(ids.map((id) => w.store.deliveries.forRequest(id)))).flat();
+    await until(async () => (await jobs()).every((j) => j.state === 'delivered'), 20_000, 'all delivered');
+    assert.equal(most, 3, 'the pool was kept full, and never fuller');
+    assert.equal(calls.size, 40);
+    assert.ok([...calls.values()].every((n) => n === 1), 'each job sent once');
+    // The batch after the first went out before the first batch's last answer: the pool did not drain between them.
+    const attempts = (await Promise.all((await jobs()).map((j) => w.store.deliveries.attempts(j.id)))).flat();
+    const firstBatch = attempts.filter((a) => Number(a.deliveryId) <= Math.min(...attempts.map((x) => Number(x.deliveryId))) + 4);
+    const lastAnswer = Math.max(...firstBatch.map((a) => a.finishedAt.getTime()));
+    assert.ok(attempts.some((a) => !firstBatch.includes(a) && a.startedAt.getTime() < lastAnswer));
+  } finally {
+    server.closeAllConnections();
+    await new Promise((r) => server.close(r));
+    await w.close();
   }
 });

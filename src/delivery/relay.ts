@@ -6,6 +6,7 @@ import { DeliveryError, type Backend, type RequestJob } from '../backends/port.t
 import type { BackendRegistry } from '../backends/registry.ts';
 import { backoffMs } from './backoff.ts';
 import { pullAll } from './pull.ts';
+import { CallSlots } from './call-slots.ts';
 
 export interface RelayOptions {
   batchSize: number;
@@ -25,6 +26,20 @@ export interface RelayLog {
   info(obj: object, msg?: string): void;
   warn(obj: object, msg?: string): void;
   error(obj: object, msg?: string): void;
+}
+
+/** A job's service (its name and questions, for the adapter). */
+type ServiceOf = (job: ClaimedDelivery) => ReturnType<Store['services']['get']>;
+
+/** One claimed batch, sorted by how it goes out. */
+interface Plan {
+  /** Outcomes known without a call (the back-end is unknown or misconfigured). */
+  failed: DeliveryOutcome[];
+  /** Jobs for batch back-ends (file drop), handed over together. */
+  batches: { backend: Backend; jobs: ClaimedDelivery[] }[];
+  singles: { job: ClaimedDelivery; backend: Backend }[];
+  /** The batch's services, each read once (not once per job). */
+  serviceOf: ServiceOf;
 }
 
 /** Waiting for an update job until its request job has been delivered is not an attempt. */
@@ -55,8 +70,10 @@ export class Relay {
   /** Batch back-ends (file drop) are only handed jobs once their interval has passed. */
   private batchDueAt = new Map<string, number>();
   private pulling?: Promise<void>;
-  /** The previous batch's outcomes being written while the next batch is sent (at most one outstanding). */
+  /** The last claimed batch's outcomes, written once its calls have answered (after the batch before it). */
   private completing: Promise<void> = Promise.resolve();
+  /** Calls in flight, shared by the batches. */
+  private readonly calls: CallSlots;
   private lastPull = 0;
   private readonly jobLeaseMs: number;
 
@@ -67,6 +84,7 @@ export class Relay {
     private log: RelayLog,
   ) {
     this.jobLeaseMs = Math.max(opts.leaseMs, opts.timeoutMs * 3);
+    this.calls = new CallSlots(opts.concurrency);
   }
 
   start() {
@@ -136,62 +154,85 @@ export class Relay {
     }).finally(() => (this.wake = undefined));
   }
 
-  /** Claims one batch of due jobs and delivers it; returns how many jobs it handled. */
+  /**
+   * Claims one batch of due jobs and hands it to the back-ends; returns how many jobs it took.
+   * It returns once the batch is nearly all handed over (its last calls still in flight), so
+   * the next claim overlaps them and the calls in flight never drain between batches. The
+   * batch's outcomes are written in one transaction when its last call has answered.
+   */
   async runOnce(): Promise<number> {
     this.woken = false;
     const now = Date.now();
     const skip = [...this.batchDueAt].filter(([, due]) => due > now).map(([name]) => name);
+    // At most two batches' outcomes unwritten: the previous one's write goes on while this batch is claimed and sent.
+    const previous = this.completing;
     const jobs = await this.store.deliveries.claim({ worker: this.worker, limit: this.opts.batchSize, leaseMs: this.jobLeaseMs, skipBackends: skip });
     if (!jobs.length) return 0;
-    const byBackend = new Map<string, ClaimedDelivery[]>();
-    for (const j of jobs) byBackend.set(j.backend, [...(byBackend.get(j.backend) ?? []), j]);
+    const outcomes = this.send(await this.plan(jobs));
+    // If the write fails the jobs stay in flight until their lease ends and are sent again, with the same Idempotency-Key.
+    this.completing = Promise.all([previous, outcomes])
+      .then(([, done]) => this.store.deliveries.complete(this.worker, done))
+      .catch((err) => this.log.error({ err, jobs: jobs.length }, 'relay: could not record outcomes; the jobs will be retried after their lease'));
+    await Promise.all([previous, this.calls.waitingAtMost(this.opts.concurrency)]);
+    return jobs.length;
+  }
 
-    const outcomes: DeliveryOutcome[] = [];
-    const singles: { job: ClaimedDelivery; backend: Backend }[] = [];
+  /** Which back-end each job goes to: jobs for a batch back-end together, the rest one call each; an unusable back-end fails its jobs at once. */
+  private async plan(jobs: ClaimedDelivery[]): Promise<Plan> {
+    const byBackend = new Map<string, ClaimedDelivery[]>();
+    for (const j of jobs) {
+      const group = byBackend.get(j.backend);
+      if (group) group.push(j);
+      else byBackend.set(j.backend, [j]);
+    }
+    const services = new Map<string, ReturnType<ServiceOf>>();
+    const serviceOf: ServiceOf = (j) => {
+      const key = `${j.jurisdictionId}\0${j.serviceCode}`;
+      let found = services.get(key);
+      if (!found) services.set(key, (found = this.store.services.get(j.jurisdictionId, j.serviceCode)));
+      return found;
+    };
+    const plan: Plan = { failed: [], batches: [], singles: [], serviceOf };
     for (const [name, group] of byBackend) {
       const { backend, problem } = await this.registry.get(name);
       if (!backend) {
-        for (const job of group) outcomes.push(this.failure(job, Date.now(), new DeliveryError(problem ?? 'unknown back-end')));
+        for (const job of group) plan.failed.push(this.failure(job, Date.now(), new DeliveryError(problem ?? 'unknown back-end')));
         continue;
       }
       if (backend.deliverBatch && backend.batchIntervalMs) {
         this.batchDueAt.set(name, Date.now() + backend.batchIntervalMs);
-        const requests = group.filter((j) => j.kind === 'request');
-        outcomes.push(...(await this.deliverBatch(backend, requests)));
-        for (const job of group.filter((j) => j.kind !== 'request')) singles.push({ job, backend });
+        plan.batches.push({ backend, jobs: group.filter((j) => j.kind === 'request') });
+        for (const job of group) if (job.kind !== 'request') plan.singles.push({ job, backend });
       } else {
-        for (const job of group) singles.push({ job, backend });
+        for (const job of group) plan.singles.push({ job, backend });
       }
     }
-    // A bounded pool of calls in flight.
-    let next = 0;
-    const worker = async () => {
-      while (next < singles.length) {
-        const { job, backend } = singles[next++];
-        outcomes.push(await this.deliverOne(backend, job));
+    return plan;
+  }
+
+  /** Sends a planned batch: one call per job through the relay's bounded pool of calls in flight, in claim order. */
+  private async send(plan: Plan): Promise<DeliveryOutcome[]> {
+    const one = async ({ job, backend }: Plan['singles'][number]) => {
+      await this.calls.take();
+      try {
+        return await this.deliverOne(backend, job, plan.serviceOf);
+      } finally {
+        this.calls.give();
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.opts.concurrency, singles.length) }, worker));
-    // Write this batch's outcomes while the next batch goes out. If the write fails the jobs
-    // stay in flight until their lease ends and are sent again, with the same Idempotency-Key.
-    const previous = this.completing;
-    this.completing = previous
-      .then(() => this.store.deliveries.complete(this.worker, outcomes))
-      .catch((err) => this.log.error({ err, jobs: outcomes.length }, 'relay: could not record outcomes; the jobs will be retried after their lease'));
-    await previous;
-    return jobs.length;
+    const [batched, singles] = await Promise.all([Promise.all(plan.batches.map((b) => this.deliverBatch(b.backend, b.jobs, plan.serviceOf))), Promise.all(plan.singles.map(one))]);
+    return [...plan.failed, ...batched.flat(), ...singles];
   }
 
-  private async requestJob(job: ClaimedDelivery): Promise<RequestJob> {
-    return requestJobOf(this.store, job);
+  private async requestJob(job: ClaimedDelivery, serviceOf: ServiceOf): Promise<RequestJob> {
+    return requestJobOf(this.store, job, serviceOf);
   }
 
-
-  private async deliverOne(backend: Backend, job: ClaimedDelivery): Promise<DeliveryOutcome> {
+  private async deliverOne(backend: Backend, job: ClaimedDelivery, serviceOf: ServiceOf): Promise<DeliveryOutcome> {
     const startedAt = Date.now();
     try {
       if (job.kind === 'request') {
-        const r = await backend.deliverRequest(await this.requestJob(job));
+        const r = await backend.deliverRequest(await this.requestJob(job, serviceOf));
         if (r.note) this.log.warn({ delivery: job.id, request: job.requestId, backend: job.backend, note: r.note, suspectDuplicate: !!r.suspectDuplicate }, 'relay: delivered, with a note');
         return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: r.reference, note: r.note, suspectDuplicate: r.suspectDuplicate };
       }
@@ -205,7 +246,7 @@ export class Relay {
         const retryAt = Math.max(Date.now() + DEFER_MS, parentNext);
         return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'deferred', retryAt, error: 'waiting for the request to be delivered first' };
       }
-      const u = await backend.deliverUpdate({ ...(await this.requestJob(job)), reference: job.parentRef, update: job.update! });
+      const u = await backend.deliverUpdate({ ...(await this.requestJob(job, serviceOf)), reference: job.parentRef, update: job.update! });
       return { deliveryId: job.id, startedAt, finishedAt: Date.now(), outcome: 'delivered', externalRef: job.parentRef, note: u.note };
     } catch (err) {
       return this.failure(job, startedAt, err);
@@ -236,11 +277,11 @@ export class Relay {
     return done('confirmed', r.reference ? `erased (their reference ${r.reference})` : 'erased', job.parentRef);
   }
 
-  private async deliverBatch(backend: Backend, jobs: ClaimedDelivery[]): Promise<DeliveryOutcome[]> {
+  private async deliverBatch(backend: Backend, jobs: ClaimedDelivery[], serviceOf: ServiceOf): Promise<DeliveryOutcome[]> {
     if (!jobs.length) return [];
     const startedAt = Date.now();
     try {
-      const results = await backend.deliverBatch!(await Promise.all(jobs.map((j) => this.requestJob(j))));
+      const results = await backend.deliverBatch!(await Promise.all(jobs.map((j) => this.requestJob(j, serviceOf))));
       return jobs.map((job, i) => {
         const r = results[i];
         return r instanceof DeliveryError || !r
@@ -284,8 +325,8 @@ export class Relay {
  * name and questions; after the first attempt, when that was (the window to
  * look for a first send in) and a way to tell a case another job holds.
  */
-export async function requestJobOf(store: Store, job: ClaimedDelivery): Promise<RequestJob> {
-  const service = await store.services.get(job.jurisdictionId, job.serviceCode);
+export async function requestJobOf(store: Store, job: ClaimedDelivery, serviceOf: ServiceOf = (j) => store.services.get(j.jurisdictionId, j.serviceCode)): Promise<RequestJob> {
+  const service = await serviceOf(job);
   const first = job.attempts > 1 ? (await store.deliveries.attempts(job.id))[0]?.startedAt : undefined;
   return {
     deliveryId: job.id,

@@ -1,80 +1,17 @@
-import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.ts';
-import type { ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryOutcome, DeliveryStore, NewDelivery } from '../core/delivery/outbox.ts';
+import type { ClaimedDelivery, Delivery, DeliveryAttempt, DeliveryOutcome, DeliveryStore } from '../core/delivery/outbox.ts';
 import { requestFromRow, updateFromRow } from './rows.ts';
 import { deliveryStateStore } from './delivery-state.ts';
 import { insertDeadLetterEvents } from './dead-letter-events.ts';
-import { CLOSED_STATUSES } from '../core/statuses.ts';
 import { openMoveStore } from './open-moves.ts';
 import { pullPage } from './pull-page.ts';
+import { deliveryFromRow } from './delivery-rows.ts';
+import { insertAttempts, markDelivered } from './delivery-outcomes.ts';
 
 type Row = Selectable<Database['deliveries']>;
 const opt = <T>(v: T | null): T | undefined => (v === null ? undefined : v);
 const rowId = (id: string): number | undefined => (/^[1-9]\d{0,15}$/.test(id) ? Number(id) : undefined);
-
-export function deliveryFromRow(r: Row): Delivery {
-  return {
-    id: String(r.id),
-    requestId: String(r.request_id),
-    jurisdictionId: r.jurisdiction_id,
-    serviceCode: r.service_code,
-    backend: r.backend,
-    role: r.role as Delivery['role'],
-    kind: r.kind as Delivery['kind'],
-    updateId: r.update_id === null ? undefined : String(r.update_id),
-    idempotencyKey: r.idempotency_key,
-    state: r.state as Delivery['state'],
-    attempts: r.attempts,
-    dueAt: new Date(r.due_at),
-    lockedBy: opt(r.locked_by),
-    externalRef: opt(r.external_ref),
-    lastError: opt(r.last_error),
-    createdAt: new Date(r.created_at),
-    deliveredAt: r.delivered_at === null ? undefined : new Date(r.delivered_at),
-    ...(r.note ? { note: r.note } : {}),
-    ...(r.suspect_duplicate ? { suspectDuplicate: true } : {}),
-    ...(r.checked_at ? { checkedAt: new Date(r.checked_at) } : {}),
-  };
-}
-
-/**
- * The outbox rows of a new request (or update), as values without the request
- * id, for the writer that inserts them in the request's own transaction.
- */
-export function deliveryValues(scope: { jurisdictionId: string; serviceCode: string; updateId?: number }, jobs: NewDelivery[], now: number) {
-  return jobs.map((d) => ({
-    jurisdiction_id: scope.jurisdictionId,
-    service_code: scope.serviceCode,
-    backend: d.backend,
-    role: d.role,
-    kind: d.kind,
-    update_id: scope.updateId ?? null,
-    idempotency_key: d.idempotencyKey,
-    // A job done as it is written (the built-in case store) is delivered already; its reference is the request id, set by the writer.
-    state: d.deliveredOnWrite ? 'delivered' : 'pending',
-    attempts: 0,
-    due_at: now,
-    locked_by: null,
-    external_ref: null,
-    last_error: null,
-    created_at: now,
-    delivered_at: d.deliveredOnWrite ? now : null,
-  }));
-}
-
-/** True when some of these jobs wait for a relay (the others were done as they were written). */
-export const queuesWork = (jobs: NewDelivery[] | undefined) => !!jobs?.some((d) => !d.deliveredOnWrite);
-
-/** Inserts the outbox rows of an update inside the update's transaction. */
-export async function insertUpdateDeliveries(trx: Transaction<Database>, requestId: number, updateId: number, jobs: NewDelivery[], now: number) {
-  if (!jobs.length) return;
-  const req = await trx.selectFrom('service_requests').select(['jurisdiction_id', 'service_code']).where('id', '=', requestId).executeTakeFirstOrThrow();
-  const values = deliveryValues({ jurisdictionId: req.jurisdiction_id, serviceCode: req.service_code, updateId }, jobs, now);
-  await trx
-    .insertInto('deliveries')
-    .values(values.map((v) => ({ ...v, request_id: requestId, external_ref: v.state === 'delivered' ? String(requestId) : null })))
-    .execute();
-}
 
 // In-process wake-up: a relay sleeping between polls hears about new jobs at once.
 const listeners = new WeakMap<object, Set<() => void>>();
@@ -162,23 +99,10 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
     async complete(worker, outcomes) {
       if (!outcomes.length) return;
       await db.transaction().execute(async (trx) => {
-        const recorded: DeliveryOutcome[] = [];
-        let rest = outcomes;
-        if (dialect === 'postgres') {
-          // The common case, delivered, in ONE statement: a batch costs a few round trips, not one per job.
-          const plain = (o: DeliveryOutcome) => o.outcome === 'delivered' && !o.note && !o.suspectDuplicate;
-          const ok = outcomes.filter(plain);
-          rest = outcomes.filter((o) => !plain(o));
-          if (ok.length) {
-            const values = sql.join(ok.map((o) => sql`(${Number(o.deliveryId)}::bigint, ${o.finishedAt}::bigint, ${o.externalRef ?? null}::text)`));
-            const done = await sql<{ id: number }>`update deliveries as d set state = 'delivered', delivered_at = v.at, external_ref = v.ref, last_error = null, locked_by = null
-              from (values ${values}) as v(id, at, ref)
-              where d.id = v.id and d.locked_by = ${worker} and d.state = 'in_flight' returning d.id`.execute(trx);
-            const ids = new Set(done.rows.map((r) => Number(r.id)));
-            recorded.push(...ok.filter((o) => ids.has(Number(o.deliveryId))));
-          }
-        }
-        for (const o of rest) {
+        // The common case, delivered, in one statement per 500 jobs: a batch costs a few statements, not one per job.
+        const plain = (o: DeliveryOutcome) => o.outcome === 'delivered' && !o.note && !o.suspectDuplicate;
+        const recorded = await markDelivered(trx, dialect, worker, outcomes.filter(plain));
+        for (const o of outcomes.filter((o) => !plain(o))) {
           const id = Number(o.deliveryId);
           const set =
             o.outcome === 'delivered'
@@ -193,12 +117,7 @@ export function deliveryStore(db: Kysely<Database>, dialect: 'sqlite' | 'postgre
           if (Number(r.numUpdatedRows) > 0 && o.outcome !== 'deferred') recorded.push(o);
         }
         await insertDeadLetterEvents(trx, recorded.filter((o) => o.outcome === 'dead'));
-        for (let i = 0; i < recorded.length; i += 500) {
-          await trx
-            .insertInto('delivery_attempts')
-            .values(recorded.slice(i, i + 500).map((o) => ({ delivery_id: Number(o.deliveryId), worker, started_at: o.startedAt, finished_at: o.finishedAt, outcome: o.outcome, error: o.error ?? null })))
-            .execute();
-        }
+        await insertAttempts(trx, dialect, worker, recorded);
       });
     },
 

@@ -1,7 +1,8 @@
 import type { Kysely, Selectable } from 'kysely';
 import type { Database } from './schema.ts';
 import type { ErasureAck, ErasureStore, RetentionOverride } from '../core/records/port.ts';
-import { deliveryValues, notifyQueued } from './deliveries.ts';
+import { notifyQueued } from './deliveries.ts';
+import { deliveryValues } from './delivery-rows.ts';
 import { insertEvents } from './events.ts';
 
 type AckRow = Selectable<Database['erasure_acks']>;

@@ -5,7 +5,8 @@ import type { NewServiceRequest, RequestUpdate } from '../core/requests/request.
 import { requestFromRow, updateFromRow } from './rows.ts';
 import { newRequestWriter, type LinkedRow, type NewRequestRows } from './request-writer.ts';
 import { searchRows } from './request-search.ts';
-import { deliveryValues, insertUpdateDeliveries, notifyQueued, queuesWork } from './deliveries.ts';
+import { notifyQueued } from './deliveries.ts';
+import { deliveryValues, insertUpdateDeliveries, queuesWork } from './delivery-rows.ts';
 import { insertUpdateEffects, newRequestEffectRows } from './request-effects.ts';
 
 /** Parses a public request id; anything that is not a positive integer matches no row. */

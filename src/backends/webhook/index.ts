@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { DeliveryError, InboundError, type Backend, type BackendDeps, type StatusReport } from '../port.ts';
 import { HttpUrl, StatusMap } from '../config.ts';
-import { call, jsonReply } from '../http.ts';
+import { call, exchange, jsonReply } from '../http.ts';
 import { requestPayload, updatePayload } from '../wire.ts';
 import { signedHeaders, verifySignature } from './signing.ts';
 
@@ -81,13 +81,13 @@ export function webhookBackend(name: string, config: WebhookConfig, deps: Backen
       return items.map((item, i) => inboundReport(item, i));
     },
     async health() {
-      // A signed GET: any answer below 500 means the back-end is there.
+      // A signed GET, over the same exchange as deliveries: any answer below 500 means the back-end is there.
       try {
-        const res = await fetch(config.url, { method: 'GET', headers: signedHeaders(config.secret, ''), signal: AbortSignal.timeout(timeoutMs) });
-        await res.arrayBuffer();
-        return { ok: res.status < 500, detail: `HTTP ${res.status}` };
+        const a = await exchange(config.url, { method: 'GET', headers: signedHeaders(config.secret, '') }, timeoutMs);
+        return { ok: a.status < 500, detail: `HTTP ${a.status}` };
       } catch (e) {
-        return { ok: false, detail: `cannot reach ${new URL(config.url).origin}: ${(e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message}` };
+        // The exchange says which origin could not be reached and why (refused, timed out, not a URL).
+        return { ok: false, detail: (e as Error).message };
       }
     },
   };
