@@ -158,3 +158,13 @@ test('two councils adding the same new name at once: one gets it, the other is t
     assert.equal(saved.config.url, `https://${saved.jurisdictionId}.example.net/${name}`, 'the owner and the settings are the winner’s');
   }
 });
+
+test('the install gives a back-end to a council only if no other council routes to it', async () => {
+  await saveBackend(w.store, { name: 'pool', kind: 'webhook', config: { url: 'https://pool.example.net/hook', secret: SECRET } }, 'cli:ops');
+  assert.equal((await api(w.adminKey, 'PUT', '/routes/example/pothole', { primary: 'pool' })).statusCode, 200);
+  await assert.rejects(saveBackend(w.store, { name: 'pool', kind: 'webhook', config: { url: 'https://pool.example.net/hook', secret: '********' } }, 'cli:ops', { council: 'westshire' }), /routed to by example/);
+  assert.equal((await w.store.routing.backend('pool'))?.jurisdictionId, undefined);
+  const given = await saveBackend(w.store, { name: 'pool', kind: 'webhook', config: { url: 'https://pool.example.net/hook', secret: '********' } }, 'cli:ops', { council: 'example' });
+  assert.equal(given.jurisdictionId, 'example');
+  await assert.rejects(saveBackend(w.store, { name: 'pool2', kind: 'webhook', config: { url: 'https://pool.example.net/hook', secret: SECRET } }, { actor: 'staff:x', council: 'example' }, { council: 'westshire' }), /Only the install/);
+});

@@ -131,6 +131,12 @@ export async function saveBackend(store: Store, given: { name: string; kind: str
   if (owner && !(await store.jurisdictions.list()).some((j) => j.id === owner.council)) {
     throw new PipeworkError('JURISDICTION_NOT_FOUND', `jurisdiction "${owner.council}" was not found`);
   }
+  if (owner && existing) {
+    // Giving it to one council would let that council change where the others' requests go.
+    const named = (r: Route) => [r.primary, r.shadow, r.canary].includes(given.name);
+    const others = [...new Set((await store.routing.list()).filter((r) => r.jurisdictionId !== owner.council && named(r)).map((r) => r.jurisdictionId))];
+    if (others.length) throw new PipeworkError('INVALID_INPUT', `"${given.name}" is routed to by ${others.join(', ')}: route them elsewhere before giving it to ${owner.council}`, [{ field: 'council', message: `routed to by ${others.join(', ')}` }]);
+  }
   const stored = given.config && typeof given.config === 'object' && !Array.isArray(given.config) ? existing : undefined;
   const b = stored ? { ...given, config: keepSecrets(given.config as Record<string, unknown>, stored.config) } : given;
   const problems = [
