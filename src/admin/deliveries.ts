@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { AdminRoutes } from './plugin.ts';
+import { adminActing, type AdminRoutes } from './plugin.ts';
 import { PipeworkError } from '../core/errors.ts';
 import type { Delivery, DeliveryAttempt, BackendEvent } from '../core/delivery/outbox.ts';
 import { rerouteDeliveries } from '../core/delivery/reroute.ts';
@@ -114,7 +114,7 @@ export const deliveriesAdmin: AdminRoutes = async (app, { store }) => {
   // Jobs stuck on a back-end that has gone away, sent to another one instead.
   app.post('/deliveries/reroute', { schema: { tags, body: RerouteBody } }, async (req) => {
     const b = req.body as Static<typeof RerouteBody>;
-    return rerouteDeliveries(store, { from: b.from, to: b.to, jurisdictionId: b.jurisdiction_id });
+    return rerouteDeliveries(store, { from: b.from, to: b.to, jurisdictionId: b.jurisdiction_id, by: adminActing(req) });
   });
 
   app.get('/backend-events', { schema: { tags, querystring: EventsQuery } }, async (req) => {

@@ -68,12 +68,13 @@ test('a key bound to one council acts for it in every area: another council is n
   }
   const change = await env.app.inject({ method: 'PUT', url: '/admin/api/routes/eastshire/pothole', headers: { authorization: bound }, payload: { primary: 'builtin' } });
   assert.equal(change.statusCode, 404);
-  for (const url of ['/backends', '/routes', '/subscriptions', '/deliveries']) {
+  for (const url of ['/routes', '/subscriptions', '/deliveries']) {
     const wide = await get(url, bound);
     assert.equal(wide.statusCode, 403, url);
     assert.match(wide.json().error.message, /acts for council "example" only, and this call names no council/);
   }
-  // Its own council and keys: the councils area limits it itself.
+  // Its own council and keys, its own back-ends: those areas limit it themselves (back-ends: decision 0178).
+  assert.equal((await get('/backends', bound)).statusCode, 200);
   assert.deepEqual((await get('/councils', bound)).json().councils.map((c: { id: string }) => c.id), ['example']);
   // An install-wide key is not limited.
   assert.equal((await get('/backends', `Bearer ${admin}`)).statusCode, 200);

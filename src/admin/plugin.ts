@@ -4,6 +4,7 @@ import type { Config } from '../config/schema.ts';
 import type { BackendRegistry } from '../backends/registry.ts';
 import type { Clock } from '../core/clock.ts';
 import { PipeworkError } from '../core/errors.ts';
+import type { Acting } from '../core/routing/owners.ts';
 import { requireApiKey } from '../core/access/api-keys.ts';
 import { jsonError, jsonErrorHandler } from '../http/json-errors.ts';
 
@@ -26,6 +27,12 @@ export function adminActor(req: FastifyRequest): string {
   const key = keys.get(req);
   if (!key) throw new Error('adminActor called outside the admin API');
   return `api:${key.name}`;
+}
+
+/** Who acts on back-ends and routes: the key's council when it is bound to one, else the whole install (decision 0178). */
+export function adminActing(req: FastifyRequest): Acting {
+  const key = adminKey(req);
+  return key.jurisdictionId ? { actor: adminActor(req), council: key.jurisdictionId } : adminActor(req);
 }
 
 /** The admin key a request was let in with (its council, if it is bound to one). */

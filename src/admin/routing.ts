@@ -1,9 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { adminActor, type AdminRoutes } from './plugin.ts';
+import { adminActing, adminActor, type AdminRoutes } from './plugin.ts';
 import { PipeworkError } from '../core/errors.ts';
 import type { BackendConfig, Route, RouteChange } from '../core/routing/route.ts';
-import { clearRoute, promote, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
+import { clearRoute, checkCanSave, listBackends, promote, requireBackend, saveBackend, setCanary, setPrimary, setShadow } from '../routing/manage.ts';
 import { migrationReport } from '../routing/report.ts';
 import { planMoveOpen } from '../routing/move-open.ts';
 import { moveRunner, type MoveProgress } from '../routing/move-runner.ts';
@@ -24,7 +24,7 @@ export const routeWire = (r: Route) => ({
 });
 export const changeWire = (c: RouteChange) => ({ id: c.id, jurisdiction_id: c.jurisdictionId, service_code: c.serviceCode, action: c.action, before: c.before ?? null, after: c.after ?? null, actor: c.actor, at: iso(c.at) });
 
-export const backendWire = (b: BackendConfig) => ({ name: b.name, kind: b.kind, config: maskConfig(b.config), updated_at: iso(b.updatedAt), updated_by: b.updatedBy });
+export const backendWire = (b: BackendConfig) => ({ name: b.name, kind: b.kind, jurisdiction_id: b.jurisdictionId ?? null, config: maskConfig(b.config), updated_at: iso(b.updatedAt), updated_by: b.updatedBy });
 
 const Key = Type.Object({ jurisdiction: Type.String({ minLength: 1 }), service: Type.String({ minLength: 1 }) });
 const PrimaryBody = Type.Object({ primary: Type.String({ minLength: 1 }) }, { additionalProperties: false });
@@ -53,36 +53,40 @@ export const routingAdmin: AdminRoutes = async (app, { store, backends: registry
     return { changes: (await store.routing.changes({ jurisdictionId: q.jurisdiction_id, serviceCode: q.service_code, limit: q.limit ?? 100 })).map(changeWire) };
   });
   app.put('/routes/:jurisdiction/:service', { schema: { tags, params: Key, body: PrimaryBody } }, async (req) => ({
-    change: changeWire(await setPrimary(store, key(req), (req.body as Static<typeof PrimaryBody>).primary, adminActor(req))),
+    change: changeWire(await setPrimary(store, key(req), (req.body as Static<typeof PrimaryBody>).primary, adminActing(req))),
   }));
   app.put('/routes/:jurisdiction/:service/shadow', { schema: { tags, params: Key, body: ShadowBody } }, async (req) => ({
-    change: changeWire(await setShadow(store, key(req), (req.body as Static<typeof ShadowBody>).backend ?? undefined, adminActor(req))),
+    change: changeWire(await setShadow(store, key(req), (req.body as Static<typeof ShadowBody>).backend ?? undefined, adminActing(req))),
   }));
   app.put('/routes/:jurisdiction/:service/canary', { schema: { tags, params: Key, body: CanaryBody } }, async (req) => {
     const b = req.body as Static<typeof CanaryBody>;
     if (b.backend && b.percent === undefined) throw new PipeworkError('INVALID_INPUT', 'percent is required with a canary back-end', [{ field: 'percent', message: 'percent is required' }]);
-    return { change: changeWire(await setCanary(store, key(req), b.backend ?? undefined, b.percent ?? 0, adminActor(req))) };
+    return { change: changeWire(await setCanary(store, key(req), b.backend ?? undefined, b.percent ?? 0, adminActing(req))) };
   });
-  app.post('/routes/:jurisdiction/:service/promote', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await promote(store, key(req), adminActor(req))) }));
-  app.delete('/routes/:jurisdiction/:service', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await clearRoute(store, key(req), adminActor(req))) }));
+  app.post('/routes/:jurisdiction/:service/promote', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await promote(store, key(req), adminActing(req))) }));
+  app.delete('/routes/:jurisdiction/:service', { schema: { tags, params: Key } }, async (req) => ({ change: changeWire(await clearRoute(store, key(req), adminActing(req))) }));
 
-  app.get('/backends', { schema: { tags } }, async () => ({ backends: (await store.routing.backends()).map(backendWire) }));
+  // Back-ends name no council: a council-bound key reaches its own and the install-wide ones, checked in the core (decision 0178).
+  const own = { checksCouncil: true };
+  app.get('/backends', { schema: { tags }, config: own }, async (req) => ({ backends: (await listBackends(store, adminActing(req))).map(backendWire) }));
   // A changed statusMap re-reads the reports kept from this back-end; ?dry_run=true shows what would move and saves nothing.
-  app.put('/backends/:name', { schema: { tags, params: Type.Object({ name: Type.String() }), querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean()) }), body: BackendBody } }, async (req) => {
+  app.put('/backends/:name', { config: own, schema: { tags, params: Type.Object({ name: Type.String() }), querystring: Type.Object({ dry_run: Type.Optional(Type.Boolean()) }), body: BackendBody } }, async (req) => {
     const b = req.body as Static<typeof BackendBody>;
     const name = (req.params as { name: string }).name;
     const statusMap = (b.config.statusMap ?? {}) as Record<string, string>;
     const remapWire = (r: RemapResult) => ({ dry_run: r.dryRun, changed: r.changed.map((c) => ({ service_request_id: c.requestId, code: c.code, was: c.was, now: c.now, moves: c.moves })), still_unknown: r.stillUnknown });
     if ((req.query as { dry_run?: boolean }).dry_run) {
+      await checkCanSave(store, name, adminActing(req));
       const problems = checkBackend(b.kind, b.config);
       if (problems.length) throw new PipeworkError('INVALID_INPUT', problems.map((p) => p.message).join('; '), problems);
       return { remap: remapWire(await remapStatuses(store, name, statusMap, { dryRun: true })) };
     }
-    const saved = await saveBackend(store, { name, kind: b.kind, config: b.config }, adminActor(req));
+    const saved = await saveBackend(store, { name, kind: b.kind, config: b.config }, adminActing(req));
     return { backend: backendWire(saved), remap: remapWire(await remapStatuses(store, name, statusMap, { dryRun: false })) };
   });
-  app.get('/backends/:name/health', { schema: { tags, params: Type.Object({ name: Type.String() }) } }, async (req) => {
+  app.get('/backends/:name/health', { config: own, schema: { tags, params: Type.Object({ name: Type.String() }) } }, async (req) => {
     const { name } = req.params as { name: string };
+    await requireBackend(store, name, adminActing(req));
     const { backend, problem } = await registry.get(name);
     if (!backend) throw new PipeworkError('BACKEND_NOT_FOUND', problem);
     const health = await backend.health();

@@ -42,7 +42,7 @@ export const routes: Command = {
     'routes clear SERVICE [--jurisdiction J] [--by WHO]',
     'routes history [SERVICE] [--jurisdiction J] [--limit N]',
     'routes backends',
-    'routes backend NAME --kind KIND --config JSON|@FILE [--dry-run] [--by WHO]   (a changed statusMap re-reads the reports it kept)',
+    'routes backend NAME --kind KIND --config JSON|@FILE [--council ID] [--dry-run] [--by WHO]   (a changed statusMap re-reads the reports it kept; --council gives it to one council, else a new one is install-wide)',
     'routes check NAME',
     'routes move-open SERVICE [--dry-run] [--jurisdiction J] [--by WHO]   (open cases of other back-ends to the primary)',
   ],
@@ -50,7 +50,7 @@ export const routes: Command = {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { jurisdiction: { type: 'string' }, by: { type: 'string' }, kind: { type: 'string' }, config: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' } },
+      options: { jurisdiction: { type: 'string' }, council: { type: 'string' }, by: { type: 'string' }, kind: { type: 'string' }, config: { type: 'string' }, limit: { type: 'string' }, 'dry-run': { type: 'boolean' } },
     });
     const [sub, a, b, c] = positionals;
     if (!this.usage.some((u) => u.split(' ')[1] === sub)) throw unknownSubcommand('routes', sub);
@@ -91,7 +91,7 @@ export const routes: Command = {
       }
       case 'backends': {
         ctx.out(`builtin\tbuiltin\t(always there)`);
-        for (const be of await store.routing.backends()) ctx.out(`${be.name}\t${be.kind}\t${JSON.stringify(maskConfig(be.config))}\t(changed by ${be.updatedBy} at ${be.updatedAt.toISOString()})`);
+        for (const be of await store.routing.backends()) ctx.out(`${be.name}\t${be.kind}\t${be.jurisdictionId ?? '(install-wide)'}\t${JSON.stringify(maskConfig(be.config))}\t(changed by ${be.updatedBy} at ${be.updatedAt.toISOString()})`);
         return EXIT.ok;
       }
       case 'backend': {
@@ -107,7 +107,7 @@ export const routes: Command = {
           ctx.out('Dry run: nothing was saved.');
           return EXIT.ok;
         }
-        const saved = await saveBackend(store, { name: a, kind: values.kind, config }, actor);
+        const saved = await saveBackend(store, { name: a, kind: values.kind, config }, actor, values.council ? { council: values.council } : undefined);
         ctx.out(`Saved back-end ${saved.name} (${saved.kind}). Route a service to it with: npx pipework routes set SERVICE ${saved.name}`);
         printRemap(ctx, await remapStatuses(store, a, statusMap, { dryRun: false }));
         return EXIT.ok;

@@ -37,6 +37,7 @@ const backendFromRow = (r: Selectable<Database['backends']>, keys: Keyring): Bac
   kind: r.kind,
   // Secrets are sealed at rest (PIPEWORK_SECRET_KEY) and opened only here, for the adapters.
   config: mapSecrets(JSON.parse(r.config), keys.open),
+  ...(r.jurisdiction_id ? { jurisdictionId: r.jurisdiction_id } : {}),
   createdAt: new Date(r.created_at),
   updatedAt: new Date(r.updated_at),
   updatedBy: r.updated_by,
@@ -119,16 +120,20 @@ export function routingStore(db: Kysely<Database>, keys: Keyring = noKeys()): Ro
       const row = await db.selectFrom('backends').selectAll().where('name', '=', name).executeTakeFirst();
       return row && backendFromRow(row, keys);
     },
-    async saveBackend(b, actor) {
+    async saveBackend(b, actor, onlyOf) {
       const now = Date.now();
       const config = JSON.stringify(mapSecrets(b.config, keys.seal));
       const row = await db
         .insertInto('backends')
-        .values({ name: b.name, kind: b.kind, config, created_at: now, updated_at: now, updated_by: actor })
-        .onConflict((oc) => oc.column('name').doUpdateSet({ kind: b.kind, config, updated_at: now, updated_by: actor }))
+        .values({ name: b.name, kind: b.kind, config, jurisdiction_id: b.jurisdictionId ?? null, created_at: now, updated_at: now, updated_by: actor })
+        .onConflict((oc) => {
+          const update = oc.column('name').doUpdateSet({ kind: b.kind, config, updated_at: now, updated_by: actor, ...(b.jurisdictionId !== undefined ? { jurisdiction_id: b.jurisdictionId } : {}) });
+          // A council's save that meets a back-end it does not own (made a moment ago by another) changes nothing.
+          return onlyOf === undefined ? update : update.where('backends.jurisdiction_id', '=', onlyOf);
+        })
         .returningAll()
-        .executeTakeFirstOrThrow();
-      return backendFromRow(row, keys);
+        .executeTakeFirst();
+      return row && backendFromRow(row, keys);
     },
   };
 }

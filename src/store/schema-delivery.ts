@@ -2,7 +2,7 @@ import type { Generated } from 'kysely';
 
 /** Tables of migration 0002 (back-ends, routing, the delivery outbox), as stored. */
 export interface DeliveryTables {
-  backends: { name: string; kind: string; config: string; created_at: number; updated_at: number; updated_by: string };
+  backends: { name: string; kind: string; config: string; jurisdiction_id: string | null; created_at: number; updated_at: number; updated_by: string };
   routes: {
     jurisdiction_id: string;
     service_code: string;

@@ -34,6 +34,8 @@ export interface BackendConfig {
   name: string;
   kind: string;
   config: Record<string, unknown>;
+  /** The council it belongs to; undefined for an install-wide back-end (decision 0178). */
+  jurisdictionId?: string;
   createdAt: Date;
   updatedAt: Date;
   updatedBy: string;
@@ -59,5 +61,9 @@ export interface RoutingStore {
   changes(filter: { jurisdictionId?: string; serviceCode?: string; limit: number }): Promise<RouteChange[]>;
   backends(): Promise<BackendConfig[]>;
   backend(name: string): Promise<BackendConfig | undefined>;
-  saveBackend(b: { name: string; kind: string; config: Record<string, unknown> }, actor: string): Promise<BackendConfig>;
+  /**
+   * Adds or changes a back-end; `jurisdictionId` is its owner (null: install-wide; left out, a change keeps the owner it has).
+   * With `onlyOf`, a saved one is changed only if it belongs to that council, in the same statement; else nothing is written and the answer is undefined.
+   */
+  saveBackend(b: { name: string; kind: string; config: Record<string, unknown>; jurisdictionId?: string | null }, actor: string, onlyOf?: string): Promise<BackendConfig | undefined>;
 }

@@ -5,6 +5,8 @@ import type { Delivery, DeliveryState } from '../../core/delivery/outbox.ts';
 import { PipeworkError } from '../../core/errors.ts';
 import { BUILTIN_BACKEND } from '../../core/routing/decide.ts';
 import { rerouteDeliveries } from '../../core/delivery/reroute.ts';
+import { listBackends } from '../../routing/manage.ts';
+import { staffActing } from './backends.ts';
 import { actorOf } from '../identity.ts';
 import { page, type PageError } from '../render.ts';
 import { field, recordAdmin } from './audit.ts';
@@ -36,7 +38,7 @@ async function deliveryRoutes(app: FastifyInstance, ctx: StaffContext) {
       counts.set(d.backend, c);
     }
     const jobs = await store.deliveries.list({ jurisdictionId: j, state, backend, limit: 100 });
-    const configured = [BUILTIN_BACKEND, ...(await store.routing.backends()).map((b) => b.name)];
+    const configured = [BUILTIN_BACKEND, ...(await listBackends(store, staffActing(req))).filter((b) => b.name !== BUILTIN_BACKEND).map((b) => b.name)];
     const stuckOn = [...counts.keys()].sort();
     return page(req, reply, 'admin/deliveries.njk', {
       title: 'Deliveries',
@@ -93,7 +95,7 @@ async function deliveryRoutes(app: FastifyInstance, ctx: StaffContext) {
     const from = field(req.body, 'from');
     const to = field(req.body, 'to');
     try {
-      const { moved, skipped } = await rerouteDeliveries(store, { from, to, jurisdictionId: council(req) }, ctx.clock.now());
+      const { moved, skipped } = await rerouteDeliveries(store, { from, to, jurisdictionId: council(req), by: staffActing(req) }, ctx.clock.now());
       await recordAdmin(ctx, req, 'delivery.reroute', { before: from, after: to, reason: `${moved} moved, ${skipped} left` });
       req.staffSession.set('flash', `Re-routed ${moved} deliver${moved === 1 ? 'y' : 'ies'} from ${from} to ${to}.${skipped ? ` ${skipped} left where they are (being sent, shadow copies, or already held by one of the two).` : ''}`);
       return reply.redirect('/staff/admin/deliveries', 303);

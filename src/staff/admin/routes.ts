@@ -4,12 +4,13 @@ import type { AdminArea } from './index.ts';
 import type { Route, RouteChange } from '../../core/routing/route.ts';
 import { PipeworkError } from '../../core/errors.ts';
 import { BUILTIN_BACKEND } from '../../core/routing/decide.ts';
-import { clearRoute, promote, setCanary, setPrimary, setShadow, type RouteKey } from '../../routing/manage.ts';
+import { clearRoute, listBackends, promote, setCanary, setPrimary, setShadow, type RouteKey } from '../../routing/manage.ts';
+import type { Acting } from '../../core/routing/owners.ts';
 import { migrationReport } from '../../routing/report.ts';
 import { actorOf } from '../identity.ts';
 import { page, type PageError } from '../render.ts';
 import { field, recordAdmin } from './audit.ts';
-import { staffActor } from './backends.ts';
+import { staffActing } from './backends.ts';
 import { latencyChart } from './chart.ts';
 import { moveOpenPages } from './move-open.ts';
 
@@ -34,7 +35,7 @@ async function routeRoutes(app: FastifyInstance, ctx: StaffContext) {
     if (!CODE.test(req.params.service)) throw new PipeworkError('SERVICE_NOT_FOUND', `No service "${req.params.service}"`);
     return { jurisdictionId: actorOf(req).jurisdictionId, serviceCode: req.params.service };
   };
-  const backendNames = async () => [BUILTIN_BACKEND, ...(await store.routing.backends()).map((b) => b.name)];
+  const backendNames = async (req: FastifyRequest) => [BUILTIN_BACKEND, ...(await listBackends(store, staffActing(req))).filter((b) => b.name !== BUILTIN_BACKEND).map((b) => b.name)];
 
   app.get('/routes', async (req, reply) => {
     const j = actorOf(req).jurisdictionId;
@@ -54,7 +55,7 @@ async function routeRoutes(app: FastifyInstance, ctx: StaffContext) {
     const since = new Date(ctx.clock.now().getTime() - 30 * 86_400_000);
     const [route, names, report, history] = await Promise.all([
       store.routing.get(k.jurisdictionId, k.serviceCode),
-      backendNames(),
+      backendNames(req),
       migrationReport(store, k.jurisdictionId, k.serviceCode, since),
       store.routing.changes({ jurisdictionId: k.jurisdictionId, serviceCode: k.serviceCode, limit: 50 }),
     ]);
@@ -84,11 +85,11 @@ async function routeRoutes(app: FastifyInstance, ctx: StaffContext) {
   app.get<{ Params: Params }>('/routes/:service', async (req, reply) => show(req, reply));
 
   /** Runs one route change, records it, and comes back to the page; a refused change is shown on the page. */
-  const change = (action: string, run: (req: FastifyRequest<{ Params: Params }>, k: RouteKey, actor: string) => Promise<RouteChange>, errorField: string) =>
+  const change = (action: string, run: (req: FastifyRequest<{ Params: Params }>, k: RouteKey, by: Acting) => Promise<RouteChange>, errorField: string) =>
     async (req: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
       const k = key(req);
       try {
-        const c = await run(req, k, staffActor(req));
+        const c = await run(req, k, staffActing(req));
         await recordAdmin(ctx, req, `route.${action}`, { before: `${k.serviceCode}: ${describe(c.before)}`, after: `${k.serviceCode}: ${describe(c.after)}` });
         req.staffSession.set('flash', `${k.serviceCode === '*' ? 'Default route' : k.serviceCode}: ${describe(c.after)}.`);
         return reply.redirect(`/staff/admin/routes/${encodeURIComponent(k.serviceCode)}`, 303);

@@ -23,6 +23,7 @@ import * as m0023 from './0023_pull_page_index.ts';
 import * as m0024 from './0024_erasure_comments.ts';
 import * as m0025 from './0025_teams_and_reply_templates.ts';
 import * as m0026 from './0026_request_joiners.ts';
+import * as m0027 from './0027_backend_owners.ts';
 
 /**
  * Every migration, in order. Names are frozen once released; add new files
@@ -53,4 +54,5 @@ export const migrations: Record<string, Migration> = {
   '0024_erasure_comments': m0024,
   '0025_teams_and_reply_templates': m0025,
   '0026_request_joiners': m0026,
+  '0027_backend_owners': m0027,
 };
