@@ -13,9 +13,7 @@
  * into: accepted → claimed, claimed → back-end answered.
  */
 import { Session } from 'node:inspector/promises';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { writeFileSync } from 'node:fs';
 import { openStore } from '../src/store/index.ts';
 import { seedDemo } from '../src/demo/seed.ts';
 import { submitRequest } from '../src/core/requests/submit.ts';
@@ -24,12 +22,12 @@ import { saveBackend, setPrimary } from '../src/routing/manage.ts';
 import { BackendRegistry } from '../src/backends/registry.ts';
 import { Relay } from '../src/delivery/relay.ts';
 import { relayOptions } from '../src/delivery/start.ts';
+import { webhookPeer, PEER_SECRET } from './lib/webhook-peer.ts';
 import { benchDatabase } from './lib/database.ts';
 
 interface Node { id: number; callFrame: { functionName: string; url: string; lineNumber: number }; children?: number[] }
 interface Profile { nodes: Node[]; samples: number[]; timeDeltas: number[] }
 
-const SECRET = 'bench-webhook-secret-0123456789';
 const quiet = { info() {}, warn() {}, error() {} };
 const arg = (name: string, fallback: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -91,34 +89,17 @@ function report(p: Profile, n: number) {
   for (const [k, v] of [...self].sort((a, b) => b[1] - a[1]).slice(0, top)) console.log(`  ${per(v)} µs  ${k}`);
 }
 
-async function peerProcess() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/backends/webhook-peer-main.ts', SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`webhook peer exited with ${code}`)));
-  });
-  return {
-    url,
-    stats: async () => (await (await fetch(url.replace(/\/hook$/, '/stats'))).json()) as { cases: number },
-    /** The back-end process's CPU so far, in µs (utime + stime from /proc, in clock ticks of 10 ms). */
-    cpuUs: () => {
-      const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-      return (Number(fields[11]) + Number(fields[12])) * 10_000;
-    },
-    close: () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))),
-  };
-}
 
 const db = await benchDatabase(dialect);
 const store = await openStore(db.url);
-const peer = await peerProcess();
+const peer = await webhookPeer();
 // RELAY_* settings from the environment, to compare them.
 const relayEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => k.startsWith('RELAY_')));
 const config = loadConfig({ ...relayEnv, DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
 let relay: Relay | undefined;
 try {
   await seedDemo(store);
-  await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url: peer.url, secret: SECRET } }, 'bench');
+  await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url: peer.url, secret: PEER_SECRET } }, 'bench');
   await setPrimary(store, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'bench');
   let k = 0;
   const submit = () => submitRequest(store, { jurisdictionId: 'example', serviceCode: 'pothole', description: `Bench pothole ${++k}`, attributes: { depth: 'deep' }, location: { lat: '51.5', long: '-0.14' }, contact: { email: 'bench@example.org' }, mediaUrls: [], source: 'bench' });

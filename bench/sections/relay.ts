@@ -7,28 +7,13 @@ import { saveBackend, setPrimary } from '../../src/routing/manage.ts';
 import { BackendRegistry } from '../../src/backends/registry.ts';
 import { Relay } from '../../src/delivery/relay.ts';
 import { relayOptions } from '../../src/delivery/start.ts';
-import { spawn } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import { webhookPeer, PEER_SECRET } from '../lib/webhook-peer.ts';
 import { benchDatabase } from '../lib/database.ts';
 
 const section = 'relay';
-const SECRET = 'bench-webhook-secret-0123456789';
 const quiet = { info() {}, warn() {}, error() {} };
 const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.ceil((p / 100) * xs.length) - 1)];
 
-/** The webhook back-end in a process of its own, as a real one would be. */
-async function peerProcess() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/backends/webhook-peer-main.ts', SECRET], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', (code) => reject(new Error(`webhook peer exited with ${code}`)));
-  });
-  return {
-    url,
-    stats: async () => (await (await fetch(url.replace(/\/hook$/, '/stats'))).json()) as { cases: number; calls: number; repeated: number },
-    close: () => new Promise<void>((r) => (child.exitCode !== null ? r() : (child.once('exit', () => r()), child.kill('SIGTERM')))),
-  };
-}
 
 
 /**
@@ -41,12 +26,12 @@ async function peerProcess() {
 async function run(dialect: 'sqlite' | 'postgres', quick: boolean): Promise<BenchRow[]> {
   const db = await benchDatabase(dialect);
   const store = await openStore(db.url);
-  const peer = await peerProcess();
+  const peer = await webhookPeer();
   const config = loadConfig({ DATABASE_URL: db.url, LOG_LEVEL: 'silent' });
   let relay: Relay | undefined;
   try {
     await seedDemo(store);
-    await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url: peer.url, secret: SECRET } }, 'bench');
+    await saveBackend(store, { name: 'hook', kind: 'webhook', config: { url: peer.url, secret: PEER_SECRET } }, 'bench');
     await setPrimary(store, { jurisdictionId: 'example', serviceCode: 'pothole' }, 'hook', 'bench');
     let n = 0;
     const submit = () => submitRequest(store, { jurisdictionId: 'example', serviceCode: 'pothole', description: `Bench pothole ${++n}`, attributes: { depth: 'deep' }, location: { lat: '51.5', long: '-0.14' }, contact: { email: 'bench@example.org' }, mediaUrls: [], source: 'bench' });
