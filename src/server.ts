@@ -38,14 +38,14 @@ export async function serve(config: Config) {
   if (metricsApp) metricsRoutes(metricsApp, metrics);
   // Residents' emails and texts, when SMTP_URL or NOTIFY_API_KEY is set.
   const notifications = startNotifications(config, store, app.log);
-  // The event log pushed to subscribers (/admin/api/subscriptions).
-  const pusher = startEventPusher(config, store, app.log);
-  pusherMetrics(metrics, pusher);
+  // The event log pushed to subscribers (/admin/api/subscriptions), unless `events push` does it elsewhere.
+  const pusher = config.eventsPushEnabled ? startEventPusher(config, store, app.log) : undefined;
+  if (pusher) pusherMetrics(metrics, pusher);
   // Other councils' pattern feeds this install subscribes to.
   const feeds = startFeedFetcher(config, store, app.log);
   app.addHook('onClose', async () => {
     await metricsApp?.close();
-    await pusher.stop();
+    await pusher?.stop();
     await feeds?.stop();
     await notifications?.stop();
     await retention?.stop();

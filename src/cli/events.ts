@@ -1,12 +1,14 @@
 import { parseArgs } from 'node:util';
 import { PipeworkError } from '../core/errors.ts';
 import { createSubscription } from '../events/admin.ts';
-import { EXIT, UsageError, unknownSubcommand, type Command } from './context.ts';
+import Fastify from 'fastify';
+import { pushUntilStopped } from '../events/start.ts';
+import { EXIT, UsageError, noArguments, unknownSubcommand, type Command } from './context.ts';
 
 const list = (s?: string) => (s ? s.split(',').map((x) => x.trim()).filter(Boolean) : undefined);
 
 export const events: Command = {
-  usage: ['events subscribe URL [--types T1,T2] [--council ID] [--from SEQ]', 'events subscriptions'],
+  usage: ['events subscribe URL [--types T1,T2] [--council ID] [--from SEQ]', 'events subscriptions', 'events push'],
   async run(args, ctx) {
     const [sub, ...rest] = args;
     const store = await ctx.store();
@@ -29,6 +31,13 @@ export const events: Command = {
       const all = await store.subscriptions.list();
       if (!all.length) ctx.out('No subscriptions. Add one with: npx pipework events subscribe URL');
       for (const s of all) ctx.out(`${s.id}\t${s.state}\t${s.url}\tafter ${s.cursor}\t${s.types.join(',') || 'all types'}\t${s.councils.join(',') || 'all councils'}${s.lastError ? `\t${s.lastError}` : ''}`);
+      return EXIT.ok;
+    }
+    if (sub === 'push') {
+      noArguments(rest);
+      // A long-running process logs as `serve` does: JSON lines at LOG_LEVEL.
+      const log = Fastify({ logger: { level: ctx.config.logLevel } }).log;
+      await pushUntilStopped(ctx.config, store, log);
       return EXIT.ok;
     }
     throw unknownSubcommand('events', sub);

@@ -308,6 +308,12 @@ export const configSchema = {
     description: 'The bearer token GOV.UK Notify sends with delivery receipts to `/notifications/receipts/govuk-notify`. Empty: receipts are refused.',
     parse: (s: string) => s.trim(),
   },
+  eventsPushEnabled: {
+    env: 'EVENTS_PUSH_ENABLED',
+    default: 'true',
+    description: 'Push the event log to subscribers from inside `serve`. Set `false` where `npx pipework events push` pushes from a process of its own, so pushing takes none of the API\'s CPU.',
+    parse: boolean,
+  },
   eventsPushPollMs: {
     env: 'EVENTS_PUSH_POLL_MS',
     default: '1000',

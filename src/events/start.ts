@@ -22,3 +22,20 @@ export function startEventPusher(config: Config, store: Store, log: PusherLog, c
   pusher.start();
   return pusher;
 }
+
+/**
+ * `events push`: the pusher alone, in a process of its own, until SIGTERM or
+ * SIGINT; the events in flight are answered before it stops. The
+ * `event-pusher` lease keeps one pusher active across processes, so this can
+ * run beside a `serve` that pushes too.
+ */
+export async function pushUntilStopped(config: Config, store: Store, log: PusherLog & { info(obj: object, msg?: string): void }) {
+  const pusher = startEventPusher(config, store, log);
+  log.info({ worker: pusher.worker, pollMs: config.eventsPushPollMs }, 'events: pushing the event log to subscribers; SIGTERM or SIGINT stops');
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  await pusher.stop();
+  log.info({ signal, pushed: pusher.stats.pushed }, 'events: pusher stopped');
+}
