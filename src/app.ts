@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { lazyValidators } from './http/lazy-validation.ts';
 import swagger from '@fastify/swagger';
 import type { Config } from './config/schema.ts';
 import type { Store } from './core/store.ts';
@@ -59,6 +60,7 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     routerOptions: { ignoreTrailingSlash: true },
+    schemaController: { compilersFactory: { buildValidator: lazyValidators() } },
     // FixMyStreet asks for every open report by id in one URL, tens of kilobytes long (Node's default is 16 KB).
     http: { maxHeaderSize: MAX_HEADER_BYTES },
     // Requests the HTTP parser refuses (URL or headers over that bound) and URLs the router cannot decode

@@ -58,6 +58,8 @@ test('events push pushes from its own process while serve pushes nothing; two at
     assert.ok(seqs.every((s, i) => i === 0 || s > seqs[i - 1]), `in order, each once: ${seqs}`);
     assert.deepEqual([subscriber.state.repeats, subscriber.state.badSignatures], [0, 0]);
 
+    // Both have started (the second may still be loading on a busy machine: a signal before its start just ends it).
+    assert.ok(await until(() => pushers.every((p) => p.output().includes('pushing the event log'))), pushers.map((p) => p.output()).join('\n'));
     const codes = await Promise.all(pushers.map(async (p) => {
       const exited = once(p.child, 'exit');
       p.child.kill('SIGTERM');

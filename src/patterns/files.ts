@@ -1,8 +1,13 @@
 import { readFile } from 'node:fs/promises';
-import YAML, { LineCounter, isNode } from 'yaml';
+import { createRequire } from 'node:module';
+import type * as yamlType from 'yaml';
 import type { PatternProblem, Segments } from './validate.ts';
 import { validateDocument } from './validate.ts';
 import type { PatternBundle, ServicePattern } from './schema.ts';
+
+// Loaded when a pattern file is first read, not at start (docs/performance.md: start-up).
+const require = createRequire(import.meta.url);
+const yaml = () => require('yaml') as typeof yamlType;
 
 export interface ParsedDocument {
   doc?: unknown;
@@ -17,8 +22,9 @@ export interface ParsedDocument {
  * names the line and column, never an exception.
  */
 export function parseText(text: string, json = false): ParsedDocument {
+  const { LineCounter, isNode, parseDocument } = yaml();
   const lineCounter = new LineCounter();
-  const parsed = YAML.parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const parsed = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const none = () => undefined;
   if (parsed.errors.length) {
     const problems = parsed.errors.map((e): PatternProblem => {
@@ -73,4 +79,4 @@ export async function readPatternFile(file: string) {
 export const describeProblem = (file: string, p: PatternProblem) => `${file}${p.line ? `:${p.line}` : ''}${p.column ? `:${p.column}` : ''}: ${p.message}`;
 
 /** YAML as written by export: stable key order (the document's own), no line folding. */
-export const toYaml = (doc: unknown) => YAML.stringify(doc, { lineWidth: 0 });
+export const toYaml = (doc: unknown) => yaml().stringify(doc, { lineWidth: 0 });

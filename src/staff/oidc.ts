@@ -1,4 +1,4 @@
-import * as client from 'openid-client';
+import type * as openid from 'openid-client';
 import type { Config } from '../config/schema.ts';
 
 /** What the sign-in routes need of an OpenID Connect provider. */
@@ -27,8 +27,11 @@ const local = (u: URL) => u.protocol === 'http:' && ['127.0.0.1', 'localhost', '
  */
 export function oidcClient(config: Config): OidcClient {
   const issuer = new URL(config.staffOidcIssuer);
-  let discovered: Promise<client.Configuration> | undefined;
-  const configuration = () => {
+  // The library is loaded at the first sign-in, not at start (docs/performance.md: start-up).
+  let client: typeof openid;
+  let discovered: Promise<openid.Configuration> | undefined;
+  const configuration = async () => {
+    client ??= await import('openid-client');
     // Plain http only for a provider on this machine (tests, local development).
     discovered ??= client
       .discovery(issuer, config.staffOidcClientId, config.staffOidcClientSecret || undefined, undefined, local(issuer) ? { execute: [client.allowInsecureRequests] } : undefined)

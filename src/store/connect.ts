@@ -2,14 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
-import pg from 'pg';
+import { pgDriver } from './postgres/driver.ts';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { threadWriter } from './sqlite/writer-thread.ts';
 import { mainSqliteDialect } from './sqlite/main-dialect.ts';
-
-// BIGINT (int8) comes back from pg as a string by default; our ids and epoch-ms times fit in a double.
-pg.types.setTypeParser(20, (v) => Number(v));
 
 export interface Connection {
   db: Kysely<Database>;
@@ -53,7 +50,7 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
       requestWriter,
     };
   }
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const pool = new (pgDriver().Pool)({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {});
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };

@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { pgDriver } from './driver.ts';
 
 const CHANNEL = 'pipework_catalogue';
 const RECONNECT_MS = 1000;
@@ -30,7 +31,7 @@ export function catalogueNotices(databaseUrl: string): { version: () => number; 
     if (!closed) retry = setTimeout(() => void (attempt = listen()), RECONNECT_MS).unref();
   };
   async function listen() {
-    const c = new pg.Client({ connectionString: databaseUrl });
+    const c = new (pgDriver().Client)({ connectionString: databaseUrl });
     client = c;
     c.on('error', () => lost(c));
     c.on('end', () => !closed && lost(c));
