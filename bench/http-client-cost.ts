@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { exchange } from '../src/backends/http.ts';
-import { KeptAliveConnection } from '../src/standards/cloudevents/keep-alive.ts';
+import { KeptAliveConnection } from '../src/http/kept-alive.ts';
 import { signedHeaders } from '../src/backends/webhook/signing.ts';
 
 const SECRET = 'bench-webhook-secret-0123456789';
@@ -26,13 +26,14 @@ async function run(name: string, send: (b: string, key: string) => Promise<unkno
   const c = process.cpuUsage(c0);
   console.log(`${name}: ${Math.round(N / ((performance.now() - t0) / 1000))}/s, ${Math.round((c.user + c.system) / N)} µs CPU per call`);
 }
-const pool = Array.from({ length: 32 }, () => new KeptAliveConnection(new URL(url)));
+const target = new URL(url);
+const pool = Array.from({ length: 32 }, () => new KeptAliveConnection(target));
 const idle = [...pool];
 for (let i = 0; i < 2; i++) {
   await run('exchange (node:http)', (b, key) => exchange(url, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': key, ...signedHeaders(SECRET, b) }, body: b }, 10000));
   await run('KeptAliveConnection', async (b, key) => {
     const c = idle.pop()!;
-    try { return await c.request('POST', [['content-type', 'application/json'], ['idempotency-key', key], ...Object.entries(signedHeaders(SECRET, b))], b, 10000); } finally { idle.push(c); }
+    try { return await c.request('POST', `${target.pathname}${target.search}`, [['content-type', 'application/json'], ['idempotency-key', key], ...Object.entries(signedHeaders(SECRET, b))], b, 10000); } finally { idle.push(c); }
   });
 }
 for (const c of pool) c.close();

@@ -56,8 +56,24 @@ test('a GET on a kept-alive socket the peer resets is sent again once, on a fres
     await exchange(`${p.url}/warm`, { method: 'GET' }, 2000);
     assert.equal((await exchange(`${p.url}/again`, { method: 'GET' }, 2000)).text, 'ok GET');
     assert.equal(answered, 2);
-    await exchange(`${p.url}/warm`, { method: 'POST', body: 'x' }, 2000);
+    // The socket the GET was sent again on is kept alive and reset on its next use: a POST is not sent again.
     await assert.rejects(exchange(`${p.url}/post`, { method: 'POST', body: 'x' }, 2000), (e: DeliveryError) => /cannot reach .*ECONNRESET/.test(e.message) && e.retryable);
+    assert.equal(answered, 2);
+  } finally {
+    await p.close();
+  }
+});
+
+test('a header HTTP cannot carry is refused before anything is sent, and not retried', async () => {
+  let seen = 0;
+  const p = await peer((req, res) => (seen++, res.end(`ok ${req.headers['x-note']}`)));
+  try {
+    for (const headers of [{ 'x-note': 'a\r\nx-injected: yes' }, { 'x-note': 'nul\u0000' }, { 'bad name': 'x' }] as Record<string, string>[]) {
+      await assert.rejects(exchange(`${p.url}/x`, { method: 'POST', headers, body: '{}' }, 2000), (e: DeliveryError) => e instanceof DeliveryError && !e.retryable && /cannot carry|not a valid HTTP header name/.test(e.message));
+    }
+    assert.equal(seen, 0);
+    // Tabs and latin1 letters are sent as node:http sends them (a byte each).
+    assert.equal((await exchange(`${p.url}/x`, { method: 'POST', headers: { 'x-note': 'tabs\tand café are fine' }, body: '{}' }, 2000)).text, 'ok tabs\tand café are fine');
   } finally {
     await p.close();
   }

@@ -1,13 +1,12 @@
-import http from 'node:http';
-import https from 'node:https';
-import { urlToHttpOptions } from 'node:url';
+import { ConnectionPool, UnsendableRequest } from '../http/kept-alive.ts';
 import { DeliveryError } from './port.ts';
-
-// Kept-alive connections to back-ends: a relay sends many small calls to few hosts.
-const agents = { 'http:': new http.Agent({ keepAlive: true, maxSockets: 256 }), 'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }) };
 
 /** An answer larger than this is refused (and the connection dropped): no case API needs more, and memory is shared. */
 export const MAX_ANSWER_BYTES = 16 * 1024 * 1024;
+
+// Kept-alive connections to back-ends: a relay sends many small calls to few hosts, up to
+// RELAY_CONCURRENCY at once; that many stay open per host between calls.
+const pool = new ConnectionPool(256, { maxAnswerBytes: MAX_ANSWER_BYTES });
 
 /** One HTTP answer, whatever its status. Header names are lower case; repeated headers are joined with ", ". */
 export interface RawAnswer {
@@ -17,84 +16,39 @@ export interface RawAnswer {
 }
 
 /**
- * The one HTTP exchange every adapter makes: kept-alive sockets, a timeout on
- * the whole exchange, answers above MAX_ANSWER_BYTES refused. Every answer
- * comes back whatever its status (the caller decides what a 401 or a 4xx
- * means); a bad URL, a network failure or the timeout throws a DeliveryError.
- * (node:http rather than fetch: at thousands of deliveries a second fetch's
- * per-call overhead shows.)
+ * The one HTTP exchange every adapter makes: kept-alive connections, a
+ * timeout on the whole exchange, answers above MAX_ANSWER_BYTES refused.
+ * Every answer comes back whatever its status (the caller decides what a 401
+ * or a 4xx means); a bad URL, a header HTTP cannot carry, a network failure
+ * or the timeout throws a DeliveryError. A GET that meets a kept-alive
+ * socket the back-end had just closed is sent once more; anything else is
+ * left to the relay's retry and the adapter's guarantee. (A small HTTP/1.1
+ * client, src/http/kept-alive.ts, rather than node:http or fetch: at
+ * thousands of deliveries a second their per-call objects show.)
  */
-export function exchange(url: string, init: { method: string; headers?: Record<string, string>; body?: string }, timeoutMs: number, retried = false): Promise<RawAnswer> {
-  const t = targetOf(url);
-  if (!t) return Promise.reject(new DeliveryError(`not a URL: ${url}`, false));
-  const { mod, origin } = t;
-  const body = init.body;
-  return new Promise((resolve, reject) => {
-    let settled = false;
-    const fail = (e: DeliveryError) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      reject(e);
-    };
-    const headers = body === undefined ? { ...init.headers } : { ...init.headers, 'content-length': String(Buffer.byteLength(body)) };
-    const req = mod.request({ ...t.options, method: init.method, agent: retried ? false : t.agent, headers }, (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      res.on('data', (c: Buffer) => {
-        size += c.length;
-        if (size > MAX_ANSWER_BYTES) {
-          fail(new DeliveryError(`${origin} sent an answer larger than ${MAX_ANSWER_BYTES / 1024 / 1024} MiB`));
-          req.destroy();
-          return;
-        }
-        chunks.push(c);
-      });
-      res.on('error', (e) => fail(new DeliveryError(`${origin} broke off its reply: ${e.message}`)));
-      res.on('end', () => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        const headers: Record<string, string> = {};
-        for (const [k, v] of Object.entries(res.headers)) headers[k] = Array.isArray(v) ? v.join(', ') : (v ?? '');
-        resolve({ status: res.statusCode ?? 0, headers, text: chunks.length === 1 ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8') });
-      });
-    });
-    const timer = setTimeout(() => {
-      fail(new DeliveryError(`no answer from ${origin} within ${timeoutMs} ms`));
-      req.destroy();
-    }, timeoutMs);
-    req.on('error', (e: NodeJS.ErrnoException) => {
-      // A kept-alive socket the server closed as we reused it: a GET is safe to send again, once, on a
-      // socket of its own (the pool's other idle sockets may be closing at the same moment).
-      if (!settled && !retried && init.method === 'GET' && req.reusedSocket && e.code === 'ECONNRESET') {
-        settled = true;
-        clearTimeout(timer);
-        return resolve(exchange(url, init, timeoutMs, true));
-      }
-      fail(new DeliveryError(`cannot reach ${origin}: ${e.code ?? e.message}`));
-    });
-    // A string body goes out in the same write as the head (a Buffer would be a second one).
-    req.end(body);
-  });
-}
-
-interface Target {
-  mod: typeof http | typeof https;
-  agent: http.Agent;
-  origin: string;
-  options: http.RequestOptions;
-}
-/** Parsed URLs: a relay calls the same few URLs thousands of times a second (bounded: GET URLs carry queries). */
-const targets = new Map<string, Target | undefined>();
-
-function targetOf(url: string): Target | undefined {
-  if (targets.has(url)) return targets.get(url);
-  let t: Target | undefined;
+export async function exchange(url: string, init: { method: string; headers?: Record<string, string>; body?: string }, timeoutMs: number): Promise<RawAnswer> {
+  const u = targetOf(url);
+  if (!u) throw new DeliveryError(`not a URL: ${url}`, false);
   try {
-    const u = new URL(url);
-    const https_ = u.protocol === 'https:';
-    t = { mod: https_ ? https : http, agent: agents[https_ ? 'https:' : 'http:'], origin: u.origin, options: urlToHttpOptions(u) };
+    return await pool.request(u, init.method, Object.entries(init.headers ?? {}), init.body, timeoutMs, { resendIfStale: init.method === 'GET' });
+  } catch (err) {
+    if (err instanceof UnsendableRequest) throw new DeliveryError(`cannot call ${u.origin}: ${err.message}`, false);
+    const e = err as NodeJS.ErrnoException & { beforeAnswer?: boolean };
+    if (/^no answer within/.test(e.message)) throw new DeliveryError(`no answer from ${u.origin} within ${timeoutMs} ms`);
+    if (e.code || e.beforeAnswer) throw new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`);
+    throw new DeliveryError(`${u.origin}'s answer could not be used: ${e.message}`);
+  }
+}
+
+/** Parsed URLs: a relay calls the same few URLs thousands of times a second (bounded: GET URLs carry queries). */
+const targets = new Map<string, URL | undefined>();
+
+function targetOf(url: string): URL | undefined {
+  if (targets.has(url)) return targets.get(url);
+  let t: URL | undefined;
+  try {
+    t = new URL(url);
+    if (t.protocol !== 'http:' && t.protocol !== 'https:') t = undefined;
   } catch {
     t = undefined;
   }

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { KeptAliveConnection } from './keep-alive.ts';
+import { ConnectionPool } from '../../http/kept-alive.ts';
 import type { CloudEvent } from './format.ts';
 
 /** A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
@@ -65,10 +65,9 @@ export async function pushEvent(url: string, event: CloudEvent, secret: string, 
   return post(url, headers, body, timeoutMs);
 }
 
-// Kept-alive connections by subscriber URL (decision 0151): a subscriber gets one event after
-// another, so its connection is reused; a second push to the same URL at once takes another.
-const idle = new Map<string, KeptAliveConnection[]>();
-const MAX_IDLE_PER_URL = 4;
+// Kept-alive connections by subscriber origin (decision 0151): a subscriber gets one event after
+// another, so its connection is reused; a second push to the same origin at once takes another.
+const pool = new ConnectionPool(4);
 
 async function post(url: string, headers: [string, string][], body: string, timeoutMs: number): Promise<PushResult> {
   let u: URL;
@@ -78,19 +77,13 @@ async function post(url: string, headers: [string, string][], body: string, time
     return { ok: false, error: `not a URL: ${url}` };
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false, error: `not an http(s) URL: ${url}` };
-  let free = idle.get(url);
-  if (!free) idle.set(url, (free = []));
-  const conn = free.pop() ?? new KeptAliveConnection(u);
   try {
-    const { status, text } = await conn.request('POST', headers, body, timeoutMs);
+    // Delivery is at least once (receivers drop repeats by webhook-id), so a stale socket's event may go again.
+    const { status, text } = await pool.request(u, 'POST', headers, body, timeoutMs, { resendIfStale: true });
     if (status >= 200 && status < 300) return { ok: true };
     const brief = text.slice(0, 200).replace(/\s+/g, ' ');
     return { ok: false, error: `answered ${status}${brief ? `: ${brief}` : ''}` };
   } catch (err) {
-    conn.close();
     return { ok: false, error: (err as Error).message };
-  } finally {
-    if (free.length < MAX_IDLE_PER_URL) free.push(conn);
-    else conn.close();
   }
 }
