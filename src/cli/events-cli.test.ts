@@ -37,4 +37,6 @@ test('events subscribe explains what is wrong', async () => {
   assert.match((await run('events', 'subscribe', 'https://x.example/h', '--types', 'nope')).err, /unknown event type "nope"/);
   assert.match((await run('events', 'subscribe', 'https://x.example/h', '--council', 'atlantis')).err, /unknown council "atlantis"/);
   assert.match((await run('events', 'subscribe', 'https://x.example/h', '--from', 'x')).err, /--from must be/);
+  // `events push` takes nothing more (test/events-push.test.ts runs it for real).
+  assert.equal((await run('events', 'push', 'now')).code, 64);
 });
