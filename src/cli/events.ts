@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
 import { PipeworkError } from '../core/errors.ts';
 import { createSubscription } from '../events/admin.ts';
-import Fastify from 'fastify';
 import { pushUntilStopped } from '../events/start.ts';
 import { EXIT, UsageError, noArguments, unknownSubcommand, type Command } from './context.ts';
 
@@ -36,6 +35,7 @@ export const events: Command = {
     if (sub === 'push') {
       noArguments(rest);
       // A long-running process logs as `serve` does: JSON lines at LOG_LEVEL.
+      const { default: Fastify } = await import('fastify');
       const log = Fastify({ logger: { level: ctx.config.logLevel } }).log;
       await pushUntilStopped(ctx.config, store, log);
       return EXIT.ok;
