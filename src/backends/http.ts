@@ -1,4 +1,4 @@
-import { ConnectionPool, UnsendableRequest } from '../http/kept-alive.ts';
+import { ConnectionPool, UnsendableRequest, httpUrl } from '../http/kept-alive.ts';
 import { DeliveryError } from './port.ts';
 
 /** An answer larger than this is refused (and the connection dropped): no case API needs more, and memory is shared. */
@@ -27,8 +27,8 @@ export interface RawAnswer {
  * thousands of deliveries a second their per-call objects show.)
  */
 export async function exchange(url: string, init: { method: string; headers?: Record<string, string>; body?: string }, timeoutMs: number): Promise<RawAnswer> {
-  const u = targetOf(url);
-  if (!u) throw new DeliveryError(`not a URL: ${url}`, false);
+  const u = httpUrl(url);
+  if (!u) throw new DeliveryError(`not a URL Pipework can call (http or https): ${url}`, false);
   try {
     return await pool.request(u, init.method, Object.entries(init.headers ?? {}), init.body, timeoutMs, { resendIfStale: init.method === 'GET' });
   } catch (err) {
@@ -38,23 +38,6 @@ export async function exchange(url: string, init: { method: string; headers?: Re
     if (e.code || e.beforeAnswer) throw new DeliveryError(`cannot reach ${u.origin}: ${e.code ?? e.message}`);
     throw new DeliveryError(`${u.origin}'s answer could not be used: ${e.message}`);
   }
-}
-
-/** Parsed URLs: a relay calls the same few URLs thousands of times a second (bounded: GET URLs carry queries). */
-const targets = new Map<string, URL | undefined>();
-
-function targetOf(url: string): URL | undefined {
-  if (targets.has(url)) return targets.get(url);
-  let t: URL | undefined;
-  try {
-    t = new URL(url);
-    if (t.protocol !== 'http:' && t.protocol !== 'https:') t = undefined;
-  } catch {
-    t = undefined;
-  }
-  if (targets.size >= 1000) targets.clear();
-  targets.set(url, t);
-  return t;
 }
 
 /**

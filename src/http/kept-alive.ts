@@ -224,6 +224,24 @@ function dechunk(b: Buffer): Buffer | undefined | 'bad' {
   }
 }
 
+// Parsed URLs: a relay or pusher calls the same few URLs thousands of times a second (bounded: GET URLs carry queries).
+const parsed = new Map<string, URL | undefined>();
+
+/** The URL if it is http(s), else undefined; parsed once per distinct string. */
+export function httpUrl(url: string): URL | undefined {
+  if (parsed.has(url)) return parsed.get(url);
+  let u: URL | undefined;
+  try {
+    u = new URL(url);
+    if (u.protocol !== 'http:' && u.protocol !== 'https:') u = undefined;
+  } catch {
+    u = undefined;
+  }
+  if (parsed.size >= 1000) parsed.clear();
+  parsed.set(url, u);
+  return u;
+}
+
 /**
  * Kept-alive connections by origin, for many requests to few origins: a
  * request takes an idle connection or opens one, and gives it back after;
@@ -247,10 +265,8 @@ export class ConnectionPool {
     conn ??= new KeptAliveConnection(url, this.opts);
     try {
       return await conn.request(method, `${url.pathname || '/'}${url.search}`, headers, body, timeoutMs, opts);
-    } catch (err) {
-      conn.close();
-      throw err;
     } finally {
+      // A failed exchange has already dropped its socket (not usable); a refused header leaves it fit to reuse.
       if (conn.usable && free.length < this.maxIdle) free.push(conn);
       else conn.close();
     }

@@ -1,5 +1,5 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { ConnectionPool } from '../../http/kept-alive.ts';
+import { ConnectionPool, httpUrl } from '../../http/kept-alive.ts';
 import type { CloudEvent } from './format.ts';
 
 /** A new Standard Webhooks signing secret: `whsec_` and 32 random bytes in base64. */
@@ -70,13 +70,8 @@ export async function pushEvent(url: string, event: CloudEvent, secret: string, 
 const pool = new ConnectionPool(4);
 
 async function post(url: string, headers: [string, string][], body: string, timeoutMs: number): Promise<PushResult> {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    return { ok: false, error: `not a URL: ${url}` };
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') return { ok: false, error: `not an http(s) URL: ${url}` };
+  const u = httpUrl(url);
+  if (!u) return { ok: false, error: `not an http(s) URL: ${url}` };
   try {
     // Delivery is at least once (receivers drop repeats by webhook-id), so a stale socket's event may go again.
     const { status, text } = await pool.request(u, 'POST', headers, body, timeoutMs, { resendIfStale: true });
