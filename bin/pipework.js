@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Entry point for `npx pipework` and `npm start`: TypeScript runs through tsx, no build step.
-import { register } from 'tsx/esm/api';
+// Entry point for `npx pipework` and `npm start`. No build step: the TypeScript sources run from a start-up bundle
+// that is rebuilt whenever a source changes (decision 0181), or through tsx when no bundle can be written.
+import { fileURLToPath } from 'node:url';
+import { runEntry } from './bundle.js';
 
-register();
-await import('../src/cli/bin.ts');
+const path = (relative) => fileURLToPath(new URL(relative, import.meta.url));
+await runEntry(path('../src/cli/bin.ts'), path('../node_modules/.cache/pipework/'));
