@@ -1,6 +1,7 @@
-// The start-up bundle (decision 0181): the same TypeScript, transpiled by the same esbuild that tsx uses, but in
-// one file kept in a cache and rebuilt whenever a source file it holds has changed. Loading one file instead of
-// some 700 modules through tsx's loader thread halves start-up and leaves that thread's memory out.
+// The start-up bundle (decision 0181): the same TypeScript, transpiled by the same esbuild that tsx uses, and the
+// packages it imports (but the native better-sqlite3), in a few files kept in a cache and rebuilt whenever a file
+// they hold has changed. Loading those instead of some 700 modules through tsx's loader thread halves start-up and
+// leaves that thread's memory out; Node 20 also keeps less for one large module than for many small ones.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
@@ -9,7 +10,8 @@ import { pathToFileURL } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
-const OPTIONS_VERSION = 1; // bump when the build options below change, so older bundles are not reused
+// This file's own bytes are part of the key, so a change to how bundles are built makes new ones.
+const BUILDER = readFileSync(new URL(import.meta.url));
 
 /** Runs `entry` from its bundle (source maps on, so stack traces name the .ts file and line), else through tsx. */
 export async function runEntry(entry, cacheDir) {
@@ -52,7 +54,9 @@ async function build(entry, cacheDir, manifestPath) {
     platform: 'node',
     format: 'esm',
     target: 'node20',
-    packages: 'external', // packages load from node_modules as they always do
+    external: ['better-sqlite3'], // a native addon: it loads from node_modules as always
+    // Bundled CommonJS packages call require() for Node's own modules (and require.resolve).
+    banner: { js: "import { createRequire as pipeworkCreateRequire } from 'node:module'; const require = pipeworkCreateRequire(import.meta.url);" },
     plugins: [keepFileLocations(loaded)],
     splitting: true, // what the sources import lazily stays lazy: a chunk of its own, loaded when first needed
     sourcemap: 'linked',
@@ -86,8 +90,8 @@ async function build(entry, cacheDir, manifestPath) {
 
 /**
  * Loads every file itself, to key the bundle on what it read. Code that reads files beside itself (templates,
- * locales, schemas) or resolves packages from where it lives keeps doing so from its own source file:
- * import.meta.url, .dirname and .filename are the original file's, not the bundle's.
+ * locales, schemas, a package's own files) or resolves packages from where it lives keeps doing so from its own
+ * file: import.meta.url, .dirname and .filename, and CommonJS's __dirname and __filename, are the original file's.
  */
 const keepFileLocations = (loaded) => ({
   name: 'keep-file-locations',
@@ -95,6 +99,10 @@ const keepFileLocations = (loaded) => ({
     build.onLoad({ filter: /.*/, namespace: 'file' }, (args) => {
       const bytes = readFileSync(args.path);
       loaded.set(args.path, bytes);
+      if (/\.[cm]?js$/.test(args.path)) {
+        const text = bytes.toString('utf8').replaceAll('__dirname', JSON.stringify(dirname(args.path))).replaceAll('__filename', JSON.stringify(args.path));
+        return { contents: text, loader: 'js' };
+      }
       if (!args.path.endsWith('.ts')) return { contents: bytes, loader: 'default' };
       const text = bytes
         .toString('utf8')
@@ -106,9 +114,9 @@ const keepFileLocations = (loaded) => ({
   },
 });
 
-/** A digest of every bundled file's path and bytes, with the options, Node and esbuild versions. */
+/** A digest of every bundled file's path and bytes, with this builder's, Node's and esbuild's versions. */
 function keyOf(inputs, read) {
-  const hash = createHash('sha256').update(`${OPTIONS_VERSION}\0${process.version}\0${esbuildVersion()}\0`);
+  const hash = createHash('sha256').update(BUILDER).update(`\0${process.version}\0${esbuildVersion()}\0`);
   for (const input of inputs) hash.update(`${input}\0`).update(read(input)).update('\0');
   return hash.digest('hex').slice(0, 24);
 }

@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledEntry } from '../bin/bundle.js';
 
 // The start-up bundle (bin/bundle.js, decision 0181) on a small project of its own: what runs is always the sources
-// as they are now, files beside a source are still found, lazy imports stay lazy, stack traces name the .ts file,
-// and processes starting at once on an empty cache all run.
+// as they are now, files beside a source or a package are still found, lazy imports stay lazy, stack traces name
+// the .ts file, and processes starting at once on an empty cache all run.
 
 const bundleJs = new URL('../bin/bundle.js', import.meta.url).href;
 
@@ -16,6 +16,11 @@ function project() {
   const dir = mkdtempSync(join(tmpdir(), 'pipework-bundle-'));
   const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
   write('words.txt', 'beside the source');
+  // A CommonJS package that finds a file beside itself and requires one of Node's modules, as many do.
+  mkdirSync(join(dir, 'node_modules', 'beside'), { recursive: true });
+  write('node_modules/beside/package.json', JSON.stringify({ name: 'beside', main: 'index.js' }));
+  write('node_modules/beside/index.js', "const { readFileSync } = require('node:fs');\nmodule.exports = () => readFileSync(__dirname + '/word.txt', 'utf8');\n");
+  write('node_modules/beside/word.txt', 'and a package');
   write('lazy.ts', "export const lazy: string = 'loaded lazily';\n");
   write(
     'dep.ts',
@@ -33,7 +38,8 @@ function project() {
     'entry.ts',
     [
       "import { words, version, fail } from './dep.ts';",
-      "console.log(`${version} ${words()}`);",
+      "import beside from 'beside';",
+      "console.log(`${version} ${words()} ${beside()}`);",
       "if (process.argv.includes('--lazy')) console.log((await import('./lazy.ts')).lazy);",
       "if (process.argv.includes('--fail')) fail();",
       '',
@@ -62,16 +68,16 @@ test('the bundle runs the sources as they are now: reused while unchanged, rebui
   const first = await bundledEntry(p.entry, p.cache);
   assert.ok(first, 'a bundle is built');
   assert.equal(await bundledEntry(p.entry, p.cache), first, 'the same bundle while nothing changed');
-  assert.deepEqual(await run(p.entry, p.cache), { code: 0, out: '1 beside the source\n', err: '' });
+  assert.deepEqual(await run(p.entry, p.cache), { code: 0, out: '1 beside the source and a package\n', err: '' });
 
   p.write('dep.ts', readFileSync(join(p.dir, 'dep.ts'), 'utf8').replace('version: number = 1', 'version: number = 2'));
   const second = await bundledEntry(p.entry, p.cache);
   assert.notEqual(second, first, 'an edit makes a new bundle');
-  assert.equal((await run(p.entry, p.cache)).out, '2 beside the source\n');
+  assert.equal((await run(p.entry, p.cache)).out, '2 beside the source and a package\n');
 
   p.write('words.txt', 'read at run time');
   assert.equal(await bundledEntry(p.entry, p.cache), second, 'a file read at run time is not part of the bundle');
-  assert.equal((await run(p.entry, p.cache)).out, '2 read at run time\n');
+  assert.equal((await run(p.entry, p.cache)).out, '2 read at run time and a package\n');
 });
 
 test('lazy imports stay lazy and stack traces name the .ts file and line', async (t) => {
@@ -80,7 +86,7 @@ test('lazy imports stay lazy and stack traces name the .ts file and line', async
   const bundle = (await bundledEntry(p.entry, p.cache))!;
   const chunks = readdirSync(join(bundle, '..')).filter((name) => name.endsWith('.mjs'));
   assert.ok(chunks.length >= 2, `the lazy import is a chunk of its own (${chunks.join(', ')})`);
-  assert.equal((await run(p.entry, p.cache, '--lazy')).out, '1 beside the source\nloaded lazily\n');
+  assert.equal((await run(p.entry, p.cache, '--lazy')).out, '1 beside the source and a package\nloaded lazily\n');
   const failed = await run(p.entry, p.cache, '--fail');
   assert.equal(failed.code, 1);
   assert.match(failed.err, /from dep\n\s+at fail \(.*dep\.ts:5:\d+\)/);
@@ -102,6 +108,6 @@ test('six processes starting at once on an empty cache all run, and leave one bu
   const p = project();
   t.after(() => rmSync(p.dir, { recursive: true, force: true }));
   const results = await Promise.all(Array.from({ length: 6 }, () => run(p.entry, p.cache)));
-  for (const r of results) assert.deepEqual(r, { code: 0, out: '1 beside the source\n', err: '' });
+  for (const r of results) assert.deepEqual(r, { code: 0, out: '1 beside the source and a package\n', err: '' });
   assert.equal(bundles(p.cache).length, 1, `one bundle folder, no temporary ones: ${bundles(p.cache).join(', ')}`);
 });

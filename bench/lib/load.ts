@@ -118,25 +118,29 @@ export function freePort(): Promise<number> {
 }
 
 /**
- * Seconds from spawning `npm start`'s command until /readyz answers 200 —
- * what an operator waits for after a restart — and the process's CPU
- * seconds by then (less sensitive to a busy machine).
+ * `npx pipework serve` as `npm start` runs it (the binary, with its Node flags) on 127.0.0.1 and a free port,
+ * once /readyz answers 200; with the seconds from spawning until then (what an operator waits for after a
+ * restart) and the process's CPU seconds by then (less sensitive to a busy machine).
  */
-export async function startupSeconds(databaseUrl: string, nodeFlags: string[] = [], timeoutMs = 30_000): Promise<{ seconds: number; cpu: number }> {
+export async function startBinary(env: Record<string, string>, nodeFlags: string[] = [], timeoutMs = 60_000): Promise<Server & { seconds: number; cpu: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeFlags, 'bin/pipework.js', 'serve'], {
-    env: { PATH: process.env.PATH!, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
-    stdio: 'ignore',
+    env: { PATH: process.env.PATH!, ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'ignore', 'inherit'],
   });
-  try {
-    while (performance.now() - started < timeoutMs) {
-      const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
-      if (ok) return { seconds: (performance.now() - started) / 1000, cpu: cpuSeconds(child.pid!) };
-      await new Promise((r) => setTimeout(r, 20));
-    }
-    throw new Error(`pipework serve was not ready within ${timeoutMs} ms`);
-  } finally {
-    await stopChild(child);
+  while (performance.now() - started < timeoutMs && child.exitCode === null) {
+    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((r) => r.ok, () => false);
+    if (ok) return { port, pid: child.pid!, child, stop: () => stopChild(child), seconds: (performance.now() - started) / 1000, cpu: cpuSeconds(child.pid!) };
+    await new Promise((r) => setTimeout(r, 20));
   }
+  await stopChild(child);
+  throw new Error(`pipework serve ${child.exitCode === null ? `was not ready within ${timeoutMs} ms` : `exited with ${child.exitCode}`}`);
+}
+
+/** Seconds (and CPU seconds) from spawning `npm start`'s command until /readyz answers 200. */
+export async function startupSeconds(databaseUrl: string, nodeFlags: string[] = [], timeoutMs = 30_000): Promise<{ seconds: number; cpu: number }> {
+  const { seconds, cpu, stop } = await startBinary({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, nodeFlags, timeoutMs);
+  await stop();
+  return { seconds, cpu };
 }

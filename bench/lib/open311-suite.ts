@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { BenchRow } from '../types.ts';
-import { cpuSeconds, load, resetPeak, rssMb, startServer, startupSeconds, type Server } from './load.ts';
+import { cpuSeconds, load, resetPeak, rssMb, startBinary, startServer, startupSeconds, type Server } from './load.ts';
 import { listQuery, postBody } from './workload.ts';
 import { seedRequests, SERVICE_MIX } from '../seed.ts';
 import { openStore } from '../../src/store/index.ts';
@@ -22,7 +22,7 @@ const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const startFlags: string[] = (JSON.parse(readFileSync(here('../../package.json'), 'utf8')).scripts.start as string)
   .split(/\s+/)
   .filter((w) => w.startsWith('--'));
-const startPipework = (env: Record<string, string>) => startServer(here('../servers/pipework.ts'), env, 60_000, startFlags);
+const startPipework = (env: Record<string, string>) => startBinary(env, startFlags);
 
 export interface SuiteOptions {
   quick: boolean;
