@@ -117,12 +117,17 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The Node flags `npm start` uses (package.json scripts.start), so the benchmarks run Pipework as deployed. */
+export const START_FLAGS: string[] = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')).scripts.start as string)
+  .split(/\s+/)
+  .filter((w) => w.startsWith('--'));
+
 /**
  * `npx pipework serve` as `npm start` runs it (the binary, with its Node flags) on 127.0.0.1 and a free port,
  * once /readyz answers 200; with the seconds from spawning until then (what an operator waits for after a
  * restart) and the process's CPU seconds by then (less sensitive to a busy machine).
  */
-export async function startBinary(env: Record<string, string>, nodeFlags: string[] = [], timeoutMs = 60_000): Promise<Server & { seconds: number; cpu: number }> {
+export async function startBinary(env: Record<string, string>, nodeFlags = START_FLAGS, timeoutMs = 60_000): Promise<Server & { seconds: number; cpu: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, [...nodeFlags, 'bin/pipework.js', 'serve'], {
@@ -139,7 +144,7 @@ export async function startBinary(env: Record<string, string>, nodeFlags: string
 }
 
 /** Seconds (and CPU seconds) from spawning `npm start`'s command until /readyz answers 200. */
-export async function startupSeconds(databaseUrl: string, nodeFlags: string[] = [], timeoutMs = 30_000): Promise<{ seconds: number; cpu: number }> {
+export async function startupSeconds(databaseUrl: string, nodeFlags = START_FLAGS, timeoutMs = 30_000): Promise<{ seconds: number; cpu: number }> {
   const { seconds, cpu, stop } = await startBinary({ DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, nodeFlags, timeoutMs);
   await stop();
   return { seconds, cpu };

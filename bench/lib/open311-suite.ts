@@ -5,7 +5,6 @@
  * the start-up time on the large database.
  */
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import type { BenchRow } from '../types.ts';
 import { cpuSeconds, load, resetPeak, rssMb, startBinary, startServer, startupSeconds, type Server } from './load.ts';
@@ -18,11 +17,6 @@ import { randomSearches } from '../../test/support/search-params.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-/** The Node flags `npm start` uses (package.json scripts.start), so the benchmark runs Pipework as deployed. */
-const startFlags: string[] = (JSON.parse(readFileSync(here('../../package.json'), 'utf8')).scripts.start as string)
-  .split(/\s+/)
-  .filter((w) => w.startsWith('--'));
-const startPipework = (env: Record<string, string>) => startBinary(env, startFlags);
 
 export interface SuiteOptions {
   quick: boolean;
@@ -50,7 +44,7 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
   const servers: Server[] = [];
   try {
     // Pipework creates the schema and the demo council, as on first start.
-    const pipework = await startPipework({ DATABASE_URL: db.url });
+    const pipework = await startBinary({ DATABASE_URL: db.url });
     servers.push(pipework);
     const pw = pipework;
     const idle = rssMb(pw.pid);
@@ -166,13 +160,13 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
     await drained(`${size}, before start-up`);
     for (const s of servers) await s.stop();
     const starts = [];
-    for (let k = 0; k < 3; k++) starts.push(await startupSeconds(db.url, startFlags));
+    for (let k = 0; k < 3; k++) starts.push(await startupSeconds(db.url));
     starts.sort((a, b) => a.seconds - b.seconds);
     const startup = starts[1].seconds;
     rows.push({ section, name: `npm start ready, ${size}-row database`, value: round(startup, 2), unit: 's', target: `< ${T.startup} s`, met: startup < T.startup, note: `median of 3: ${starts.map((x) => round(x.seconds, 2)).join(', ')} s; process CPU by then ${starts.map((x) => round(x.cpu, 2)).join(', ')} s` });
 
     // The same POSTs with the delivery relay in another process (RELAY_ENABLED=false here): the request path alone.
-    const quiet = await startPipework({ DATABASE_URL: db.url, RELAY_ENABLED: 'false' });
+    const quiet = await startBinary({ DATABASE_URL: db.url, RELAY_ENABLED: 'false' });
     servers.push(quiet);
     const base2 = await startServer(here('../servers/baseline.ts'), { DATABASE_URL: db.url });
     servers.push(base2);

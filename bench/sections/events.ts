@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn } from 'node:child_process';
@@ -14,13 +14,12 @@ import { insertEvents } from '../../src/store/events.ts';
 import { EventPusher } from '../../src/events/pusher.ts';
 import { pusherOptions } from '../../src/events/start.ts';
 import { newSigningSecret } from '../../src/standards/cloudevents/webhook.ts';
-import { cpuSeconds, load, startServer, type Server } from '../lib/load.ts';
+import { cpuSeconds, load, START_FLAGS, startBinary, type Server } from '../lib/load.ts';
 import { postBody } from '../lib/workload.ts';
 
 const section = 'events';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
-const startFlags: string[] = (JSON.parse(readFileSync(here('../../package.json'), 'utf8')).scripts.start as string).split(/\s+/).filter((w) => w.startsWith('--'));
 
 /**
  * N subscribers in a process of their own, as other systems would be. They
@@ -96,7 +95,7 @@ const PAIRS = 8;
  * serve with EVENTS_PUSH_ENABLED=false: on a shared machine the API comes first.
  */
 async function pushProcess(url: string) {
-  const child = spawn('nice', ['-n', '10', process.execPath, ...startFlags, here('../../bin/pipework.js'), 'events', 'push'], {
+  const child = spawn('nice', ['-n', '10', process.execPath, ...START_FLAGS, here('../../bin/pipework.js'), 'events', 'push'], {
     env: { ...process.env, DATABASE_URL: url, PUBLIC_URL: 'https://reports.example.gov.uk', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -125,7 +124,7 @@ async function postWithSubscription(quick: boolean, pushFrom: 'serve' | 'own pro
   let pusher: Awaited<ReturnType<typeof pushProcess>> | undefined;
   try {
     const metricsToken = 'bench-metrics-token';
-    server = await startServer(here('../servers/pipework.ts'), { DATABASE_URL: db.url, PUBLIC_URL: 'https://reports.example.gov.uk', METRICS_TOKEN: metricsToken, EVENTS_PUSH_ENABLED: String(!apart) }, 60_000, startFlags);
+    server = await startBinary({ DATABASE_URL: db.url, PUBLIC_URL: 'https://reports.example.gov.uk', METRICS_TOKEN: metricsToken, EVENTS_PUSH_ENABLED: String(!apart) });
     if (apart) pusher = await pushProcess(db.url);
     // The pusher's own counts (rounds, events pushed, database calls), read from the server's /metrics.
     const metricsUrl = `http://127.0.0.1:${server.port}/metrics`;

@@ -13,10 +13,9 @@
  * until the server has been idle for a second.
  */
 import { fileURLToPath } from 'node:url';
-import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import type { BenchRow } from '../types.ts';
-import { startServer, type Server } from '../lib/load.ts';
+import { START_FLAGS, startServer, type Server } from '../lib/load.ts';
 import { postBody } from '../lib/workload.ts';
 import { openStore } from '../../src/store/index.ts';
 import { createApiKey } from '../../src/core/access/api-keys.ts';
@@ -25,7 +24,6 @@ import { benchDatabase } from '../lib/database.ts';
 const section = 'pg-work';
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 const hook = ['--import', here('../lib/count-statements.mjs')];
-const startFlags: string[] = (JSON.parse(readFileSync(here('../../package.json'), 'utf8')).scripts.start as string).split(/\s+/).filter((w) => w.startsWith('--'));
 const round = (n: number, d = 2) => Math.round(n * 10 ** d) / 10 ** d;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -189,7 +187,7 @@ export async function pgWork(n: number, env: Record<string, string> = {}): Promi
     const dbOid = Number((await admin.query<{ oid: string }>('select oid::text from pg_database where datname = current_database()')).rows[0].oid);
     // Pipework creates the schema and the demo council, as on first start.
     // Retention (every 6 h, first a minute after start) is maintenance, not work a POST causes: off here.
-    server = await startServer(here('../servers/pipework.ts'), { DATABASE_URL: db.url, RETENTION_INTERVAL_MINUTES: '0', ...env }, 60_000, [...startFlags, ...hook]);
+    server = await startServer(here('../servers/pipework.ts'), { DATABASE_URL: db.url, RETENTION_INTERVAL_MINUTES: '0', ...env }, 60_000, [...START_FLAGS, ...hook]);
     const store = await openStore(db.url);
     const { key } = await createApiKey(store, 'bench');
     await store.close();
