@@ -5,7 +5,7 @@
  *   node --import tsx bench/cpu-profile.ts [--database URL] [--seconds 10] [--connections 8] [--log-level info]
  *
  * (--top N also lists the N functions with the most self time.)
- * Starts Pipework as `npm start` does (bench/servers/pipework.ts) with
+ * Starts Pipework with `npm start`'s flags (bench/servers/pipework.ts, through tsx) with
  * --cpu-prof, sends wrk load for POST and then for the filtered list (two
  * processes, one profile each), and prints per category the share of the
  * process's samples and microseconds of CPU per answered request. A sample

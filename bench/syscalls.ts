@@ -5,7 +5,7 @@
  *
  *   node --import tsx bench/syscalls.ts [--database URL] [--requests 2000] [--log-level info]
  *
- * Pipework runs as `npm start` does (bench/servers/pipework.ts), its stdout a
+ * Pipework runs with `npm start`'s config (bench/servers/pipework.ts, through tsx), its stdout a
  * pipe drained by this process, as under systemd or a container runtime.
  */
 import { spawn } from 'node:child_process';

@@ -15,6 +15,7 @@ const bundleJs = new URL('../bin/bundle.js', import.meta.url).href;
 function project() {
   const dir = mkdtempSync(join(tmpdir(), 'pipework-bundle-'));
   const write = (name: string, text: string) => writeFileSync(join(dir, name), text);
+  write('package.json', JSON.stringify({ type: 'module' }));
   write('words.txt', 'beside the source');
   // A CommonJS package that finds a file beside itself and requires one of Node's modules, as many do.
   mkdirSync(join(dir, 'node_modules', 'beside'), { recursive: true });
@@ -102,6 +103,15 @@ test('a source that does not compile falls back to tsx, which reports it', async
   const result = await run(p.entry, p.cache);
   assert.notEqual(result.code, 0);
   assert.match(result.err, /dep\.ts/);
+});
+
+test('a cache that cannot be written falls back to tsx, saying why', async (t) => {
+  const p = project();
+  t.after(() => rmSync(p.dir, { recursive: true, force: true }));
+  const result = await run(p.entry, join(p.dir, 'words.txt', 'cache'));
+  assert.equal(result.code, 0);
+  assert.equal(result.out, '1 beside the source and a package\n');
+  assert.match(result.err, /start-up bundle not used \(ENOTDIR.*\); running the sources through tsx/);
 });
 
 test('six processes starting at once on an empty cache all run, and leave one bundle', async (t) => {

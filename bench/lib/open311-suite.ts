@@ -17,7 +17,6 @@ import { randomSearches } from '../../test/support/search-params.ts';
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 
-
 export interface SuiteOptions {
   quick: boolean;
   dialect: 'sqlite' | 'postgres';

@@ -1,4 +1,6 @@
-// Pipework as `npm start` runs it (same serve(), same default config and logging), on 127.0.0.1 and a free port.
+// Pipework's serve() with its default config and logging, on 127.0.0.1 and a free port, through tsx: for the tools
+// that load a hook beside it or read its port over IPC (pg-work, cpu-profile, syscalls). The open311 and events
+// sections start the binary itself, as `npm start` does (startBinary in bench/lib/load.ts).
 import { loadConfig } from '../../src/config/load.ts';
 import { serve } from '../../src/server.ts';
 
