@@ -46,8 +46,13 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
     const pipework = await startBinary({ DATABASE_URL: db.url });
     servers.push(pipework);
     const pw = pipework;
+    // At ready the heap still holds the first start's garbage (migrations, the demo council); idle is 3 s later,
+    // with nothing asked of it, as bench/idle-rss.ts measures it.
+    const atReady = rssMb(pw.pid);
+    await new Promise((r) => setTimeout(r, 3000));
     const idle = rssMb(pw.pid);
-    rows.push({ section, name: 'idle RSS after start', value: round(idle), unit: 'MB', target: `< ${T.idleRss} MB`, met: idle < T.idleRss });
+    rows.push({ section, name: 'RSS at ready, first start (migrations, demo council seeded)', value: round(atReady), unit: 'MB' });
+    rows.push({ section, name: 'idle RSS, 3 s after ready', value: round(idle), unit: 'MB', target: `< ${T.idleRss} MB`, met: idle < T.idleRss });
     const baseline = await startServer(here('../servers/baseline.ts'), { DATABASE_URL: db.url });
     servers.push(baseline);
     const base = baseline;
