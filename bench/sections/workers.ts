@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { BenchRow } from '../types.ts';
-import { freePort, load, stopChild } from '../lib/load.ts';
+import { load, startBinary, type Server } from '../lib/load.ts';
 import { postBody } from '../lib/workload.ts';
 import { openStore } from '../../src/store/index.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
@@ -13,18 +12,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const round = (n: number, d = 1) => Math.round(n * 10 ** d) / 10 ** d;
 
 /** `npx pipework serve` with PIPEWORK_WORKERS=n, as an operator runs it; resolves once /readyz answers. */
-async function pipework(databaseUrl: string, workers: number): Promise<{ url: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(process.execPath, ['--max-semi-space-size=4', 'bin/pipework.js', 'serve'], {
-    env: { PATH: process.env.PATH!, DATABASE_URL: databaseUrl, PORT: String(port), HOST: '127.0.0.1', PIPEWORK_WORKERS: String(workers), SEED_DEMO: 'false' },
-    stdio: 'ignore',
-  });
-  const url = `http://127.0.0.1:${port}`;
-  for (const end = Date.now() + 60_000; Date.now() < end; await new Promise((r) => setTimeout(r, 50))) {
-    if (await fetch(`${url}/readyz`).then((r) => r.ok, () => false)) return { url, child };
-  }
-  await stopChild(child);
-  throw new Error(`pipework serve with ${workers} workers was not ready within 60 s`);
+async function pipework(databaseUrl: string, workers: number): Promise<Server & { url: string }> {
+  const server = await startBinary({ DATABASE_URL: databaseUrl, PIPEWORK_WORKERS: String(workers), SEED_DEMO: 'false' });
+  return { ...server, url: `http://127.0.0.1:${server.port}` };
 }
 
 /**
@@ -34,7 +24,7 @@ async function pipework(databaseUrl: string, workers: number): Promise<{ url: st
  */
 export default async function ({ quick }: { quick: boolean }): Promise<BenchRow[]> {
   const db = await benchDatabase('postgres');
-  const servers: ChildProcess[] = [];
+  const servers: Server[] = [];
   try {
     const store = await openStore(db.url);
     await seedDemo(store);
@@ -42,9 +32,9 @@ export default async function ({ quick }: { quick: boolean }): Promise<BenchRow[
     await store.close();
     const body = postBody(key);
     const one = await pipework(db.url, 1);
-    servers.push(one.child);
+    servers.push(one);
     const two = await pipework(db.url, 2);
-    servers.push(two.child);
+    servers.push(two);
     const rounds = quick ? 1 : 3;
     const seconds = quick ? 2 : 3;
     const runs = new Map<string, { rps: number[]; p99: number[]; failed: number }>();
@@ -67,7 +57,7 @@ export default async function ({ quick }: { quick: boolean }): Promise<BenchRow[
     rows.push({ section, name: 'POST c50 PostgreSQL, 2 workers ÷ 1', value: round(gain, 2), unit: '×', note: 'two cores shared with PostgreSQL and wrk' });
     return rows;
   } finally {
-    for (const c of servers) await stopChild(c);
+    for (const s of servers) await s.stop();
     await db.drop();
   }
 }
