@@ -4,7 +4,8 @@
  *
  *   node --import tsx bench/cpu-profile.ts [--database URL] [--seconds 10] [--connections 8] [--log-level info]
  *
- * (--top N also lists the N functions with the most self time.)
+ * (--top N also lists the N functions with the most self time; --baseline
+ * then profiles the bare baseline, bench/servers/baseline.ts, the same way.)
  * Starts Pipework with `npm start`'s flags (bench/servers/pipework.ts, through tsx) with
  * --cpu-prof, sends wrk load for POST and then for the filtered list (two
  * processes, one profile each), and prints per category the share of the
@@ -92,13 +93,13 @@ function args() {
     const i = a.indexOf(`--${name}`);
     return i >= 0 && a[i + 1] ? a[i + 1] : fallback;
   };
-  return { top: Number(get('top', '0')), database: get('database', ''), seconds: Number(get('seconds', '10')), connections: Number(get('connections', '8')), logLevel: get('log-level', 'info') };
+  return { baseline: a.includes('--baseline'), top: Number(get('top', '0')), database: get('database', ''), seconds: Number(get('seconds', '10')), connections: Number(get('connections', '8')), logLevel: get('log-level', 'info') };
 }
 
-async function profileOne(label: string, databaseUrl: string, logLevel: string, seconds: number, top: number, run: (port: number) => Promise<{ requests: number; non2xx: number }>) {
+async function profileOne(label: string, script: string, databaseUrl: string, logLevel: string, seconds: number, top: number, run: (port: number) => Promise<{ requests: number; non2xx: number }>) {
   const dir = mkdtempSync(join(tmpdir(), 'pipework-prof-'));
   const flags = ['--max-semi-space-size=4', '--cpu-prof', `--cpu-prof-dir=${dir}`];
-  const server = await startServer(fileURLToPath(new URL('./servers/pipework.ts', import.meta.url)), { DATABASE_URL: databaseUrl, LOG_LEVEL: logLevel, RETENTION_INTERVAL_MINUTES: '0' }, 60_000, flags);
+  const server = await startServer(fileURLToPath(new URL(`./servers/${script}.ts`, import.meta.url)), { DATABASE_URL: databaseUrl, LOG_LEVEL: logLevel, RETENTION_INTERVAL_MINUTES: '0' }, 60_000, flags);
   const r = await run(server.port);
   const ok = r.requests - r.non2xx;
   await server.stop();
@@ -128,8 +129,11 @@ try {
   await store.close();
   const form = { 'content-type': 'application/x-www-form-urlencoded' };
   const url = (port: number) => `http://127.0.0.1:${port}/open311/v2/requests.json`;
-  await profileOne(`POST (${o.connections} connections, ${o.seconds} s, LOG_LEVEL=${o.logLevel})`, db.url, o.logLevel, o.seconds, o.top, (port) => wrk({ url: url(port), method: 'POST', body: postBody(key), headers: form, connections: o.connections, seconds: o.seconds }));
-  await profileOne(`filtered GET (${o.connections} connections, ${o.seconds} s, LOG_LEVEL=${o.logLevel})`, db.url, o.logLevel, o.seconds, o.top, (port) => wrk({ url: `${url(port)}?${listQuery()}`, method: 'GET', headers: {}, connections: o.connections, seconds: o.seconds }));
+  for (const script of o.baseline ? ['pipework', 'baseline'] : ['pipework']) {
+    const of = `${script}, ${o.connections} connections, ${o.seconds} s${script === 'pipework' ? `, LOG_LEVEL=${o.logLevel}` : ''}`;
+    await profileOne(`POST (${of})`, script, db.url, o.logLevel, o.seconds, o.top, (port) => wrk({ url: url(port), method: 'POST', body: postBody(key), headers: form, connections: o.connections, seconds: o.seconds }));
+    await profileOne(`filtered GET (${of})`, script, db.url, o.logLevel, o.seconds, o.top, (port) => wrk({ url: `${url(port)}?${listQuery()}`, method: 'GET', headers: {}, connections: o.connections, seconds: o.seconds }));
+  }
 } finally {
   await db.drop();
 }

@@ -7,13 +7,17 @@ import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, wri
 import { basename, dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
+import { ownMappings } from './own-mappings.js';
 
 const require = createRequire(import.meta.url);
 
-// This file's own bytes are part of the key, so a change to how bundles are built makes new ones.
-const BUILDER = readFileSync(new URL(import.meta.url));
+// The builder's own bytes are part of the key, so a change to how bundles are built makes new ones.
+const BUILDER = Buffer.concat([readFileSync(new URL(import.meta.url)), readFileSync(new URL('./own-mappings.js', import.meta.url))]);
 
-/** Runs `entry` from its bundle (source maps on, so stack traces name the .ts file and line), else through tsx. */
+/**
+ * Runs `entry` from its bundle (source maps on, so stack traces name the .ts file and line; frames in packages
+ * keep their place in the bundle), else through tsx.
+ */
 export async function runEntry(entry, cacheDir) {
   const bundle = await bundledEntry(entry, cacheDir);
   if (bundle) {
@@ -76,7 +80,8 @@ async function build(entry, cacheDir, manifestPath) {
   // Another process starting at the same moment may have put the same bundle there first; either serves.
   const temporary = join(cacheDir, `${key}.${process.pid}.${Date.now()}.tmp`);
   mkdirSync(temporary, { recursive: true });
-  for (const file of result.outputFiles) writeFileSync(join(temporary, file.path), file.contents);
+  const sources = { isOwn: (url) => !url.split('/').includes('node_modules'), locate: (source) => pathToFileURL(resolve('/', source)).href };
+  for (const file of result.outputFiles) writeFileSync(join(temporary, file.path), file.path.endsWith('.map') ? ownMappings(file.text, sources) : file.contents);
   try {
     renameSync(temporary, join(cacheDir, key));
   } catch (error) {

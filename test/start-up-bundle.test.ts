@@ -5,6 +5,7 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundledEntry } from '../bin/bundle.js';
+import { ownMappings } from '../bin/own-mappings.js';
 
 // The start-up bundle (bin/bundle.js, decision 0181) on a small project of its own: what runs is always the sources
 // as they are now, files beside a source or a package are still found, lazy imports stay lazy, stack traces name
@@ -20,7 +21,15 @@ function project() {
   // A CommonJS package that finds a file beside itself and requires one of Node's modules, as many do.
   mkdirSync(join(dir, 'node_modules', 'beside'), { recursive: true });
   write('node_modules/beside/package.json', JSON.stringify({ name: 'beside', main: 'index.js' }));
-  write('node_modules/beside/index.js', "const { readFileSync } = require('node:fs');\nmodule.exports = () => readFileSync(__dirname + '/word.txt', 'utf8');\n");
+  write(
+    'node_modules/beside/index.js',
+    [
+      "const { readFileSync } = require('node:fs');",
+      "module.exports = () => readFileSync(__dirname + '/word.txt', 'utf8');",
+      "module.exports.fail = function failInPackage() { throw new Error('from the package'); };",
+      '',
+    ].join('\n'),
+  );
   write('node_modules/beside/word.txt', 'and a package');
   write('lazy.ts', "export const lazy: string = 'loaded lazily';\n");
   write(
@@ -43,6 +52,7 @@ function project() {
       "console.log(`${version} ${words()} ${beside()}`);",
       "if (process.argv.includes('--lazy')) console.log((await import('./lazy.ts')).lazy);",
       "if (process.argv.includes('--fail')) fail();",
+      "if (process.argv.includes('--fail-in-package')) beside.fail();",
       '',
     ].join('\n'),
   );
@@ -81,7 +91,7 @@ test('the bundle runs the sources as they are now: reused while unchanged, rebui
   assert.equal((await run(p.entry, p.cache)).out, '2 read at run time and a package\n');
 });
 
-test('lazy imports stay lazy and stack traces name the .ts file and line', async (t) => {
+test('lazy imports stay lazy; stack traces name the .ts file and line, and a package frame its place in the bundle', async (t) => {
   const p = project();
   t.after(() => rmSync(p.dir, { recursive: true, force: true }));
   const bundle = (await bundledEntry(p.entry, p.cache))!;
@@ -91,6 +101,13 @@ test('lazy imports stay lazy and stack traces name the .ts file and line', async
   const failed = await run(p.entry, p.cache, '--fail');
   assert.equal(failed.code, 1);
   assert.match(failed.err, /from dep\n\s+at fail \(.*dep\.ts:5:\d+\)/);
+  // The maps keep only the project's own files (decision 0182): a package's frame is not passed off as a source line.
+  const inPackage = await run(p.entry, p.cache, '--fail-in-package');
+  assert.equal(inPackage.code, 1);
+  assert.match(inPackage.err, /from the package\n\s+at Function\.failInPackage \[as fail\] \(file:\/\/.*\/entry\.mjs:\d+:\d+\)\n\s+at .*entry\.ts:6:\d+/);
+  assert.ok(inPackage.err.includes(`(${p.entry}:6:`), `the source is named where it is: ${inPackage.err}`);
+  const map = JSON.parse(readFileSync(`${bundle}.map`, 'utf8'));
+  assert.ok(map.sources.some((s: string) => s.includes('node_modules')), 'the package is among the sources');
 });
 
 test('a source that does not compile falls back to tsx, which reports it', async (t) => {
@@ -120,4 +137,13 @@ test('six processes starting at once on an empty cache all run, and leave one bu
   const results = await Promise.all(Array.from({ length: 6 }, () => run(p.entry, p.cache)));
   for (const r of results) assert.deepEqual(r, { code: 0, out: '1 beside the source and a package\n', err: '' });
   assert.equal(bundles(p.cache).length, 1, `one bundle folder, no temporary ones: ${bundles(p.cache).join(', ')}`);
+});
+
+test("a map keeps its own files' mappings, and a run of a package's only as its start, mapped to nothing", () => {
+  // Line 1: own column 0, the package at 2 and 4; line 2: the package at 0, own (with a name) at 2.
+  const map = { version: 3, sources: ['a.ts', 'node_modules/x/index.js'], names: ['n'], mappings: 'AAAA,ECAA,EAAA;AACA,EDAAA' };
+  const out = JSON.parse(ownMappings(JSON.stringify(map), { isOwn: (s: string) => !s.includes('node_modules'), locate: (s: string) => `/p/${s}` }));
+  assert.deepEqual(out.sources, ['/p/a.ts', '/p/node_modules/x/index.js']);
+  // Own segments re-encoded relative to the last one written (line 2: column 2, source 0, line 1, column 0, name 0).
+  assert.equal(out.mappings, 'AAAA,E;EACAA');
 });
