@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, PostgresAdapter, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import { pgDriver } from './postgres/driver.ts';
 import type { Database } from './schema.ts';
@@ -82,14 +82,18 @@ export async function migrate(db: Kysely<Database>, databaseUrl?: string): Promi
 
 /** Which migrations the database has, which this code would still apply, and which it does not know. */
 export async function schemaState(db: Kysely<Database>, databaseUrl?: string): Promise<{ applied: string[]; pending: string[]; unknown: string[] }> {
-  let applied: string[];
+  let applied: string[] = [];
   try {
-    const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
-    applied = rows.map((r) => r.name);
+    // Asked, not found out by a failing select: an error's stack trace would decode the start-up bundle's
+    // source maps (decision 0182) on every first start.
+    const present = db.getExecutor().adapter instanceof PostgresAdapter
+      ? sql<{ n: number }>`select count(*)::int as n from pg_catalog.pg_class where oid = to_regclass('kysely_migration')`
+      : sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`;
+    if ((await present.execute(db)).rows[0].n) {
+      applied = (await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)).rows.map((r) => r.name);
+    }
   } catch (err) {
-    // No migration table yet: a new database. Anything else (unreachable, refused) is said in the operator's words.
-    if (!/kysely_migration|no such table|does not exist/i.test((err as Error).message)) throw unreachable(err, databaseUrl);
-    applied = [];
+    throw unreachable(err, databaseUrl);
   }
   const known = Object.keys(migrations).sort();
   return { applied, pending: known.filter((n) => !applied.includes(n)), unknown: applied.filter((n) => !known.includes(n)) };
