@@ -63,6 +63,12 @@ export function noArguments(args: string[]): void {
   if (args.length) throw new UsageError(`Unexpected argument "${args[0]}"`);
 }
 
+/** The sub-commands a command takes, when every one of its usage lines names one (`keys create …`); else none. */
+export function subcommandsOf(command: Command): string[] | undefined {
+  const words = command.usage.map((line) => line.split(/\s+/)[1] ?? '');
+  return words.every((w) => /^[a-z][a-z0-9-]*$/.test(w)) ? [...new Set(words)] : undefined;
+}
+
 /** The usage error for a missing or unknown sub-command. */
 export const unknownSubcommand = (name: string, sub: string | undefined) =>
   new UsageError(sub ? `Unknown sub-command "${name} ${sub}"` : `${name} needs a sub-command`);

@@ -2,6 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { main, type Io } from './main.ts';
 import { COMMANDS } from './commands.ts';
+import { subcommandsOf } from './context.ts';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 // Every command and sub-command answers --help with its usage and exit 0, without configuration or a database.
 // In-process: main() is all the binary runs (cli.test.ts spawns a few of these through bin/pipework.js).
@@ -35,4 +39,33 @@ test('--help and -h on every command and every sub-command print its usage and e
 test('a --help after "--" is an argument, not a request for help', async () => {
   const r = await call(['migrate', '--', '--help']);
   assert.equal(r.code, 78, 'it went on to load the (bad) configuration');
+});
+
+test('a missing or mistyped sub-command is refused with the usage before any database is opened or created', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'pipework-cli-'));
+  const file = join(dir, 'never', 'pipework.db');
+  const run = async (argv: string[]) => {
+    let err = '';
+    const code = await main(argv, { DATABASE_URL: `sqlite:${file}` }, { out: () => {}, err: (t) => void (err += t) });
+    return { code, err };
+  };
+  try {
+    let checked = 0;
+    for (const [name, entry] of Object.entries(COMMANDS)) {
+      if (!subcommandsOf(await entry.load())) continue; // takes arguments (backup FILE), not sub-commands
+      for (const [argv, says] of [[[name, 'no-such-thing'], `Unknown sub-command "${name} no-such-thing"`], [[name], `${name} needs a sub-command`]] as const) {
+        const r = await run([...argv]);
+        assert.equal(r.code, 64, `${argv.join(' ')}: ${r.err}`);
+        assert.ok(r.err.startsWith(says) && r.err.includes(`npx pipework ${name} `), `${argv.join(' ')} says what is wrong and shows the usage: ${r.err}`);
+      }
+      checked++;
+    }
+    assert.ok(checked >= 15, `every command with sub-commands (${checked})`);
+    for (const argv of [['events', 'push', 'now'], ['events', 'subscriptions', 'all'], ['events', 'subscribe'], ['notifications', 'templates', 'show']]) {
+      assert.equal((await run(argv)).code, 64, argv.join(' '));
+    }
+    assert.ok(!existsSync(join(dir, 'never')), 'nothing was created');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -1,6 +1,6 @@
 import { loadConfig, ConfigError } from '../config/load.ts';
 import { COMMANDS, type CommandEntry } from './commands.ts';
-import { EXIT, UsageError, contextFor, type Command, type ExitCode } from './context.ts';
+import { EXIT, UsageError, contextFor, subcommandsOf, unknownSubcommand, type Command, type ExitCode } from './context.ts';
 import { PipeworkError } from '../core/errors.ts';
 
 /** A command that keeps the process running (serve) ended its start: the caller must not exit. */
@@ -63,6 +63,12 @@ export async function main(argv: string[], env: Record<string, string | undefine
   if (wantsHelp(args)) {
     io.out(usageOf(name, entry, command, args) + '\n');
     return EXIT.ok;
+  }
+  // A missing or mistyped sub-command is answered before anything is opened: no database is created for it.
+  const subcommands = subcommandsOf(command);
+  if (subcommands && !args[0]?.startsWith('-') && !subcommands.includes(args[0] ?? '')) {
+    io.err(`${unknownSubcommand(name, args[0]).message}\n\n${usageOf(name, entry, command, args)}\n`);
+    return EXIT.usage;
   }
   let config;
   try {

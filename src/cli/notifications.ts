@@ -18,6 +18,7 @@ export const notifications: Command = {
   async run(args, ctx) {
     const [what, sub, ...rest] = args;
     if (what !== 'templates') throw unknownSubcommand('notifications', what);
+    if (sub !== undefined && !sub.startsWith('--') && sub !== 'set' && sub !== 'remove') throw unknownSubcommand('notifications templates', sub);
     const store = await ctx.store();
     const by = `cli:${process.env.USER ?? 'operator'}`;
     if (sub === undefined || sub.startsWith('--')) {
@@ -28,7 +29,6 @@ export const notifications: Command = {
       for (const t of all) ctx.out(`${t.serviceCode || '(every service)'}\t${t.kind}\t${t.channel}\t${t.language}\t${t.subject ?? ''}\t${t.body.replace(/\s+/g, ' ').slice(0, 60)}`);
       return EXIT.ok;
     }
-    if (sub !== 'set' && sub !== 'remove') throw unknownSubcommand('notifications templates', sub);
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { ...common, subject: { type: 'string' }, body: { type: 'string' }, 'body-file': { type: 'string' } } });
     if (positionals.length !== 3) throw new UsageError(`notifications templates ${sub} needs KIND CHANNEL LANG, e.g. status email cy`);
     const [kind, channel, language] = positionals;
