@@ -37,7 +37,8 @@ export function ownMappings(text, { isOwn, locate }) {
     }
     return out.join(',');
   });
-  map.mappings = lines.join(';');
+  // Node reads a one-field segment as one only when a separator follows it: one at the very end gets a `;`.
+  map.mappings = lines.join(';') + (unmapped ? ';' : '');
   return JSON.stringify(map);
 }
 

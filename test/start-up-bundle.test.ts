@@ -146,4 +146,6 @@ test("a map keeps its own files' mappings, and a run of a package's only as its 
   assert.deepEqual(out.sources, ['/p/a.ts', '/p/node_modules/x/index.js']);
   // Own segments re-encoded relative to the last one written (line 2: column 2, source 0, line 1, column 0, name 0).
   assert.equal(out.mappings, 'AAAA,E;EACAA');
+  // A map that ends in the package: the closing "no source" segment is followed by a separator, as Node needs.
+  assert.equal(JSON.parse(ownMappings(JSON.stringify({ ...map, mappings: 'AAAA,ECAA' }), { isOwn: (s: string) => !s.includes('node_modules'), locate: (s: string) => s })).mappings, 'AAAA,E;');
 });

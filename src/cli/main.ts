@@ -64,7 +64,8 @@ export async function main(argv: string[], env: Record<string, string | undefine
     io.out(usageOf(name, entry, command, args) + '\n');
     return EXIT.ok;
   }
-  // A missing or mistyped sub-command is answered before anything is opened: no database is created for it.
+  // A missing or mistyped sub-command word is answered before anything is opened: no database is created for it.
+  // (When the first word is an option, the command itself decides; some take options before the sub-command.)
   const subcommands = subcommandsOf(command);
   if (subcommands && !args[0]?.startsWith('-') && !subcommands.includes(args[0] ?? '')) {
     io.err(`${unknownSubcommand(name, args[0]).message}\n\n${usageOf(name, entry, command, args)}\n`);
