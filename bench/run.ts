@@ -7,6 +7,7 @@
  * A section that throws is reported as a failed row; the others still run. Exit code 1 when a section failed, 0 otherwise (missed targets
  * are reported, not fatal: the table is the result).
  */
+import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -83,6 +84,9 @@ async function main() {
   const chosen = only ? files.filter((f) => only.includes(f.replace(/\.ts$/, ''))) : files;
   if (only && chosen.length !== only.length) usage(`no such section: ${only.filter((o) => !files.includes(`${o}.ts`)).join(', ')} (have: ${files.map((f) => f.replace(/\.ts$/, '')).join(', ')})`);
 
+  // Pipework runs from its start-up bundle (decision 0181): built here if a source changed since, so that no
+  // section's first start (its RSS, its start-up time) includes building it.
+  execFileSync(process.execPath, [join(root, 'bin', 'pipework.js'), 'version'], { stdio: 'ignore' });
   const started = Date.now();
   const runs: SectionRun[] = [];
   let failed = false;
