@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { Kysely, Migrator, sql, PostgresAdapter, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
-import { pgDriver } from './postgres/driver.ts';
+import { pgDriver, preparingClient } from './postgres/driver.ts';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { threadWriter } from './sqlite/writer-thread.ts';
@@ -50,7 +50,7 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
       requestWriter,
     };
   }
-  const pool = new (pgDriver().Pool)({ connectionString: databaseUrl, max: options.poolSize ?? 10 });
+  const pool = new (pgDriver().Pool)({ connectionString: databaseUrl, max: options.poolSize ?? 10, Client: preparingClient() });
   // An idle client that loses its server must not take the process down with it.
   pool.on('error', () => {});
   return { db: new Kysely<Database>({ dialect: new PostgresDialect({ pool }) }), dialect: 'postgres' };

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type pgType from 'pg';
 
@@ -12,4 +13,49 @@ export function pgDriver(): typeof pgType {
     pg.types.setTypeParser(20, (v) => Number(v));
   }
   return pg;
+}
+
+/**
+ * A statement whose text starts with this is prepared once on each connection and run by name after that
+ * (decision 0183): for the few hot statements of a fixed shape, so PostgreSQL parses and plans them once.
+ */
+export const PREPARED = '/* prepared */ ';
+
+const names = new Map<string, string>();
+const nameOf = (text: string) => {
+  let name = names.get(text);
+  if (!name) {
+    name = `pw_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
+    // Texts come from a handful of row shapes; the bound only keeps a mistake from growing the map without end.
+    if (names.size < 1000) names.set(text, name);
+  }
+  return name;
+};
+
+/**
+ * Errors after which a named statement is run again unnamed: its plan no longer fits a table that a newer
+ * Pipework's migration changed under this running process (0A000), or a connection pooler in front of
+ * PostgreSQL handed the statement to a server connection that never prepared it (26000).
+ */
+const RUN_UNNAMED = new Set(['0A000', '26000']);
+
+/** pg's Client, running statements marked PREPARED as named (prepared) statements. */
+export function preparingClient(): typeof pgType.Client {
+  const { Client } = pgDriver();
+  return class PreparingClient extends Client {
+    /** Texts this connection runs unnamed from now on, after one of the errors above. */
+    #unnamed = new Set<string>();
+
+    // Kysely calls query(text, values); everything else passes through untouched.
+    override query(...args: any[]): any {
+      const [text, values] = args;
+      const named = typeof text === 'string' && text.startsWith(PREPARED) && args.length === 2 && !this.#unnamed.has(text);
+      if (!named) return (super.query as (...a: unknown[]) => unknown)(...args);
+      return super.query({ name: nameOf(text), text, values }).catch((err: { code?: string }) => {
+        if (!RUN_UNNAMED.has(err?.code ?? '')) throw err;
+        this.#unnamed.add(text);
+        return super.query(text, values);
+      });
+    }
+  } as typeof pgType.Client;
 }

@@ -1,5 +1,6 @@
 import { CompiledQuery, type Kysely } from 'kysely';
 import type { Database } from '../schema.ts';
+import { PREPARED } from './driver.ts';
 import { entries, idColumns, insertSql, type NewRequestRows, type RequestRow } from '../request-writer.ts';
 
 /**
@@ -23,7 +24,7 @@ export async function insertOneStatement(db: Kysely<Database>, rows: NewRequestR
     const cols = [...vals.map(([c]) => c), ...idColumns(l)];
     parts.push(`l${i} as (${insertSql(l.table, cols, (k) => (k < vals.length ? at(k) : k === vals.length ? '(select id from r)' : '(select id::text from r)'))})`);
   });
-  const [row] = (await db.executeQuery<RequestRow>(CompiledQuery.raw(`${parts.join(', ')} select * from r`, params))).rows;
+  const [row] = (await db.executeQuery<RequestRow>(CompiledQuery.raw(`${PREPARED}${parts.join(', ')} select * from r`, params))).rows;
   return row;
 }
 

@@ -1,0 +1,70 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { freshDatabaseUrl, freshStore } from '../../../test/support/db.ts';
+import { seedDemo } from '../../demo/seed.ts';
+import { submitRequest } from '../../core/requests/submit.ts';
+import { PREPARED, preparingClient } from './driver.ts';
+
+// Hot statements marked PREPARED run as named statements (decision 0183), and keep working when a newer
+// Pipework's migration changes a table under a running process.
+const skip = !process.env.DATABASE_URL?.startsWith('postgres') && 'PostgreSQL only';
+const prepared = `${PREPARED}select * from things where id = $1`;
+
+test('a marked statement is prepared once on its connection; others are not', { skip }, async (t) => {
+  const db = await freshDatabaseUrl();
+  const client = new (preparingClient())({ connectionString: db.url });
+  await client.connect();
+  t.after(async () => {
+    await client.end();
+    await db.drop();
+  });
+  await client.query('create table things (id int primary key, name text)');
+  await client.query("insert into things values (1, 'one'), (2, 'two')");
+  assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one' }]);
+  assert.deepEqual((await client.query(prepared, [2])).rows, [{ id: 2, name: 'two' }]);
+  await client.query('select * from things where id = $1', [1]);
+  const statements = (await client.query('select statement from pg_prepared_statements')).rows.map((r) => r.statement);
+  assert.deepEqual(statements, [prepared]);
+});
+
+test('a prepared statement whose table changed under it is run again unnamed, and answers', { skip }, async (t) => {
+  const db = await freshDatabaseUrl();
+  const client = new (preparingClient())({ connectionString: db.url });
+  await client.connect();
+  t.after(async () => {
+    await client.end();
+    await db.drop();
+  });
+  await client.query('create table things (id int primary key, name text)');
+  await client.query("insert into things values (1, 'one')");
+  await client.query(prepared, [1]);
+  await client.query('alter table things add column colour text');
+  assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one', colour: null }]);
+});
+
+test('a prepared statement the server no longer has (as behind a connection pooler) is run again unnamed', { skip }, async (t) => {
+  const db = await freshDatabaseUrl();
+  const client = new (preparingClient())({ connectionString: db.url });
+  await client.connect();
+  t.after(async () => {
+    await client.end();
+    await db.drop();
+  });
+  await client.query('create table things (id int primary key, name text)');
+  await client.query("insert into things values (1, 'one')");
+  await client.query(prepared, [1]);
+  await client.query('deallocate all');
+  assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one' }]);
+});
+
+test('new requests are still stored after a migration adds a column while the store runs', { skip }, async (t) => {
+  const store = await freshStore();
+  t.after(() => store.close());
+  await seedDemo(store);
+  const report = () => submitRequest(store, { jurisdictionId: 'example', serviceCode: 'pothole', attributes: { depth: 'deep' }, location: { lat: '51.5', long: '-0.12' }, contact: {}, mediaUrls: [], source: 'test' });
+  const first = await report();
+  await store.db.schema.alterTable('service_requests').addColumn('from_a_newer_pipework', 'text').execute();
+  const second = await report();
+  assert.notEqual(second.id, first.id);
+  assert.equal((await store.requests.get('example', second.id))?.serviceCode, 'pothole');
+});
