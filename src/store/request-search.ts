@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { PREPARED } from './postgres/driver.ts';
 import type { Database } from './schema.ts';
 import type { RequestQuery } from '../core/store.ts';
 import { STATUSES } from '../core/statuses.ts';
@@ -80,6 +81,12 @@ export function searchSql(q: RequestQuery, postgres: boolean): RawBuilder<Reques
 
 /** Runs a GET requests search; rows come newest first, then by id. */
 export async function searchRows(db: Kysely<Database>, q: RequestQuery): Promise<RequestRow[]> {
-  const query = searchSql(q, db.getExecutor().adapter instanceof PostgresAdapter);
-  return query ? (await query.execute(db)).rows : [];
+  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const query = searchSql(q, postgres);
+  if (!query) return [];
+  if (!postgres || q.ids) return (await query.execute(db)).rows;
+  // One text per shape of filter (how many codes and statuses, which bounds): prepared once per connection
+  // (decision 0183); the plan guard's tests check the generic plans PostgreSQL then uses.
+  const { sql: text, parameters } = query.compile(db);
+  return (await db.executeQuery<RequestRow>(CompiledQuery.raw(`${PREPARED}${text}`, [...parameters]))).rows;
 }

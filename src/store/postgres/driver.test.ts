@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { freshDatabaseUrl, freshStore } from '../../../test/support/db.ts';
 import { seedDemo } from '../../demo/seed.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
-import { PREPARED, preparingClient } from './driver.ts';
+import { MAX_NAMED, PREPARED, preparingClient } from './driver.ts';
 
 // Hot statements marked PREPARED run as named statements (decision 0183), and keep working when a newer
 // Pipework's migration changes a table under a running process.
@@ -25,6 +25,18 @@ test('a marked statement is prepared once on its connection; others are not', { 
   await client.query('select * from things where id = $1', [1]);
   const statements = (await client.query('select statement from pg_prepared_statements')).rows.map((r) => r.statement);
   assert.deepEqual(statements, [prepared]);
+});
+
+test('a connection prepares at most MAX_NAMED texts; the rest run unnamed and still answer', { skip }, async (t) => {
+  const db = await freshDatabaseUrl();
+  const client = new (preparingClient())({ connectionString: db.url });
+  await client.connect();
+  t.after(async () => {
+    await client.end();
+    await db.drop();
+  });
+  for (let k = 0; k < MAX_NAMED + 6; k++) assert.deepEqual((await client.query(`${PREPARED}select $1::int + ${k} as n`, [1])).rows, [{ n: 1 + k }]);
+  assert.equal((await client.query('select count(*)::int as n from pg_prepared_statements')).rows[0].n, MAX_NAMED);
 });
 
 test('a prepared statement whose table changed under it is run again unnamed, and answers', { skip }, async (t) => {

@@ -17,7 +17,8 @@ export function pgDriver(): typeof pgType {
 
 /**
  * A statement whose text starts with this is prepared once on each connection and run by name after that
- * (decision 0183): for the few hot statements of a fixed shape, so PostgreSQL parses and plans them once.
+ * (decision 0183): for hot statements with one text per shape of input (a new request, a filtered list), so
+ * PostgreSQL parses and plans them once.
  */
 export const PREPARED = '/* prepared */ ';
 
@@ -39,18 +40,24 @@ const nameOf = (text: string) => {
  */
 const RUN_UNNAMED = new Set(['0A000', '26000']);
 
+/** Most statements one connection prepares; past it, further texts (odd filter shapes of a list) run unnamed. */
+export const MAX_NAMED = 64;
+
 /** pg's Client, running statements marked PREPARED as named (prepared) statements. */
 export function preparingClient(): typeof pgType.Client {
   const { Client } = pgDriver();
   return class PreparingClient extends Client {
     /** Texts this connection runs unnamed from now on, after one of the errors above. */
     #unnamed = new Set<string>();
+    /** Texts prepared on this connection: each keeps a plan in its server process, so there are at most MAX_NAMED. */
+    #named = new Set<string>();
 
     // Kysely calls query(text, values); everything else passes through untouched.
     override query(...args: any[]): any {
       const [text, values] = args;
-      const named = typeof text === 'string' && text.startsWith(PREPARED) && args.length === 2 && !this.#unnamed.has(text);
-      if (!named) return (super.query as (...a: unknown[]) => unknown)(...args);
+      const marked = typeof text === 'string' && text.startsWith(PREPARED) && args.length === 2 && !this.#unnamed.has(text);
+      if (!marked || (!this.#named.has(text) && this.#named.size >= MAX_NAMED)) return (super.query as (...a: unknown[]) => unknown)(...args);
+      this.#named.add(text);
       return super.query({ name: nameOf(text), text, values }).catch((err: { code?: string }) => {
         if (!RUN_UNNAMED.has(err?.code ?? '')) throw err;
         this.#unnamed.add(text);
