@@ -1,4 +1,5 @@
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { freshDatabaseUrl, freshStore } from '../../../test/support/db.ts';
 import { seedDemo } from '../../demo/seed.ts';
@@ -66,6 +67,22 @@ test('a prepared statement the server no longer has (as behind a connection pool
   await client.query("insert into things values (1, 'one')");
   await client.query(prepared, [1]);
   await client.query('deallocate all');
+  assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one' }]);
+});
+
+test('a name another client prepared on the same server connection (as behind a pooler) is run again unnamed', { skip }, async (t) => {
+  const db = await freshDatabaseUrl();
+  const client = new (preparingClient())({ connectionString: db.url });
+  await client.connect();
+  t.after(async () => {
+    await client.end();
+    await db.drop();
+  });
+  await client.query('create table things (id int primary key, name text)');
+  await client.query("insert into things values (1, 'one')");
+  // What another client's Parse of the same text left on this server connection: the name, prepared already.
+  await client.query(`prepare pw_${createHash('sha1').update(prepared).digest('hex').slice(0, 24)} as select * from things where id = $1`);
+  assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one' }]);
   assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one' }]);
 });
 

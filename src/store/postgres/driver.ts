@@ -36,9 +36,10 @@ const nameOf = (text: string) => {
 /**
  * Errors after which a named statement is run again unnamed: its plan no longer fits a table that a newer
  * Pipework's migration changed under this running process (0A000), or a connection pooler in front of
- * PostgreSQL handed the statement to a server connection that never prepared it (26000).
+ * PostgreSQL handed the statement to a server connection that never prepared it (26000) or that another
+ * client had prepared it on already (42P05).
  */
-const RUN_UNNAMED = new Set(['0A000', '26000']);
+const RUN_UNNAMED = new Set(['0A000', '26000', '42P05']);
 
 /** Most statements one connection prepares; past it, further texts (odd filter shapes of a list) run unnamed. */
 export const MAX_NAMED = 64;
