@@ -1,17 +1,17 @@
-import { test } from 'node:test';
-import { createHash } from 'node:crypto';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { freshDatabaseUrl, freshStore } from '../../../test/support/db.ts';
 import { seedDemo } from '../../demo/seed.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
-import { MAX_NAMED, PREPARED, preparingClient } from './driver.ts';
+import { MAX_NAMED, PREPARED, preparingClient, statementName } from './driver.ts';
 
 // Hot statements marked PREPARED run as named statements (decision 0183), and keep working when a newer
 // Pipework's migration changes a table under a running process.
 const skip = !process.env.DATABASE_URL?.startsWith('postgres') && 'PostgreSQL only';
 const prepared = `${PREPARED}select * from things where id = $1`;
 
-test('a marked statement is prepared once on its connection; others are not', { skip }, async (t) => {
+/** A preparing client on a fresh database holding a table `things` of two rows, closed (and dropped) after the test. */
+async function clientOnThings(t: TestContext) {
   const db = await freshDatabaseUrl();
   const client = new (preparingClient())({ connectionString: db.url });
   await client.connect();
@@ -21,6 +21,11 @@ test('a marked statement is prepared once on its connection; others are not', { 
   });
   await client.query('create table things (id int primary key, name text)');
   await client.query("insert into things values (1, 'one'), (2, 'two')");
+  return client;
+}
+
+test('a marked statement is prepared once on its connection; others are not', { skip }, async (t) => {
+  const client = await clientOnThings(t);
   assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one' }]);
   assert.deepEqual((await client.query(prepared, [2])).rows, [{ id: 2, name: 'two' }]);
   await client.query('select * from things where id = $1', [1]);
@@ -29,59 +34,29 @@ test('a marked statement is prepared once on its connection; others are not', { 
 });
 
 test('a connection prepares at most MAX_NAMED texts; the rest run unnamed and still answer', { skip }, async (t) => {
-  const db = await freshDatabaseUrl();
-  const client = new (preparingClient())({ connectionString: db.url });
-  await client.connect();
-  t.after(async () => {
-    await client.end();
-    await db.drop();
-  });
+  const client = await clientOnThings(t);
   for (let k = 0; k < MAX_NAMED + 6; k++) assert.deepEqual((await client.query(`${PREPARED}select $1::int + ${k} as n`, [1])).rows, [{ n: 1 + k }]);
   assert.equal((await client.query('select count(*)::int as n from pg_prepared_statements')).rows[0].n, MAX_NAMED);
 });
 
 test('a prepared statement whose table changed under it is run again unnamed, and answers', { skip }, async (t) => {
-  const db = await freshDatabaseUrl();
-  const client = new (preparingClient())({ connectionString: db.url });
-  await client.connect();
-  t.after(async () => {
-    await client.end();
-    await db.drop();
-  });
-  await client.query('create table things (id int primary key, name text)');
-  await client.query("insert into things values (1, 'one')");
+  const client = await clientOnThings(t);
   await client.query(prepared, [1]);
   await client.query('alter table things add column colour text');
   assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one', colour: null }]);
 });
 
 test('a prepared statement the server no longer has (as behind a connection pooler) is run again unnamed', { skip }, async (t) => {
-  const db = await freshDatabaseUrl();
-  const client = new (preparingClient())({ connectionString: db.url });
-  await client.connect();
-  t.after(async () => {
-    await client.end();
-    await db.drop();
-  });
-  await client.query('create table things (id int primary key, name text)');
-  await client.query("insert into things values (1, 'one')");
+  const client = await clientOnThings(t);
   await client.query(prepared, [1]);
   await client.query('deallocate all');
   assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one' }]);
 });
 
 test('a name another client prepared on the same server connection (as behind a pooler) is run again unnamed', { skip }, async (t) => {
-  const db = await freshDatabaseUrl();
-  const client = new (preparingClient())({ connectionString: db.url });
-  await client.connect();
-  t.after(async () => {
-    await client.end();
-    await db.drop();
-  });
-  await client.query('create table things (id int primary key, name text)');
-  await client.query("insert into things values (1, 'one')");
+  const client = await clientOnThings(t);
   // What another client's Parse of the same text left on this server connection: the name, prepared already.
-  await client.query(`prepare pw_${createHash('sha1').update(prepared).digest('hex').slice(0, 24)} as select * from things where id = $1`);
+  await client.query(`prepare ${statementName(prepared)} as select * from things where id = $1`);
   assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one' }]);
   assert.deepEqual((await client.query(prepared, [1])).rows, [{ id: 1, name: 'one' }]);
 });

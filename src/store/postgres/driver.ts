@@ -23,7 +23,8 @@ export function pgDriver(): typeof pgType {
 export const PREPARED = '/* prepared */ ';
 
 const names = new Map<string, string>();
-const nameOf = (text: string) => {
+/** A statement's name: from its text alone, so every connection (and process) names a text alike. */
+export const statementName = (text: string) => {
   let name = names.get(text);
   if (!name) {
     name = `pw_${createHash('sha1').update(text).digest('hex').slice(0, 24)}`;
@@ -59,7 +60,7 @@ export function preparingClient(): typeof pgType.Client {
       const marked = typeof text === 'string' && text.startsWith(PREPARED) && args.length === 2 && !this.#unnamed.has(text);
       if (!marked || (!this.#named.has(text) && this.#named.size >= MAX_NAMED)) return (super.query as (...a: unknown[]) => unknown)(...args);
       this.#named.add(text);
-      return super.query({ name: nameOf(text), text, values }).catch((err: { code?: string }) => {
+      return super.query({ name: statementName(text), text, values }).catch((err: { code?: string }) => {
         if (!RUN_UNNAMED.has(err?.code ?? '')) throw err;
         this.#unnamed.add(text);
         return super.query(text, values);
