@@ -14,7 +14,8 @@ export async function webhookPeer() {
   });
   return {
     url,
-    stats: async () => (await (await fetch(url.replace(/\/hook$/, '/stats'))).json()) as { cases: number; calls: number; repeated: number },
+    /** The back-end's counts; with `wait`, once it holds that many cases (one call that waits, not a poll on the relay's thread). */
+    stats: async (wait = 0) => (await (await fetch(`${url.replace(/\/hook$/, '/stats')}?wait=${wait}`)).json()) as { cases: number; calls: number; repeated: number },
     /** The back-end process's CPU so far, in µs (utime + stime from /proc, in clock ticks of 10 ms). */
     cpuUs: () => {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');

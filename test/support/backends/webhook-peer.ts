@@ -30,6 +30,9 @@ export async function webhookPeer(options: PeerOptions) {
   /** Every request.moved call (a case taken along by move-open). */
   const moves: any[] = [];
   let badSignatures = 0;
+  /** GET …/stats?wait=N answers once N cases are held: a benchmark waits on one call, not a poll that shares the relay's thread. */
+  const waiting: { cases: number; answer: () => void }[] = [];
+  const stats = () => ({ cases: cases.size, calls: calls.size, repeated: [...calls.values()].filter((n) => n > 1).length });
 
   const read = (req: IncomingMessage) =>
     new Promise<Buffer>((resolve, reject) => {
@@ -44,7 +47,11 @@ export async function webhookPeer(options: PeerOptions) {
       res.writeHead(status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(doc));
     };
-    if (req.method === 'GET' && req.url?.endsWith('/stats')) return send(200, { cases: cases.size, calls: calls.size, repeated: [...calls.values()].filter((n) => n > 1).length });
+    if (req.method === 'GET' && req.url?.includes('/stats')) {
+      const wait = Number(new URL(req.url, 'http://peer').searchParams.get('wait') ?? 0);
+      if (cases.size >= wait) return send(200, stats());
+      return void waiting.push({ cases: wait, answer: () => send(200, stats()) });
+    }
     if (req.method === 'GET') return send(200, { ok: true });
     if (verifySignature(options.secret, req.headers, body)) {
       badSignatures++;
@@ -74,6 +81,7 @@ export async function webhookPeer(options: PeerOptions) {
     const reference = `CASE-${++seq}`;
     cases.set(honour ? key : `${key}#${seq}`, { reference, body: doc });
     send(201, { reference });
+    for (let i = waiting.length - 1; i >= 0; i--) if (cases.size >= waiting[i].cases) waiting.splice(i, 1)[0].answer();
   });
   server.keepAliveTimeout = 5000;
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
