@@ -7,6 +7,7 @@ import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { threadWriter } from './sqlite/writer-thread.ts';
 import { mainSqliteDialect } from './sqlite/main-dialect.ts';
+import { kyselySqlite } from './sqlite/statements.ts';
 
 export interface Connection {
   db: Kysely<Database>;
@@ -41,7 +42,7 @@ export function connect(databaseUrl: string, options: { poolSize?: number } = {}
       if (v !== seen) [seen, external] = [v, external + 1];
       return external;
     };
-    const database = withStatementCache(sqlite);
+    const database = kyselySqlite(sqlite);
     const requestWriter = path === ':memory:' ? undefined : threadWriter(path, () => (seen = read()));
     return {
       db: new Kysely<Database>({ dialect: requestWriter ? mainSqliteDialect(database, requestWriter) : new SqliteDialect({ database }) }),
@@ -110,28 +111,6 @@ function unreachable(err: unknown, databaseUrl?: string): Error {
 /** A database URL with its password hidden, for messages and logs. */
 export function safeUrl(databaseUrl = ''): string {
   return databaseUrl.replace(/(\/\/[^:/@]+):[^@/]*@/, '$1:***@');
-}
-
-/**
- * Kysely prepares every query afresh; preparing costs more than running a
- * small insert. Reusing prepared statements by SQL text (bounded, and never a
- * statement that is still being iterated) halves the cost of a hot query.
- */
-function withStatementCache(sqlite: SqliteDatabase.Database, max = 500) {
-  const cache = new Map<string, SqliteDatabase.Statement>();
-  return {
-    close: () => sqlite.close(),
-    prepare(text: string) {
-      const hit = cache.get(text);
-      if (hit && !hit.busy) return hit;
-      const stmt = sqlite.prepare(text);
-      if (!hit) {
-        if (cache.size >= max) cache.delete(cache.keys().next().value!);
-        cache.set(text, stmt);
-      }
-      return stmt;
-    },
-  };
 }
 
 /**
