@@ -1,10 +1,11 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, sql, PostgresAdapter, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
+import { Kysely, Migrator, sql, PostgresDialect, SqliteDialect, type MigrationProvider } from 'kysely';
 import SqliteDatabase from 'better-sqlite3';
 import { pgDriver, preparingClient } from './postgres/driver.ts';
 import type { Database } from './schema.ts';
 import { migrations } from './migrations/index.ts';
+import { isPostgres } from './migrations/dialect.ts';
 import { threadWriter } from './sqlite/writer-thread.ts';
 import { mainSqliteDialect } from './sqlite/main-dialect.ts';
 import { kyselySqlite } from './sqlite/statements.ts';
@@ -87,7 +88,7 @@ export async function schemaState(db: Kysely<Database>, databaseUrl?: string): P
   try {
     // Asked, not found out by a failing select: an error's stack trace would decode the start-up bundle's
     // source maps (decision 0182) on every first start.
-    const present = db.getExecutor().adapter instanceof PostgresAdapter
+    const present = isPostgres(db)
       ? sql<{ n: number }>`select count(*)::int as n from pg_catalog.pg_class where oid = to_regclass('kysely_migration')`
       : sql<{ n: number }>`select count(*) as n from sqlite_master where type = 'table' and name = 'kysely_migration'`;
     if ((await present.execute(db)).rows[0].n) {

@@ -1,5 +1,6 @@
-import { CompiledQuery, PostgresAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { CompiledQuery, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
 import { PREPARED } from './postgres/driver.ts';
+import { isPostgres } from './migrations/dialect.ts';
 import type { Database } from './schema.ts';
 import type { RequestQuery } from '../core/store.ts';
 import { STATUSES } from '../core/statuses.ts';
@@ -81,7 +82,7 @@ export function searchSql(q: RequestQuery, postgres: boolean): RawBuilder<Reques
 
 /** Runs a GET requests search; rows come newest first, then by id. */
 export async function searchRows(db: Kysely<Database>, q: RequestQuery): Promise<RequestRow[]> {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   const query = searchSql(q, postgres);
   if (!query) return [];
   if (!postgres || q.ids) return (await query.execute(db)).rows;

@@ -1,5 +1,6 @@
-import { CompiledQuery, PostgresAdapter, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
+import { CompiledQuery, type Insertable, type Kysely, type Selectable, type Transaction } from 'kysely';
 import { insertOneStatement } from './postgres/one-statement.ts';
+import { isPostgres } from './migrations/dialect.ts';
 import { groupCommit } from './sqlite/group-commit.ts';
 import type { Database } from './schema.ts';
 
@@ -98,6 +99,6 @@ export async function insertRequestRows(trx: Transaction<Database> | Kysely<Data
 
 /** The durable writer for new requests, chosen once for the database's dialect (sqlite/ and postgres/ hold each). */
 export function newRequestWriter(db: Kysely<Database>): (rows: NewRequestRows) => Promise<RequestRow> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) return (rows) => insertOneStatement(db, rows);
+  if (isPostgres(db)) return (rows) => insertOneStatement(db, rows);
   return groupCommit(db);
 }

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { sql, type Kysely, type RawBuilder, type Selectable } from 'kysely';
+import { isPostgres } from './migrations/dialect.ts';
 import type { Database } from './schema.ts';
 import type { CaseOwner, QueueQuery, StaffQueueStore } from '../core/cases/queue.ts';
 import type { DeliveryState } from '../core/delivery/outbox.ts';
@@ -68,7 +69,7 @@ export function queueSql(q: QueueQuery, postgres: boolean, select: 'rows' | 'ids
 const WORD_MATCHES = 2000;
 
 export function staffQueueStore(db: Kysely<Database>): StaffQueueStore {
-  const postgres = () => db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = () => isPostgres(db);
   let wordIndex: Promise<boolean> | undefined;
   const hasWordIndex = () =>
     (wordIndex ??= postgres()

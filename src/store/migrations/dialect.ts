@@ -1,6 +1,6 @@
 import { PostgresAdapter, type Kysely } from 'kysely';
 
-// Kept inside migrations/ so migrations stay frozen: they never import application code.
+// Kept inside migrations/ so migrations stay frozen: they never import application code (the store imports it from here).
 export const isPostgres = (db: Kysely<any>) => db.getExecutor().adapter instanceof PostgresAdapter;
 
 /** An auto-incrementing 64-bit primary key, spelled for each dialect. */
