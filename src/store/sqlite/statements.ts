@@ -42,25 +42,28 @@ function rowBuilder(names: string[]): RowOf {
 function arrayRows(stmt: SqliteDatabase.Statement): KyselyStatement {
   stmt.raw(true);
   let names = stmt.columns().map((c) => c.name);
-  let rowOf = rowBuilder(names);
-  // A column added to the table since this was prepared (another process migrating) lengthens `select *`: read the names again.
-  const objects = (rows: unknown[][]) => {
-    if (rows.length && rows[0].length !== names.length) {
+  let build = rowBuilder(names);
+  const rowOf = (values: unknown[]) => {
+    // A column added to the table since this was prepared (another process migrating) lengthens `select *`: read the names again.
+    if (values.length !== names.length) {
       names = stmt.columns().map((c) => c.name);
-      rowOf = rowBuilder(names);
+      build = rowBuilder(names);
     }
-    for (let i = 0; i < rows.length; i++) (rows as unknown[])[i] = rowOf(rows[i]);
-    return rows;
+    return build(values);
   };
   return {
     reader: true,
     get busy() {
       return stmt.busy;
     },
-    all: (params) => objects(stmt.all(params) as unknown[][]),
+    all: (params) => {
+      const rows = stmt.all(params) as unknown[];
+      for (let i = 0; i < rows.length; i++) rows[i] = rowOf(rows[i] as unknown[]);
+      return rows;
+    },
     run: (params) => stmt.run(params),
     *iterate(params) {
-      for (const values of stmt.iterate(params)) yield objects([values as unknown[]])[0];
+      for (const values of stmt.iterate(params)) yield rowOf(values as unknown[]);
     },
   };
 }

@@ -49,6 +49,7 @@ export async function webhookPeer(options: PeerOptions) {
     };
     if (req.method === 'GET' && req.url?.includes('/stats')) {
       const wait = Number(new URL(req.url, 'http://peer').searchParams.get('wait') ?? 0);
+      if (!Number.isInteger(wait) || wait < 0) return send(400, { error: 'wait must be a whole number of cases' });
       if (cases.size >= wait) return send(200, stats());
       return void waiting.push({ cases: wait, answer: () => send(200, stats()) });
     }
