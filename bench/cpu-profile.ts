@@ -17,7 +17,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer } from './lib/load.ts';
+import { START_FLAGS, startServer } from './lib/load.ts';
 import { wrk } from './lib/wrk.ts';
 import { listQuery, postBody } from './lib/workload.ts';
 import { openStore } from '../src/store/index.ts';
@@ -98,7 +98,7 @@ function args() {
 
 async function profileOne(label: string, script: string, databaseUrl: string, logLevel: string, seconds: number, top: number, run: (port: number) => Promise<{ requests: number; non2xx: number }>) {
   const dir = mkdtempSync(join(tmpdir(), 'pipework-prof-'));
-  const flags = ['--max-semi-space-size=4', '--cpu-prof', `--cpu-prof-dir=${dir}`];
+  const flags = [...START_FLAGS, '--cpu-prof', `--cpu-prof-dir=${dir}`];
   const server = await startServer(fileURLToPath(new URL(`./servers/${script}.ts`, import.meta.url)), { DATABASE_URL: databaseUrl, LOG_LEVEL: logLevel, RETENTION_INTERVAL_MINUTES: '0' }, 60_000, flags);
   const r = await run(server.port);
   const ok = r.requests - r.non2xx;

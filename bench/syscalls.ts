@@ -11,7 +11,7 @@
 import { spawn } from 'node:child_process';
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { cpuSeconds } from './lib/load.ts';
+import { cpuSeconds, START_FLAGS } from './lib/load.ts';
 import { postBody } from './lib/workload.ts';
 import { openStore } from '../src/store/index.ts';
 import { createApiKey } from '../src/core/access/api-keys.ts';
@@ -22,7 +22,7 @@ const arg = (name: string, fallback: string) => (a.includes(`--${name}`) ? a[a.i
 const n = Number(arg('requests', '2000'));
 const db = arg('database', '') ? { url: arg('database', ''), drop: async () => {} } : await freshDatabaseUrl();
 const child = fork(fileURLToPath(new URL('./servers/pipework.ts', import.meta.url)), [], {
-  execArgv: ['--max-semi-space-size=4', '--import', 'tsx'],
+  execArgv: [...START_FLAGS, '--import', 'tsx'],
   env: { ...process.env, DATABASE_URL: db.url, LOG_LEVEL: arg('log-level', 'info'), RETENTION_INTERVAL_MINUTES: '0' },
   stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
 });
