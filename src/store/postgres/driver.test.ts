@@ -3,14 +3,14 @@ import assert from 'node:assert/strict';
 import { freshDatabaseUrl, freshStore } from '../../../test/support/db.ts';
 import { seedDemo } from '../../demo/seed.ts';
 import { submitRequest } from '../../core/requests/submit.ts';
-import { MAX_NAMED, PREPARED, preparingClient, statementName } from './driver.ts';
+import { MAX_NAMED, PREPARED, pgDriver, preparingClient, statementName } from './driver.ts';
 
 // Hot statements marked PREPARED run as named statements (decision 0183), and keep working when a newer
 // Pipework's migration changes a table under a running process.
 const skip = !process.env.DATABASE_URL?.startsWith('postgres') && 'PostgreSQL only';
 const prepared = `${PREPARED}select * from things where id = $1`;
 
-/** A preparing client on a fresh database holding a table `things` of two rows, closed (and dropped) after the test. */
+/** A preparing client on a fresh database (its URL beside it) holding a table `things` of two rows, closed (and dropped) after the test. */
 async function clientOnThings(t: TestContext) {
   const db = await freshDatabaseUrl();
   const client = new (preparingClient())({ connectionString: db.url });
@@ -21,7 +21,7 @@ async function clientOnThings(t: TestContext) {
   });
   await client.query('create table things (id int primary key, name text)');
   await client.query("insert into things values (1, 'one'), (2, 'two')");
-  return client;
+  return Object.assign(client, { databaseUrl: db.url });
 }
 
 test('a marked statement is prepared once on its connection; others are not', { skip }, async (t) => {
@@ -71,4 +71,25 @@ test('new requests are still stored after a migration adds a column while the st
   const second = await report();
   assert.notEqual(second.id, first.id);
   assert.equal((await store.requests.get('example', second.id))?.serviceCode, 'pothole');
+});
+
+test("Kysely's rows are the objects pg itself makes: same keys in the same order, same values, a repeated name keeping its last value", { skip }, async (t) => {
+  const client = await clientOnThings(t);
+  const plain = new (pgDriver().Client)({ connectionString: client.databaseUrl });
+  await plain.connect();
+  await client.query('insert into things values (3, null)');
+  const texts: [string, unknown[]][] = [
+    ['select * from things order by id', []],
+    [`${PREPARED}select id, name, id * 2 as id, now() - now() as gap from things where id >= $1 order by 1`, [2]],
+    ['update things set name = name where id = $1', [1]],
+    ['update things set name = $1 where id = 1 returning *', ['un']],
+    ['select 1 as a; select 2 as b', []],
+  ];
+  for (const [text, values] of texts) {
+    const ours = await client.query(text, values);
+    const theirs = await plain.query(text.replace(PREPARED, ''), values);
+    const rowsOf = (r: unknown): unknown => (Array.isArray(r) ? r.map(rowsOf) : (r as { rows: unknown[] }).rows.map((row) => Object.entries(row as object)));
+    assert.deepEqual(rowsOf(ours), rowsOf(theirs), text);
+  }
+  await plain.end();
 });

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type pgType from 'pg';
+import { rowBuilder } from '../row-builder.ts';
 
 const require = createRequire(import.meta.url);
 let pg: typeof pgType | undefined;
@@ -45,7 +46,22 @@ const RUN_UNNAMED = new Set(['0A000', '26000', '42P05']);
 /** Most statements one connection prepares; past it, further texts (odd filter shapes of a list) run unnamed. */
 export const MAX_NAMED = 64;
 
-/** pg's Client, running statements marked PREPARED as named (prepared) statements. */
+/**
+ * Kysely's rows, asked of pg as arrays and made into objects by one generated literal per column list:
+ * pg's own row objects are copied from a template and then filled by name, which cost more (decision 0185).
+ */
+function withRowObjects(result: pgType.QueryArrayResult | pgType.QueryArrayResult[]): pgType.QueryResult {
+  // A text of several statements without parameters runs as a simple query and gives one result for each.
+  if (Array.isArray(result)) return result.map(withRowObjects) as unknown as pgType.QueryResult;
+  if (result.fields?.length) {
+    const build = rowBuilder(result.fields.map((f) => f.name));
+    const rows = result.rows as unknown[];
+    for (let i = 0; i < rows.length; i++) rows[i] = build(rows[i] as unknown[]);
+  }
+  return result as unknown as pgType.QueryResult;
+}
+
+/** pg's Client, running Kysely's statements marked PREPARED as named (prepared) statements, rows made by withRowObjects. */
 export function preparingClient(): typeof pgType.Client {
   const { Client } = pgDriver();
   return class PreparingClient extends Client {
@@ -57,13 +73,15 @@ export function preparingClient(): typeof pgType.Client {
     // Kysely calls query(text, values); everything else passes through untouched.
     override query(...args: any[]): any {
       const [text, values] = args;
-      const marked = typeof text === 'string' && text.startsWith(PREPARED) && args.length === 2 && !this.#unnamed.has(text);
-      if (!marked || (!this.#named.has(text) && this.#named.size >= MAX_NAMED)) return (super.query as (...a: unknown[]) => unknown)(...args);
+      if (typeof text !== 'string' || args.length !== 2) return (super.query as (...a: unknown[]) => unknown)(...args);
+      const run = (config: pgType.QueryConfig) => super.query({ ...config, rowMode: 'array' }).then(withRowObjects);
+      const marked = text.startsWith(PREPARED) && !this.#unnamed.has(text);
+      if (!marked || (!this.#named.has(text) && this.#named.size >= MAX_NAMED)) return run({ text, values });
       this.#named.add(text);
-      return super.query({ name: statementName(text), text, values }).catch((err: { code?: string }) => {
+      return run({ name: statementName(text), text, values }).catch((err: { code?: string }) => {
         if (!RUN_UNNAMED.has(err?.code ?? '')) throw err;
         this.#unnamed.add(text);
-        return super.query(text, values);
+        return run({ text, values });
       });
     }
   } as typeof pgType.Client;

@@ -1,7 +1,5 @@
 import type SqliteDatabase from 'better-sqlite3';
-
-type Row = Record<string, unknown>;
-type RowOf = (values: unknown[]) => Row;
+import { rowBuilder } from '../row-builder.ts';
 
 /** The slice of a better-sqlite3 statement Kysely's SQLite driver calls. */
 export interface KyselyStatement {
@@ -10,32 +8,6 @@ export interface KyselyStatement {
   all(params: readonly unknown[]): unknown[];
   run(params: readonly unknown[]): SqliteDatabase.RunResult;
   iterate(params: readonly unknown[]): IterableIterator<unknown>;
-}
-
-// One function per column list, shared by every statement that returns it (most select one table's columns).
-const builders = new Map<string, RowOf>();
-
-/**
- * A function that makes one row object from a row of values. It is one
- * object literal, so every row of a statement has the same shape from the
- * start; better-sqlite3's own row objects are built property by property in
- * C++ and cost more than running the query (decision 0184). The names are
- * written as JSON strings, so no column name can be read as code.
- */
-function rowBuilder(names: string[]): RowOf {
-  const key = names.join('\0');
-  let build = builders.get(key);
-  if (!build) {
-    try {
-      build = new Function('v', `return {${names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ')}};`) as RowOf;
-    } catch {
-      // Node run with --disallow-code-generation-from-strings: the same objects, a little slower.
-      build = (v) => Object.fromEntries(names.map((n, i) => [n, v[i]]));
-    }
-    if (builders.size >= 500) builders.clear();
-    builders.set(key, build);
-  }
-  return build;
 }
 
 /** A reading statement whose rows come as arrays of values, made into objects here (the same keys, in the same order). */
