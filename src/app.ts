@@ -10,6 +10,7 @@ import { Registry } from 'prom-client';
 import { deliveryMetrics } from './delivery/metrics.ts';
 import { toPipeworkError } from './http/errors.ts';
 import { clientErrorHandler, watchRequestHeads } from './http/client-errors.ts';
+import { takeTurns } from './http/turns.ts';
 import { OneLinePerRequest, requestForLog } from './http/request-log.ts';
 import { isOpen311Url, open311ErrorHandler, open311RawRefusal } from './standards/open311/errors.ts';
 import { jsonError, jsonErrorHandler } from './http/json-errors.ts';
@@ -74,6 +75,8 @@ export async function buildApp(config: Config, deps: AppDeps): Promise<FastifyIn
   // A registry made here is this app's to close; one passed in belongs to the caller.
   if (!deps.backends) app.addHook('onClose', () => backends.close());
   watchRequestHeads(app.server);
+  // On a busy server, new connections are accepted as fast as answers go out (decision 0186).
+  takeTurns(app.server);
 
   await app.register(swagger, {
     openapi: {
