@@ -44,6 +44,15 @@ export function armsOf(codes: string[], statuses: string[]): Arm[] {
 const ORDER = sql`order by requested_at desc, id desc`;
 
 /**
+ * A service code or status that PostgreSQL's list statement carries in its text, not as a parameter: the
+ * statement is prepared (decision 0183), and a generic plan that does not know the value estimates it from
+ * the number of distinct values alone. On a store of one service and one status, as a pilot's is, any other
+ * value then looks as if it matched every row, and the plan walks the whole window through the time index
+ * to find none (decision 0187). Values of other shapes stay parameters (and are never written into SQL).
+ */
+const PLAIN = /^[A-Za-z0-9_.-]{1,64}$/;
+
+/**
  * The SQL of GET requests. On SQLite each range names its index (INDEXED BY),
  * so statistics can never steer the planner to a skip-scan plus sort; the
  * ranges are one compound SELECT that SQLite merges lazily. On PostgreSQL each
@@ -67,7 +76,7 @@ export function searchSql(q: RequestQuery, postgres: boolean): RawBuilder<Reques
   const arms = armsOf([...new Set(q.serviceCodes ?? [])], statuses.length === STATUSES.length ? [] : statuses);
   const armSql = (arm: Arm) => {
     const where = [...conds];
-    for (const [col, v] of Object.entries(arm.eq)) where.push(sql`${sql.ref(col)} = ${v}`);
+    for (const [col, v] of Object.entries(arm.eq)) where.push(sql`${sql.ref(col)} = ${postgres && PLAIN.test(v) ? sql.lit(v) : v}`);
     for (const [col, vs] of Object.entries(arm.inList)) where.push(sql`${sql.ref(col)} in (${sql.join(vs)})`);
     const from = postgres ? sql`service_requests` : sql`service_requests indexed by ${sql.raw(arm.index)}`;
     return sql`select * from ${from} where ${sql.join(where, sql` and `)}`;
@@ -86,8 +95,8 @@ export async function searchRows(db: Kysely<Database>, q: RequestQuery): Promise
   const query = searchSql(q, postgres);
   if (!query) return [];
   if (!postgres || q.ids) return (await query.execute(db)).rows;
-  // One text per shape of filter (how many codes and statuses, which bounds): prepared once per connection
-  // (decision 0183); the plan guard's tests check the generic plans PostgreSQL then uses.
+  // One text per filter (which codes and statuses, which bounds): prepared once per connection (decision
+  // 0183); the plan guard's tests check the generic plans PostgreSQL then uses.
   const { sql: text, parameters } = query.compile(db);
   return (await db.executeQuery<RequestRow>(CompiledQuery.raw(`${PREPARED}${text}`, [...parameters]))).rows;
 }
