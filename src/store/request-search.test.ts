@@ -67,8 +67,8 @@ function pgProblems(plan: PgNode, ids: boolean): string[] {
   return problems;
 }
 
-async function pgPlan(text: string, params: readonly unknown[], on: { db: typeof store.db } = store): Promise<PgNode> {
-  const res = await on.db.executeQuery(CompiledQuery.raw(`explain (format json) ${text}`, [...params]));
+async function pgPlan(text: string, params: readonly unknown[]): Promise<PgNode> {
+  const res = await store.db.executeQuery(CompiledQuery.raw(`explain (format json) ${text}`, [...params]));
   return (res.rows[0] as { 'QUERY PLAN': [{ Plan: PgNode }] })['QUERY PLAN'][0].Plan;
 }
 
