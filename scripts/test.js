@@ -1,11 +1,11 @@
 #!/usr/bin/env node
 // `npm test`: the type check, then every *.test.ts beside the code and in test/, through node:test and tsx.
 // The database under test comes from DATABASE_URL (unset: SQLite in a temporary folder).
-// Chromium for the browser tests is installed first when missing (as root with apt-get), or the run stops saying how.
+// Chromium and wrk, for the tests that drive them, are installed first when missing (as root with apt-get), or the run stops saying how.
 import { readdirSync, statSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { ensureChromium } from './chromium.js';
+import { TOOLS, ensureTools } from './debian-tools.js';
 
 const find = (dir) =>
   readdirSync(dir).flatMap((name) => {
@@ -16,13 +16,15 @@ const find = (dir) =>
 
 const only = process.argv.slice(2);
 const files = only.length ? only : [...find('src'), ...find('test')].sort();
-// First, so a missing browser stops the run at once rather than after minutes of tests.
-if (files.some((f) => f.split(sep).includes('browser'))) {
-  const chromium = ensureChromium();
-  if (!chromium.ok) {
-    console.error(chromium.message);
-    process.exit(1);
-  }
+// First, so a missing tool stops the run at once rather than after minutes of tests.
+const tools = [
+  ...(files.some((f) => f.split(sep).includes('browser')) ? [TOOLS.chromium] : []),
+  ...(files.some((f) => f.endsWith('bench-wrk.test.ts')) ? [TOOLS.wrk] : []),
+];
+const ready = ensureTools(tools);
+if (!ready.ok) {
+  console.error(ready.message);
+  process.exit(1);
 }
 // The whole suite starts with the type check: strict TypeScript is part of what "passes" means.
 if (!only.length) {
