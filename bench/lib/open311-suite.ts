@@ -162,6 +162,7 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
     }
     await drained(`${size}, after POST`);
     for (const c of [8, 50]) await pair(size, 'GET', c);
+    for (const format of ['json', 'xml'] as const) rows.push(await fullPage(section, `http://127.0.0.1:${pw.port}/open311/v2/requests.${format}`, size, quick));
 
     // Start-up with nothing else of ours running and an empty outbox: the median of three starts.
     await drained(`${size}, before start-up`);
@@ -186,6 +187,24 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
     for (const s of servers) await s.stop();
     await db.drop();
   }
+}
+
+/**
+ * A poll with no filter and no page_size (FixMyStreet's kind): the newest 1,000 requests of
+ * the last 90 days, one request at a time. While it is answered the process does nothing else.
+ */
+async function fullPage(section: string, url: string, size: string, quick: boolean): Promise<BenchRow> {
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < (quick ? 10 : 40); i++) {
+    const started = performance.now();
+    const res = await fetch(url);
+    bytes = (await res.arrayBuffer()).byteLength;
+    if (i >= 3) times.push(performance.now() - started);
+  }
+  times.sort((a, b) => a - b);
+  const format = url.endsWith('.xml') ? 'XML' : 'JSON';
+  return { section, name: `GET ${size} full page (1,000 requests) ${format}, one connection, p50`, value: round(times[Math.floor(times.length / 2)], 1), unit: 'ms', note: `${round(bytes / 1024)} KB; fastest ${round(times[0], 1)} ms` };
 }
 
 async function analyze(url: string) {

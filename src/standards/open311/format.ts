@@ -1,4 +1,3 @@
-import { XMLBuilder } from 'fast-xml-parser';
 import type { FastifyReply } from 'fastify';
 import { removeControlChars } from '../../core/requests/validate.ts';
 
@@ -22,17 +21,43 @@ export function splitFormat(file: string): { name: string; format?: Format } {
 // The router ignores trailing slashes, so `requests.json/` asks for JSON too.
 export const formatOfUrl = (url: string): Format => (/\.json\/*(\?|$)/i.test(url) ? 'json' : 'xml');
 
-const builder = new XMLBuilder({ format: true, indentBy: '  ', suppressEmptyNode: false });
-
 /** Wire values: null and undefined render as an empty element in XML and null in JSON. */
 export type Wire = string | number | boolean | null | undefined | Wire[] | { [k: string]: Wire };
 
-function forXml(value: Wire): unknown {
-  if (value === null || value === undefined) return '';
-  if (Array.isArray(value)) return value.map(forXml);
-  if (typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, forXml(v)]));
+const SPECIAL = /[&<>'"]/;
+const SPECIALS = /[&<>'"]/g;
+const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' };
+const INDENT = Array.from({ length: 8 }, (_, i) => '  '.repeat(i));
+
+/**
+ * One element, indented two spaces a level, one element a line: an array
+ * repeats its element, an object nests its keys, anything else is text.
+ * Written here rather than through fast-xml-parser's builder, whose
+ * general-purpose walk took 34 ms for a page of 1,000 requests, against
+ * 2.4 ms for the same page's JSON.stringify (docs/decisions/0188).
+ */
+function element(name: string, value: Wire, level: number): string {
+  const pad = INDENT[level] ?? '  '.repeat(level);
+  if (Array.isArray(value)) {
+    let out = '';
+    for (const v of value) out += element(name, v, level);
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    let inner = '';
+    for (const key in value) inner += element(key, value[key], level + 1);
+    return inner ? `${pad}<${name}>\n${inner}${pad}</${name}>\n` : `${pad}<${name}></${name}>\n`;
+  }
   // Rows stored before input was cleaned may hold characters XML 1.0 cannot carry: never write them.
-  return removeControlChars(String(value));
+  const text = value === null || value === undefined ? '' : removeControlChars(String(value));
+  return `${pad}<${name}>${SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ENTITY[c]) : text}</${name}>\n`;
+}
+
+/** The XML document of an element tree: `{ services: { service: [...] } }` (Spark convention). */
+export function xmlDocument(tree: Record<string, Wire>): string {
+  let out = '<?xml version="1.0" encoding="utf-8"?>\n';
+  for (const key in tree) out += element(key, tree[key], 0);
+  return out;
 }
 
 /**
@@ -41,7 +66,7 @@ function forXml(value: Wire): unknown {
  */
 export function render(format: Format, xml: Record<string, Wire>, json: Wire): string {
   if (format === 'json') return JSON.stringify(json);
-  return `<?xml version="1.0" encoding="utf-8"?>\n${builder.build(forXml(xml))}`;
+  return xmlDocument(xml);
 }
 
 /** A list document: `<root><item>…</item>…</root>` or a JSON array. */
