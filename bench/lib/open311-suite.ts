@@ -162,7 +162,7 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
     }
     await drained(`${size}, after POST`);
     for (const c of [8, 50]) await pair(size, 'GET', c);
-    for (const format of ['json', 'xml'] as const) rows.push(await fullPage(section, `http://127.0.0.1:${pw.port}/open311/v2/requests.${format}`, size, quick));
+    for (const format of ['json', 'xml'] as const) rows.push(await fullPage(section, pw, format, size, quick));
 
     // Start-up with nothing else of ours running and an empty outbox: the median of three starts.
     await drained(`${size}, before start-up`);
@@ -191,20 +191,27 @@ export async function open311Suite({ quick, dialect }: SuiteOptions): Promise<Be
 
 /**
  * A poll with no filter and no page_size (FixMyStreet's kind): the newest 1,000 requests of
- * the last 90 days, one request at a time. While it is answered the process does nothing else.
+ * the last 90 days, one request at a time. The server's CPU per page is how long the page
+ * holds its one thread (a SQLite query does not wait); the time to answer includes the transfer.
  */
-async function fullPage(section: string, url: string, size: string, quick: boolean): Promise<BenchRow> {
+async function fullPage(section: string, server: Server, format: 'json' | 'xml', size: string, quick: boolean): Promise<BenchRow> {
+  const url = `http://127.0.0.1:${server.port}/open311/v2/requests.${format}`;
   const times: number[] = [];
   let bytes = 0;
+  let cpu = 0;
   for (let i = 0; i < (quick ? 10 : 40); i++) {
+    const cpu0 = cpuSeconds(server.pid);
     const started = performance.now();
     const res = await fetch(url);
     bytes = (await res.arrayBuffer()).byteLength;
-    if (i >= 3) times.push(performance.now() - started);
+    // The first answers warm the JIT and the page cache.
+    if (i < 3) continue;
+    times.push(performance.now() - started);
+    cpu += cpuSeconds(server.pid) - cpu0;
   }
   times.sort((a, b) => a - b);
-  const format = url.endsWith('.xml') ? 'XML' : 'JSON';
-  return { section, name: `GET ${size} full page (1,000 requests) ${format}, one connection, p50`, value: round(times[Math.floor(times.length / 2)], 1), unit: 'ms', note: `${round(bytes / 1024)} KB; fastest ${round(times[0], 1)} ms` };
+  const cpuMs = (1000 * cpu) / times.length;
+  return { section, name: `GET ${size} full page (1,000 requests) ${format.toUpperCase()}, server CPU per page`, value: round(cpuMs, 1), unit: 'ms', note: `${round(bytes / 1024)} KB; answered in p50 ${round(times[Math.floor(times.length / 2)], 1)} ms over one connection` };
 }
 
 async function analyze(url: string) {
