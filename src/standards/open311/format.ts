@@ -27,30 +27,47 @@ export type Wire = string | number | boolean | null | undefined | Wire[] | { [k:
 const SPECIAL = /[&<>'"]/;
 const SPECIALS = /[&<>'"]/g;
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' };
-const INDENT = Array.from({ length: 8 }, (_, i) => '  '.repeat(i));
+
+/** Start and end tags by level, then name, made once: a page of 1,000 requests writes 25,000 elements of a few dozen names. */
+const tags: Map<string, Tags>[] = [];
+/** `<name>` after its indentation; `</name>` ending a line; the same on a line of its own, for an element of elements. */
+type Tags = [open: string, close: string, closeLine: string];
+function tagsOf(name: string, level: number): Tags {
+  const byName = (tags[level] ??= new Map());
+  let t = byName.get(name);
+  if (!t) {
+    const pad = '  '.repeat(level);
+    t = [`${pad}<${name}>`, `</${name}>\n`, `${pad}</${name}>\n`];
+    // Names come from the code's wire objects, and from attribute codes: bounded, but not by us.
+    if (byName.size < 1000) byName.set(name, t);
+  }
+  return t;
+}
 
 /**
  * One element, indented two spaces a level, one element a line: an array
  * repeats its element, an object nests its keys, anything else is text.
  * Written here rather than through fast-xml-parser's builder, whose
- * general-purpose walk took 34 ms for a page of 1,000 requests, against
- * 2.4 ms for the same page's JSON.stringify (docs/decisions/0188).
+ * general-purpose walk took ten times as long as JSON.stringify on a page
+ * of 1,000 requests (decision 0188); format.test.ts keeps the output the same.
+ * Text is appended, never copied into a new string with its tags: under
+ * `npm start`'s 4 MB young generation those copies were most of the cost.
  */
 function element(name: string, value: Wire, level: number): string {
-  const pad = INDENT[level] ?? '  '.repeat(level);
   if (Array.isArray(value)) {
     let out = '';
     for (const v of value) out += element(name, v, level);
     return out;
   }
+  const [open, close, closeLine] = tagsOf(name, level);
   if (value !== null && typeof value === 'object') {
     let inner = '';
     for (const key in value) inner += element(key, value[key], level + 1);
-    return inner ? `${pad}<${name}>\n${inner}${pad}</${name}>\n` : `${pad}<${name}></${name}>\n`;
+    return inner ? open + '\n' + inner + closeLine : open + close;
   }
   // Rows stored before input was cleaned may hold characters XML 1.0 cannot carry: never write them.
   const text = value === null || value === undefined ? '' : removeControlChars(String(value));
-  return `${pad}<${name}>${SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ENTITY[c]) : text}</${name}>\n`;
+  return open + (SPECIAL.test(text) ? text.replace(SPECIALS, (c) => ENTITY[c]) : text) + close;
 }
 
 /** The XML document of an element tree: `{ services: { service: [...] } }` (Spark convention). */
