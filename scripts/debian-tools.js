@@ -24,8 +24,8 @@ export function ensureTools(tools, { uid = process.getuid?.(), aptGet = '/usr/bi
   const missing = tools.filter((t) => !existsSync(t.path));
   if (!missing.length) return { ok: true };
   const install = installCommand(missing.map((t) => t.pkg));
-  const needs = missing.map((t) => `${t.usedBy} need ${t.path} (Debian's ${t.pkg})`).join('; ');
-  const instructions = `${needs[0].toUpperCase()}${needs.slice(1)}. Install, then run npm test again:\n\n  sudo sh -c '${install}'\n`;
+  const needs = missing.map((t) => `${t.path} (Debian's ${t.pkg}), for ${t.usedBy}`).join('; ');
+  const instructions = `Missing for the tests: ${needs}. Install, then run npm test again:\n\n  sudo sh -c '${install}'\n`;
   if (uid !== 0 || !existsSync(aptGet)) return { ok: false, message: instructions };
   log(`Installing what the tests need (${install})`);
   const r = spawnSync('sh', ['-c', install], { stdio: 'inherit' });

@@ -16,7 +16,7 @@ test('missing, and not root: the run stops with the exact command to install eve
   const r = ensureTools([gone('chromium'), { path: process.execPath, pkg: 'nodejs', usedBy: 'all' }, gone('wrk')], { uid: 1000 });
   assert.equal(r.ok, false);
   assert.ok(!r.ok && r.message.includes(`sudo sh -c '${installCommand(['chromium', 'wrk'])}'`), !r.ok ? r.message : '');
-  assert.ok(!r.ok && r.message.startsWith('The chromium tests need /nonexistent/chromium'));
+  assert.ok(!r.ok && r.message.startsWith("Missing for the tests: /nonexistent/chromium (Debian's chromium), for the chromium tests; /nonexistent/wrk"));
   assert.equal(installCommand(['chromium', 'wrk']), 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium wrk');
 });
 
