@@ -28,18 +28,16 @@ const SPECIAL = /[&<>'"]/;
 const SPECIALS = /[&<>'"]/g;
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', "'": '&apos;', '"': '&quot;' };
 
-/** Start and end tags by level, then name, made once: a page of 1,000 requests writes 25,000 elements of a few dozen names. */
-const tags: Map<string, Tags>[] = [];
 /** `<name>` after its indentation; `</name>` ending a line; the same on a line of its own, for an element of elements. */
 type Tags = [open: string, close: string, closeLine: string];
+/** Tags by level, then name, made once: a page of 1,000 requests writes 25,000 elements of the few dozen names the wire objects use. */
+const tags: Map<string, Tags>[] = [];
 function tagsOf(name: string, level: number): Tags {
   const byName = (tags[level] ??= new Map());
   let t = byName.get(name);
   if (!t) {
     const pad = '  '.repeat(level);
-    t = [`${pad}<${name}>`, `</${name}>\n`, `${pad}</${name}>\n`];
-    // Names come from the code's wire objects, and from attribute codes: bounded, but not by us.
-    if (byName.size < 1000) byName.set(name, t);
+    byName.set(name, (t = [`${pad}<${name}>`, `</${name}>\n`, `${pad}</${name}>\n`]));
   }
   return t;
 }
