@@ -3,6 +3,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 /** How long a turn may take before the next one starts fewer requests; new connections wait about this long each. */
 const TURN_MS = 2;
 const MAX_PER_TURN = 64;
+/** How long turns may start nothing, one after another, while new connections come in (each turn accepts one). */
+const ACCEPT_MS = 1;
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -17,7 +19,8 @@ type Handler = (req: IncomingMessage, res: ServerResponse) => void;
  * connection ahead of it in the accept queue: 50 new connections to a
  * saturated server took 1.8 s to be accepted, and their first answers were
  * the p99 of the run. Short turns let accepting keep pace with answering,
- * and nobody is served twice while another waits.
+ * and nobody is served twice while another waits; turns that start nothing
+ * while connections come in let a burst of them in at once.
  */
 export function takeTurns(server: Server): void {
   const handlers = server.listeners('request') as Handler[];
@@ -27,10 +30,29 @@ export function takeTurns(server: Server): void {
   const waiting: [IncomingMessage, ServerResponse][] = [];
   let perTurn = 1;
   let lastTurnAt = 0;
+  let accepted = false;
+  let acceptingSince = 0;
+  server.on('connection', () => {
+    accepted = true;
+  });
   const next = () => {
+    const now = performance.now();
+    // A connection came in during the last turn, so more may wait in the kernel's queue: turns that start
+    // nothing take a fraction of a millisecond, so a burst of new connections is taken in at once
+    // (and queued here, in order) instead of one per working turn. Bounded, so a flood of connections
+    // cannot stop the work.
+    if (accepted) {
+      accepted = false;
+      acceptingSince ||= now;
+      if (now - acceptingSince < ACCEPT_MS) {
+        lastTurnAt = 0;
+        setImmediate(next);
+        return;
+      }
+    }
+    acceptingSince = 0;
     // The last turn's length sets this one's share: cheap requests (a POST handed to the writer
     // thread) start several to a turn, so they still commit together; a costly list starts alone.
-    const now = performance.now();
     if (lastTurnAt) perTurn = now - lastTurnAt < TURN_MS ? Math.min(perTurn * 2, MAX_PER_TURN) : Math.max(perTurn >> 1, 1);
     const starting = waiting.splice(0, perTurn);
     if (waiting.length) setImmediate(next);
