@@ -76,3 +76,19 @@ test('on a saturated server, new connections are accepted at once and answered i
   // twentieth. The comparison shows the test still reproduces what takeTurns is for.
   assert.ok(plain.at(-1)! > 2 * turned.at(-1)!, `slowest first answer ${Math.round(plain.at(-1)!)} ms without turns, ${Math.round(turned.at(-1)!)} ms with`);
 });
+
+test('a flood of new connections queues no more than a few hundred requests before accepting waits for the work again', async () => {
+  const { child, port: ready, events } = server(true);
+  const port = await ready;
+  try {
+    // 400 connections of one request each, at once (Node's accept queue holds 511): about 256 are taken in
+    // first, then one per request started, as without accepting first (143 requests started here; 22 without the bound).
+    await Promise.all(Array.from({ length: 400 }, () => new Promise<void>((resolve) => client(port, () => (resolve(), false)))));
+    const log = events();
+    const accepts = log.flatMap((e, i) => (e === 'c' ? [i] : []));
+    const started = log.slice(accepts[0], accepts.at(-1)).filter((e) => e === 'r').length;
+    assert.ok(started >= 100, `${started} requests started while 400 connections were accepted`);
+  } finally {
+    child.kill();
+  }
+});
