@@ -67,7 +67,7 @@ test('on a saturated server, new connections are accepted at once and answered i
   const { firsts: plain, startedWhileAccepting: plainStarted } = await burst(false);
   // libuv accepts one connection per event-loop turn, so twenty connections accepted one per turn of work let
   // at least nineteen requests start in between. Turns that start nothing while connections come in take
-  // them in a few milliseconds, with a few requests between (2 here; 19 with them off, 208 without turns).
+  // them in a few milliseconds, with a few requests between (1 here; 19 with them off, 208 without turns).
   assert.ok(startedWhileAccepting < 12, `${startedWhileAccepting} requests started while the twenty were accepted, with turns`);
   assert.ok(plainStarted >= 19, `${plainStarted} requests started while the twenty were accepted, without turns`);
   // Taking turns: about 30 requests of 4 ms ahead at most (0.15 s here), so well inside a second.
@@ -82,7 +82,7 @@ test('a flood of new connections queues no more than a few hundred requests befo
   const port = await ready;
   try {
     // 400 connections of one request each, at once (Node's accept queue holds 511): about 256 are taken in
-    // first, then one per request started, as without accepting first (143 requests started here; 22 without the bound).
+    // first, then one per request started, as without accepting first (143 requests started here; 9 without the bound).
     await Promise.all(Array.from({ length: 400 }, () => new Promise<void>((resolve) => client(port, () => (resolve(), false)))));
     const log = events();
     const accepts = log.flatMap((e, i) => (e === 'c' ? [i] : []));

@@ -3,8 +3,8 @@ import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 /** How long a turn may take before the next one starts fewer requests. */
 const TURN_MS = 2;
 const MAX_PER_TURN = 64;
-/** How long turns may start nothing, one after another, while new connections come in (each turn accepts one). */
-const ACCEPT_MS = 1;
+/** How many turns in a row may start nothing while new connections come in (each turn accepts one). */
+const ACCEPT_TURNS = 16;
 /**
  * Accepting comes first only while fewer requests than this wait: past it, a flood of new connections waits
  * in the kernel's queue again, one accepted per turn of work, and a full queue turns clients away.
@@ -36,27 +36,25 @@ export function takeTurns(server: Server): void {
   let perTurn = 1;
   let lastTurnAt = 0;
   let accepted = false;
-  let acceptingSince = 0;
+  let acceptingTurns = 0;
   server.on('connection', () => {
     accepted = true;
   });
   const next = () => {
     const now = performance.now();
     // A connection came in during the last turn, so more may wait in the kernel's queue: turns that start
-    // nothing take a fraction of a millisecond, so a burst of new connections is taken in at once
-    // (and queued here, in order) instead of one per working turn. Bounded in time and in queue length,
-    // so a flood of connections can neither stop the work nor queue here without end.
-    if (accepted && waiting.length < ACCEPT_WHILE_WAITING) {
-      acceptingSince ||= now;
-      if (now - acceptingSince < ACCEPT_MS) {
-        accepted = false;
-        lastTurnAt = 0;
-        setImmediate(next);
-        return;
-      }
+    // nothing are short (once the answers already on their way are written), so a burst of new connections
+    // is taken in at once (and queued here, in order) instead of one per working turn. Bounded in turns and
+    // in queue length, so a flood of connections can neither stop the work nor queue here without end.
+    if (accepted && acceptingTurns < ACCEPT_TURNS && waiting.length < ACCEPT_WHILE_WAITING) {
+      accepted = false;
+      acceptingTurns++;
+      lastTurnAt = 0;
+      setImmediate(next);
+      return;
     }
     accepted = false;
-    acceptingSince = 0;
+    acceptingTurns = 0;
     // The last turn's length sets this one's share: cheap requests (a POST handed to the writer
     // thread) start several to a turn, so they still commit together; a costly list starts alone.
     if (lastTurnAt) perTurn = now - lastTurnAt < TURN_MS ? Math.min(perTurn * 2, MAX_PER_TURN) : Math.max(perTurn >> 1, 1);
