@@ -24,6 +24,12 @@ const server = (turns: boolean) => {
   return { child, port: once(child.stdout, 'data').then(() => Number(lines()[0])), events: () => lines().slice(1) };
 };
 
+/** How many requests the server started between accepting the first and the last of its last `n` connections. */
+function startedWhileAccepting(log: string[], n: number): number {
+  const accepts = log.flatMap((e, i) => (e === 'c' ? [i] : [])).slice(-n);
+  return log.slice(accepts[0], accepts.at(-1)).filter((e) => e === 'r').length;
+}
+
 const REQUEST = 'GET / HTTP/1.1\r\nhost: x\r\n\r\n';
 
 /** A kept-alive connection that sends the next request as soon as an answer ends, while onAnswer (given ms since connecting) says so. */
@@ -43,7 +49,7 @@ function client(port: number, onAnswer: (ms: number) => boolean) {
 }
 
 /** The first answers of twenty new connections (ms from connecting, fastest first), and how many requests started while they were being accepted. */
-async function burst(turns: boolean): Promise<{ firsts: number[]; startedWhileAccepting: number }> {
+async function burst(turns: boolean): Promise<{ firsts: number[]; started: number }> {
   const { child, port: ready, events } = server(turns);
   const port = await ready;
   let busy = true;
@@ -51,10 +57,7 @@ async function burst(turns: boolean): Promise<{ firsts: number[]; startedWhileAc
   try {
     await new Promise((r) => setTimeout(r, 300));
     const firsts = await Promise.all(Array.from({ length: 20 }, () => new Promise<number>((resolve) => client(port, (ms) => (resolve(ms), false)))));
-    const log = events();
-    const accepts = log.flatMap((e, i) => (e === 'c' ? [i] : [])).slice(-20);
-    const startedWhileAccepting = log.slice(accepts[0], accepts.at(-1)).filter((e) => e === 'r').length;
-    return { firsts: firsts.sort((a, b) => a - b), startedWhileAccepting };
+    return { firsts: firsts.sort((a, b) => a - b), started: startedWhileAccepting(events(), 20) };
   } finally {
     busy = false;
     for (const s of load) s.destroy();
@@ -63,12 +66,12 @@ async function burst(turns: boolean): Promise<{ firsts: number[]; startedWhileAc
 }
 
 test('on a saturated server, new connections are accepted at once and answered in about the time their place in the queue takes', async () => {
-  const { firsts: turned, startedWhileAccepting } = await burst(true);
-  const { firsts: plain, startedWhileAccepting: plainStarted } = await burst(false);
+  const { firsts: turned, started } = await burst(true);
+  const { firsts: plain, started: plainStarted } = await burst(false);
   // libuv accepts one connection per event-loop turn, so twenty connections accepted one per turn of work let
   // at least nineteen requests start in between. Turns that start nothing while connections come in take
   // them in a few milliseconds, with a few requests between (1 here; 19 with them off, 208 without turns).
-  assert.ok(startedWhileAccepting < 12, `${startedWhileAccepting} requests started while the twenty were accepted, with turns`);
+  assert.ok(started < 12, `${started} requests started while the twenty were accepted, with turns`);
   assert.ok(plainStarted >= 19, `${plainStarted} requests started while the twenty were accepted, without turns`);
   // Taking turns: about 30 requests of 4 ms ahead at most (0.15 s here), so well inside a second.
   assert.ok(turned.at(-1)! < 1000, `slowest first answer with turns ${Math.round(turned.at(-1)!)} ms`);
@@ -84,9 +87,7 @@ test('a flood of new connections queues no more than a few hundred requests befo
     // 400 connections of one request each, at once (Node's accept queue holds 511): about 256 are taken in
     // first, then one per request started, as without accepting first (143 requests started here; 9 without the bound).
     await Promise.all(Array.from({ length: 400 }, () => new Promise<void>((resolve) => client(port, () => (resolve(), false)))));
-    const log = events();
-    const accepts = log.flatMap((e, i) => (e === 'c' ? [i] : []));
-    const started = log.slice(accepts[0], accepts.at(-1)).filter((e) => e === 'r').length;
+    const started = startedWhileAccepting(events(), 400);
     assert.ok(started >= 100, `${started} requests started while 400 connections were accepted`);
   } finally {
     child.kill();

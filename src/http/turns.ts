@@ -41,20 +41,20 @@ export function takeTurns(server: Server): void {
     accepted = true;
   });
   const next = () => {
-    const now = performance.now();
     // A connection came in during the last turn, so more may wait in the kernel's queue: turns that start
     // nothing are short (once the answers already on their way are written), so a burst of new connections
     // is taken in at once (and queued here, in order) instead of one per working turn. Bounded in turns and
     // in queue length, so a flood of connections can neither stop the work nor queue here without end.
-    if (accepted && acceptingTurns < ACCEPT_TURNS && waiting.length < ACCEPT_WHILE_WAITING) {
-      accepted = false;
+    const arrived = accepted;
+    accepted = false;
+    if (arrived && acceptingTurns < ACCEPT_TURNS && waiting.length < ACCEPT_WHILE_WAITING) {
       acceptingTurns++;
       lastTurnAt = 0;
       setImmediate(next);
       return;
     }
-    accepted = false;
     acceptingTurns = 0;
+    const now = performance.now();
     // The last turn's length sets this one's share: cheap requests (a POST handed to the writer
     // thread) start several to a turn, so they still commit together; a costly list starts alone.
     if (lastTurnAt) perTurn = now - lastTurnAt < TURN_MS ? Math.min(perTurn * 2, MAX_PER_TURN) : Math.max(perTurn >> 1, 1);
