@@ -30,6 +30,14 @@ function startedWhileAccepting(log: string[], n: number): number {
   return log.slice(accepts[0], accepts.at(-1)).filter((e) => e === 'r').length;
 }
 
+/** The most connections accepted whose request had not yet started, at any point (each sends one request). */
+function mostAcceptedNotStarted(log: string[]): number {
+  let outstanding = 0;
+  let most = 0;
+  for (const e of log) most = Math.max(most, (outstanding += e === 'c' ? 1 : -1));
+  return most;
+}
+
 const REQUEST = 'GET / HTTP/1.1\r\nhost: x\r\n\r\n';
 
 /** A kept-alive connection that sends the next request as soon as an answer ends, while onAnswer (given ms since connecting) says so. */
@@ -84,11 +92,13 @@ test('a flood of new connections queues no more than a few hundred requests befo
   const { child, port: ready, events } = server(true);
   const port = await ready;
   try {
-    // 400 connections of one request each, at once (Node's accept queue holds 511): about 256 are taken in
-    // first, then one per request started, as without accepting first (143 requests started here; 9 without the bound).
+    // 400 connections of one request each, at once (Node's accept queue holds 511). Accepting first takes
+    // them in only while fewer than 256 requests wait; the rest wait in the kernel's queue, one accepted per
+    // request started. At most 257 were accepted and not yet started here (381-391 without the bound). A busy
+    // machine spreads the connections out, which only lowers it, so this is the bound and not a timing.
     await Promise.all(Array.from({ length: 400 }, () => new Promise<void>((resolve) => client(port, () => (resolve(), false)))));
-    const started = startedWhileAccepting(events(), 400);
-    assert.ok(started >= 100, `${started} requests started while 400 connections were accepted`);
+    const outstanding = mostAcceptedNotStarted(events());
+    assert.ok(outstanding <= 300, `${outstanding} connections were accepted and their requests not yet started, at most`);
   } finally {
     child.kill();
   }
